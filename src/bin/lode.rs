@@ -1,0 +1,539 @@
+//! The `lode` CLI: parse arguments, call `Library`, print. Nothing else.
+//! With `--json`, output is a stable contract for scripts: fields are added, never removed.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use lode::{Clip, Color, ExportFormat, Library, NewAnnotation, NoteFilter, SearchOptions, Snippet};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(
+    name = "lode",
+    version,
+    about = "Local-first research notes: clip, search, annotate."
+)]
+struct Cli {
+    /// The library folder (default: the platform data dir, e.g. ~/.local/share/lode).
+    #[arg(long, global = true, env = "LODE_LIBRARY", value_name = "DIR")]
+    library: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct ClipArgs {
+    /// The clip's text/plain: a file, or - for standard input (the default when no HTML is given).
+    #[arg(long, value_name = "FILE|-")]
+    text: Option<String>,
+    /// The clip's text/html, from a file.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// The page's address, when known.
+    #[arg(long)]
+    url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Store a clipped page as a note.
+    Clip {
+        #[command(flatten)]
+        clip: ClipArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the article a clip holds, as JSON, storing nothing.
+    Extract {
+        #[command(flatten)]
+        clip: ClipArgs,
+    },
+    /// Search notes and annotations (see the README for the query syntax).
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a note.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List notes, newest first.
+    List {
+        /// Only notes with this tag or one of its children.
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a note with its annotations.
+    Delete { id: i64 },
+    /// Add tags to a note (hierarchical with '/': geo/central-asia).
+    Tag {
+        id: i64,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Remove tags from a note.
+    Untag {
+        id: i64,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// List tags with their counts.
+    Tags {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename a tag and its children; merges into NEW if it exists.
+    TagRename { old: String, new: String },
+    /// Highlight a passage of a note.
+    Annotate {
+        id: i64,
+        /// The passage, as it appears in the note's body.
+        #[arg(long)]
+        quote: String,
+        /// Which occurrence (1-based), when the passage appears more than once.
+        #[arg(long)]
+        occurrence: Option<usize>,
+        #[arg(long)]
+        comment: Option<String>,
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// yellow, green, blue, pink, purple (or 1-5).
+        #[arg(long, default_value = "yellow")]
+        color: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a note's annotations.
+    Annotations {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import .txt, .md and .html files, and folders of them.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export every note with its annotations.
+    Export {
+        #[arg(long, default_value = "markdown")]
+        format: String,
+        dir: PathBuf,
+    },
+    /// Rebuild the search index from the database.
+    Reindex,
+    /// Check the database and that the index agrees with it.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = matches!(
+        &cli.command,
+        Command::Clip { json: true, .. }
+            | Command::Search { json: true, .. }
+            | Command::Show { json: true, .. }
+            | Command::List { json: true, .. }
+            | Command::Tags { json: true, .. }
+            | Command::Annotate { json: true, .. }
+            | Command::Annotations { json: true, .. }
+            | Command::Import { json: true, .. }
+            | Command::Check { json: true, .. }
+    );
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let (code, message) = match e.downcast_ref::<lode::Error>() {
+                Some(le) => (le.code(), le.to_string()),
+                None => (lode::ErrorCode::Internal, format!("{e:#}")),
+            };
+            if json {
+                let error = serde_json::json!({ "error": { "code": code, "message": message } });
+                println!("{error}");
+            }
+            eprintln!("lode: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn open(dir: Option<PathBuf>) -> anyhow::Result<Library> {
+    let dir = match dir {
+        Some(dir) => dir,
+        None => {
+            Library::default_dir().context("no data folder on this system: pass --library DIR")?
+        }
+    };
+    Ok(Library::open(dir)?)
+}
+
+/// Reads a file, refusing oversize ones before reading them.
+fn read_file(path: &Path) -> anyhow::Result<String> {
+    let what = path.display().to_string();
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {what}"))?
+        .len();
+    if size > lode::MAX_CLIP_BYTES as u64 {
+        return Err(lode::Error::TooLarge {
+            what,
+            size,
+            limit: lode::MAX_CLIP_BYTES as u64,
+        }
+        .into());
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {what}"))?;
+    Ok(Clip::flavour_from_bytes(&what, bytes)?)
+}
+
+fn read_clip(args: ClipArgs) -> anyhow::Result<Clip> {
+    let text = match args.text.as_deref() {
+        Some("-") => Some(read_stdin()?),
+        Some(path) => Some(read_file(Path::new(path))?),
+        None if args.html.is_none() => {
+            anyhow::ensure!(
+                !std::io::stdin().is_terminal(),
+                "nothing to clip: pass --text FILE, --html FILE, or pipe the text in"
+            );
+            Some(read_stdin()?)
+        }
+        None => None,
+    };
+    let html = args.html.as_deref().map(read_file).transpose()?;
+    Ok(Clip {
+        text,
+        html,
+        url: args.url,
+    })
+}
+
+fn read_stdin() -> anyhow::Result<String> {
+    let limit = lode::MAX_CLIP_BYTES as u64;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(lode::Error::TooLarge {
+            what: "standard input".into(),
+            size: bytes.len() as u64,
+            limit,
+        }
+        .into());
+    }
+    Ok(Clip::flavour_from_bytes("standard input", bytes)?)
+}
+
+/// Marks highlighted ranges: bold on a terminal, [brackets] otherwise.
+fn mark(text: &str, ranges: &[(usize, usize)]) -> String {
+    let (open, close) = if std::io::stdout().is_terminal() {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if ranges.iter().any(|(s, _)| *s == i) {
+            out.push_str(open);
+        }
+        out.push(c);
+        if ranges.iter().any(|(_, e)| *e == i + 1) {
+            out.push_str(close);
+        }
+    }
+    out
+}
+
+fn snippet_line(s: &Snippet) -> String {
+    mark(&s.text, &s.highlights)
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let library_dir = cli.library;
+    match cli.command {
+        Command::Extract { clip } => print_json(&Library::extract(&read_clip(clip)?)?)?,
+        Command::Clip { clip, json } => {
+            let clip = read_clip(clip)?;
+            let outcome = open(library_dir)?.clip(&clip)?;
+            if json {
+                print_json(&outcome)?;
+            } else {
+                let status = serde_json::to_value(outcome.status)?;
+                println!(
+                    "{}  #{}  {}",
+                    status.as_str().unwrap_or_default(),
+                    outcome.id,
+                    outcome.title
+                );
+            }
+        }
+        Command::Search { query, limit, json } => {
+            let results = open(library_dir)?.search(
+                &query,
+                &SearchOptions {
+                    limit,
+                    ..SearchOptions::default()
+                },
+            )?;
+            if json {
+                print_json(&results)?;
+            } else {
+                if results.hits.is_empty() {
+                    println!("no notes match '{query}'");
+                }
+                for hit in &results.hits {
+                    let date = hit.published.map(|d| d.to_string()).unwrap_or_default();
+                    let site = hit.site.clone().unwrap_or_default();
+                    println!(
+                        "#{}  {}  ({site} {date})",
+                        hit.id,
+                        mark(&hit.title, &hit.title_highlights)
+                    );
+                    println!("    {}", snippet_line(&hit.snippet));
+                    for a in &hit.annotations {
+                        let comment = a
+                            .comment
+                            .as_deref()
+                            .map(|c| format!(" — {}", mark(c, &a.comment_highlights)))
+                            .unwrap_or_default();
+                        println!(
+                            "    ✎ #{} “{}”{comment}",
+                            a.id,
+                            mark(&a.quote, &a.quote_highlights)
+                        );
+                    }
+                }
+            }
+        }
+        Command::Show { id, json } => {
+            let library = open(library_dir)?;
+            let note = library.note(id)?;
+            if json {
+                let annotations = library.annotations(id)?;
+                print_json(&serde_json::json!({ "note": note, "annotations": annotations }))?;
+            } else {
+                let a = &note.article;
+                println!("{}\n", a.title);
+                if let Some(s) = &a.standfirst {
+                    println!("{s}\n");
+                }
+                let by = [
+                    a.author.clone(),
+                    a.site.clone(),
+                    a.published.map(|d| d.to_string()),
+                ];
+                println!(
+                    "{}",
+                    by.into_iter().flatten().collect::<Vec<_>>().join(" · ")
+                );
+                if !a.tags.is_empty() {
+                    println!("tags: {}", a.tags.join(", "));
+                }
+                println!("\n{}", a.body);
+            }
+        }
+        Command::List { tag, json } => {
+            let notes = open(library_dir)?.notes(&NoteFilter { tag })?;
+            if json {
+                print_json(&notes)?;
+            } else {
+                for n in notes {
+                    let date = n
+                        .published
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "          ".into());
+                    let tags = if n.tags.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  [{}]", n.tags.join(", "))
+                    };
+                    println!("#{:<5} {date}  {}{tags}", n.id, n.title);
+                }
+            }
+        }
+        Command::Delete { id } => {
+            open(library_dir)?.delete(id)?;
+            println!("deleted #{id}");
+        }
+        Command::Tag { id, tags } => {
+            let tags =
+                open(library_dir)?.tag(id, &tags.iter().map(String::as_str).collect::<Vec<_>>())?;
+            println!("#{id}: {}", tags.join(", "));
+        }
+        Command::Untag { id, tags } => {
+            let tags = open(library_dir)?
+                .untag(id, &tags.iter().map(String::as_str).collect::<Vec<_>>())?;
+            println!("#{id}: {}", tags.join(", "));
+        }
+        Command::Tags { json } => {
+            let tags = open(library_dir)?.tags()?;
+            if json {
+                print_json(&tags)?;
+            } else {
+                for t in tags {
+                    println!(
+                        "{:<40} {:>5} notes {:>5} annotations",
+                        t.name, t.notes, t.annotations
+                    );
+                }
+            }
+        }
+        Command::TagRename { old, new } => {
+            let outcome = open(library_dir)?.rename_tag(&old, &new)?;
+            let how = if outcome.merged {
+                "merged into"
+            } else {
+                "renamed to"
+            };
+            println!("{old} {how} {new} ({} tags)", outcome.renamed);
+        }
+        Command::Annotate {
+            id,
+            quote,
+            occurrence,
+            comment,
+            tags,
+            color,
+            json,
+        } => {
+            let color: Color = color.parse()?;
+            let annotation = open(library_dir)?.annotate(
+                id,
+                &NewAnnotation {
+                    quote,
+                    occurrence,
+                    comment,
+                    tags,
+                    color,
+                },
+            )?;
+            if json {
+                print_json(&annotation)?;
+            } else {
+                let p = annotation.selector.position;
+                println!(
+                    "annotation #{} on note #{id} at {}..{}",
+                    annotation.id, p.start, p.end
+                );
+            }
+        }
+        Command::Annotations { id, json } => {
+            let annotations = open(library_dir)?.annotations(id)?;
+            if json {
+                print_json(&annotations)?;
+            } else {
+                for a in annotations {
+                    let comment = a.comment.map(|c| format!(" — {c}")).unwrap_or_default();
+                    let tags = if a.tags.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  [{}]", a.tags.join(", "))
+                    };
+                    println!(
+                        "#{} [{}] “{}”{comment}{tags}",
+                        a.id,
+                        a.color.as_str(),
+                        a.selector.quote.exact
+                    );
+                }
+            }
+        }
+        Command::Import { paths, json } => {
+            let library = open(library_dir)?;
+            let bar = std::io::stderr().is_terminal().then(|| {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40} {pos}/{len} {per_sec} {wide_msg}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar
+            });
+            let report = library.import(&paths, &mut |p| {
+                if let Some(bar) = &bar {
+                    bar.set_length(p.total as u64);
+                    bar.set_position(p.done as u64);
+                    bar.set_message(p.path.display().to_string());
+                }
+            })?;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            library.flush_index()?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "imported {} notes ({} already in the library, {} failed)",
+                    report.created,
+                    report.unchanged,
+                    report.failed.len()
+                );
+                for (path, why) in &report.failed {
+                    eprintln!("  {}: {why}", path.display());
+                }
+            }
+        }
+        Command::Export { format, dir } => {
+            let format: ExportFormat = format.parse()?;
+            let report = open(library_dir)?.export(format, &dir)?;
+            println!("exported {} notes to {}", report.notes, dir.display());
+        }
+        Command::Reindex => {
+            let library = open(library_dir)?;
+            library.reindex()?;
+            println!("index rebuilt");
+        }
+        Command::Check { json } => {
+            let report = open(library_dir)?.check()?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "database: {}; {} notes, {} annotations; index: {} notes, {} annotations",
+                    if report.sqlite_ok { "ok" } else { "DAMAGED" },
+                    report.notes,
+                    report.annotations,
+                    report.indexed_notes,
+                    report.indexed_annotations
+                );
+                for m in &report.sqlite_messages {
+                    println!("  {m}");
+                }
+                if !report.missing_from_index.is_empty() || !report.stale_in_index.is_empty() {
+                    println!(
+                        "index disagrees: missing {:?}, stale {:?} (run 'lode reindex')",
+                        report.missing_from_index, report.stale_in_index
+                    );
+                }
+            }
+            if !report.ok() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

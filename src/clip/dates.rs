@@ -1,0 +1,84 @@
+//! Dates as news pages print them, in English and Italian.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+const MONTHS: [(&str, u32); 24] = [
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+    ("gennaio", 1),
+    ("febbraio", 2),
+    ("marzo", 3),
+    ("aprile", 4),
+    ("maggio", 5),
+    ("giugno", 6),
+    ("luglio", 7),
+    ("agosto", 8),
+    ("settembre", 9),
+    ("ottobre", 10),
+    ("novembre", 11),
+    ("dicembre", 12),
+];
+
+fn month(name: &str) -> Option<u32> {
+    let name = name.trim_end_matches('.').to_lowercase();
+    if name.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .find(|(m, _)| m.starts_with(&name))
+        .map(|(_, n)| *n)
+}
+
+static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9}\.?),?\s+(\d{4})\b")
+        .expect("valid regex")
+});
+static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b([a-z]{3,9}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+        .expect("valid regex")
+});
+static ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").expect("valid regex"));
+static NUMERIC_DMY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b").expect("valid regex"));
+
+/// The first date written in `line`, if any.
+pub fn find(line: &str) -> Option<NaiveDate> {
+    let ymd =
+        |y: &str, m: u32, d: &str| NaiveDate::from_ymd_opt(y.parse().ok()?, m, d.parse().ok()?);
+    if let Some(c) = DAY_MONTH_YEAR.captures(line)
+        && let Some(date) = month(&c[2]).and_then(|m| ymd(&c[3], m, &c[1]))
+    {
+        return Some(date);
+    }
+    if let Some(c) = MONTH_DAY_YEAR.captures(line)
+        && let Some(date) = month(&c[1]).and_then(|m| ymd(&c[3], m, &c[2]))
+    {
+        return Some(date);
+    }
+    if let Some(c) = ISO.captures(line) {
+        return ymd(&c[1], c[2].parse().ok()?, &c[3]);
+    }
+    let c = NUMERIC_DMY.captures(line)?;
+    ymd(&c[3], c[2].parse().ok()?, &c[1])
+}
+
+/// A line that is only a date (with perhaps a weekday, a time or a label like "Published").
+pub fn is_date_line(line: &str) -> bool {
+    let Some(_) = find(line) else { return false };
+    line.split_whitespace().count() <= 8 && !line.trim_end().ends_with(['.', '?', '!'])
+}

@@ -1,0 +1,193 @@
+//! Clipboard payload (text/plain, text/html, a URL) -> [`Article`]. Pure functions, no I/O.
+//!
+//! The plain-text path ([`text`]) classifies lines as content or boilerplate and recovers the
+//! metadata from the text itself; HTML is first turned into lines ([`html`]) so both flavours
+//! share that path. A payload is checked ([`Clip::validate`]) before any work is done.
+
+mod dates;
+mod html;
+mod tags;
+mod text;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{Error, Result};
+
+/// The largest clip flavour Lode accepts, in bytes. A real article page is well under 2 MB;
+/// anything larger is refused before it is copied around.
+pub const MAX_CLIP_BYTES: usize = 16 * 1024 * 1024;
+
+/// What the clipboard held.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clip {
+    pub text: Option<String>,
+    pub html: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A clean article: what Lode keeps of a clip.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    pub title: String,
+    pub standfirst: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub sections: Vec<String>,
+    pub tags: Vec<String>,
+    pub site: Option<String>,
+    pub url: Option<String>,
+    /// ISO 639-1 code: `en` or `it`.
+    pub language: String,
+    /// Paragraphs separated by one blank line, NFC, LF line ends.
+    pub body: String,
+}
+
+impl Clip {
+    /// Refuses what cannot be a clip: nothing to read, binary data, oversize flavours.
+    pub fn validate(&self) -> Result<()> {
+        for (what, value) in [
+            ("the clip's text", &self.text),
+            ("the clip's HTML", &self.html),
+        ] {
+            if let Some(value) = value {
+                check_size(what, value.len() as u64)?;
+                if looks_binary(value) {
+                    return Err(Error::Binary {
+                        what: what.to_string(),
+                    });
+                }
+            }
+        }
+        let blank = |v: &Option<String>| {
+            v.as_deref()
+                .is_none_or(|s| canonical_text(s).trim().is_empty())
+        };
+        if blank(&self.text) && blank(&self.html) {
+            return Err(Error::EmptyClip);
+        }
+        Ok(())
+    }
+
+    /// Reads one flavour from bytes (a file, stdin), refusing invalid UTF-8 and binary data.
+    pub fn flavour_from_bytes(what: &str, bytes: Vec<u8>) -> Result<String> {
+        check_size(what, bytes.len() as u64)?;
+        let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => rest.to_vec(),
+            None => bytes,
+        };
+        if bytes.contains(&0) {
+            return Err(Error::Binary {
+                what: what.to_string(),
+            });
+        }
+        String::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 {
+            what: what.to_string(),
+        })
+    }
+}
+
+pub(crate) fn check_size(what: &str, size: u64) -> Result<()> {
+    if size > MAX_CLIP_BYTES as u64 {
+        return Err(Error::TooLarge {
+            what: what.to_string(),
+            size,
+            limit: MAX_CLIP_BYTES as u64,
+        });
+    }
+    Ok(())
+}
+
+/// NUL bytes or a high share of control characters: not something a person copied as text.
+fn looks_binary(s: &str) -> bool {
+    let sample = s
+        .char_indices()
+        .take_while(|(i, _)| *i < 8192)
+        .map(|(_, c)| c);
+    let (mut total, mut control) = (0usize, 0usize);
+    for c in sample {
+        total += 1;
+        if c == '\0' {
+            return true;
+        }
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+            control += 1;
+        }
+    }
+    total > 0 && control * 10 > total
+}
+
+/// Extracts the article from a clip. Fails only when the clip is invalid or holds no text.
+pub fn extract(clip: &Clip) -> Result<Article> {
+    clip.validate()?;
+    let lines_from_text = clip
+        .text
+        .as_deref()
+        .map(canonical_text)
+        .filter(|t| !t.trim().is_empty());
+    let page = match lines_from_text {
+        Some(text) => text,
+        None => canonical_text(&html::to_text(clip.html.as_deref().unwrap_or_default())),
+    };
+    let mut article = text::extract(&page, clip.url.as_deref());
+    if article.body.trim().is_empty() {
+        return Err(Error::EmptyClip);
+    }
+    article.url = clip.url.clone().filter(|u| !u.trim().is_empty());
+    article.body = canonical_body(&article.body);
+    article.language = detect_language(&article.body, &article.title).to_string();
+    Ok(article)
+}
+
+/// Line ends to LF, Unicode NFC, no zero-width or bidi control characters, no NBSP.
+pub fn canonical_text(s: &str) -> String {
+    let s = s.replace("\r\n", "\n").replace('\r', "\n");
+    s.nfc()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| {
+            if matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{ad}')
+        || (c.is_control() && !matches!(c, '\n' | '\t'))
+}
+
+/// The canonical body: [`canonical_text`], each paragraph on one line with inner white space
+/// collapsed, paragraphs separated by exactly one blank line.
+pub fn canonical_body(s: &str) -> String {
+    let text = canonical_text(s);
+    let mut paragraphs = Vec::new();
+    for block in text.split("\n\n") {
+        for line in block.lines() {
+            let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !line.is_empty() {
+                paragraphs.push(line);
+            }
+        }
+    }
+    paragraphs.join("\n\n")
+}
+
+/// English or Italian, whichever the text is closer to (the two languages Lode stems).
+pub fn detect_language(body: &str, title: &str) -> &'static str {
+    use whatlang::{Detector, Lang};
+    let sample: String = body.chars().take(4000).collect();
+    let detector = Detector::with_allowlist(vec![Lang::Eng, Lang::Ita]);
+    match detector
+        .detect_lang(&sample)
+        .or_else(|| detector.detect_lang(title))
+    {
+        Some(Lang::Ita) => "it",
+        _ => "en",
+    }
+}

@@ -1,0 +1,405 @@
+//! The plain-text clipper: a page copied as text is a list of lines, some of them the article.
+//!
+//! Each line gets features (length, sentence punctuation, stop-word density, repetition, the
+//! shape of known blocks: breadcrumbs, bylines, dates, captions, tag lists, footers). The
+//! article starts at its title (found through the breadcrumb, or as the title-like line before
+//! the densest run of paragraphs), its metadata sits between the title and the first
+//! paragraph, and the body runs until the first block that only ever follows an article
+//! (tags, related posts, comments, copyright).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Article;
+use super::dates;
+use super::tags::{self, Vocabulary};
+
+struct Line {
+    text: String,
+    words: usize,
+    bullet: bool,
+    repeats: usize,
+}
+
+static HTML_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"</?[a-zA-Z][^<>]{0,300}>").expect("valid regex"));
+static BREADCRUMB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+[»›>/|]\s+").expect("valid regex"));
+static STOP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:tags?|tagged(?:\s+with)?|topics|argomenti|keywords)\s*:
+        |^(?:related\s+(?:posts|articles|stories|content|news|topics)|read\s+(?:also|more|next)|you\s+(?:may|might)\s+also\s+like
+        |more\s+(?:from|stories|on\s+this)|recommended(?:\s+for\s+you)?|most\s+(?:read|popular|viewed)|leggi\s+anche|articoli\s+correlati
+        |potrebbe\s+interessarti|share\s+this|condividi|comments?$|\d+\s+comments?|leave\s+a\s+(?:comment|reply)|copyright|©
+        |all\s+rights\s+reserved|sign\s+up\s+for|subscribe\s+to|iscriviti\s+alla|about\s+the\s+author)",
+    )
+    .expect("valid regex")
+});
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\((?:photo|foto|image|credit|picture|source|courtesy)\b[^)]*\)\s*$|\bphoto:|\bfoto:|\(photo via|getty images|/\s*afp\)|\bafp photo|\breuters\)\s*$|\(ap photo|shutterstock|\bimagoeconomica\b",
+    )
+    .expect("valid regex")
+});
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|\s)(?:[Bb]y|BY|[Dd]i|[Aa]uthor:|[Ww]ritten by)\s+(\p{Lu}[\p{L}'’.-]+(?:\s+(?:\p{Lu}[\p{L}'’.-]+|de|da|del|della|di|van|von|der|la|le)){0,4})",
+    )
+    .expect("valid regex")
+});
+static SECTIONS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:in|In|IN)\s+(\p{Lu}.*)$").expect("valid regex"));
+static TAGS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:tags?|tagged(?:\s+with)?|topics|argomenti|keywords)\s*:\s*(.*)$")
+        .expect("valid regex")
+});
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:english version by|translated by|translation by|traduzione di|versione italiana)\b")
+        .expect("valid regex")
+});
+static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)copyright|©|all rights reserved|is a registered|tutti i diritti")
+        .expect("valid regex")
+});
+
+const STOP_WORDS: &[&str] = &[
+    "the", "a", "an", "of", "to", "in", "and", "or", "is", "are", "was", "were", "be", "been",
+    "it", "its", "that", "this", "for", "on", "with", "as", "at", "by", "from", "has", "have",
+    "had", "not", "but", "which", "who", "their", "they", "he", "she", "we", "his", "her", "will",
+    "would", "can", "there", "than", "also", "if", "all", "more", "one", "into", "about", "il",
+    "lo", "la", "i", "gli", "le", "un", "una", "di", "da", "con", "su", "per", "tra", "fra", "e",
+    "che", "non", "del", "della", "dei", "delle", "nel", "nella", "al", "alla", "è", "sono",
+    "come", "anche", "ma", "più", "si", "ha", "questo", "questa",
+];
+
+fn stop_ratio(text: &str) -> f64 {
+    let mut total = 0usize;
+    let mut stops = 0usize;
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        total += 1;
+        if STOP_WORDS.contains(&word.to_lowercase().as_str()) {
+            stops += 1;
+        }
+    }
+    if total == 0 {
+        0.0
+    } else {
+        stops as f64 / total as f64
+    }
+}
+
+fn lines_of(page: &str) -> Vec<Line> {
+    let mut lines: Vec<Line> = page
+        .lines()
+        .filter_map(|raw| {
+            let cleaned = HTML_TAG.replace_all(raw, " ");
+            let mut text = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut bullet = false;
+            for marker in ["• ", "· ", "▪ ", "* ", "- ", "– "] {
+                if let Some(rest) = text.strip_prefix(marker) {
+                    text = rest.to_string();
+                    bullet = true;
+                    break;
+                }
+            }
+            if text.is_empty() {
+                return None;
+            }
+            let words = text.split_whitespace().count();
+            Some(Line {
+                text,
+                words,
+                bullet,
+                repeats: 0,
+            })
+        })
+        .collect();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for line in &lines {
+        *counts.entry(line.text.clone()).or_default() += 1;
+    }
+    for line in &mut lines {
+        line.repeats = counts[&line.text];
+    }
+    lines
+}
+
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end_matches(['"', '”', '’', '\'', ')', '»', ' '])
+        .ends_with(['.', '!', '?', ':', ';'])
+}
+
+fn is_truncated(text: &str) -> bool {
+    text.ends_with("...") || text.ends_with('…')
+}
+
+fn is_caption(line: &Line) -> bool {
+    CAPTION.is_match(&line.text)
+}
+
+fn is_paragraph(line: &Line) -> bool {
+    line.repeats == 1
+        && line.words >= 10
+        && (ends_sentence(&line.text) || line.words >= 25)
+        && !is_truncated(&line.text)
+        && !is_caption(line)
+        && stop_ratio(&line.text) >= 0.12
+}
+
+fn is_meta(line: &Line) -> bool {
+    dates::is_date_line(&line.text)
+        || (line.words <= 25 && BYLINE.is_match(&line.text))
+        || (line.words <= 12 && SECTIONS.is_match(&line.text))
+        || is_caption(line)
+}
+
+fn looks_like_title(line: &Line) -> bool {
+    (3..=30).contains(&line.words)
+        && !line.bullet
+        && !line.text.ends_with('.')
+        && !is_meta(line)
+        && !STOP.is_match(&line.text)
+        && line.repeats <= 2
+}
+
+/// The densest run of paragraphs (maximum-sum segment over line scores), as line indices.
+fn densest_block(lines: &[Line]) -> Option<(usize, usize)> {
+    let (mut best, mut best_range) = (0.0f64, None);
+    let (mut sum, mut start) = (0.0f64, 0usize);
+    for (i, line) in lines.iter().enumerate() {
+        let score = if STOP.is_match(&line.text) {
+            -1000.0
+        } else if is_paragraph(line) {
+            line.words as f64
+        } else {
+            -(3.0 + line.words as f64 / 3.0)
+        };
+        if sum <= 0.0 {
+            sum = 0.0;
+            start = i;
+        }
+        sum += score;
+        if sum > best {
+            best = sum;
+            best_range = Some((start, i));
+        }
+    }
+    let (start, end) = best_range?;
+    let first = (start..=end).find(|&i| is_paragraph(&lines[i]))?;
+    Some((first, end))
+}
+
+pub fn extract(page: &str, url: Option<&str>) -> Article {
+    let lines = lines_of(page);
+    let mut article = Article::default();
+    if lines.is_empty() {
+        return article;
+    }
+
+    // The breadcrumb names the title (its last crumb) and the sections (the middle ones).
+    let mut crumbs: Vec<String> = Vec::new();
+    let mut title_at = None;
+    for (i, line) in lines.iter().enumerate() {
+        let parts: Vec<&str> = BREADCRUMB.split(&line.text).collect();
+        if parts.len() >= 3
+            && parts[0].len() <= 20
+            && let Some(at) = lines[i + 1..]
+                .iter()
+                .position(|l| l.text == parts[parts.len() - 1])
+        {
+            crumbs = parts.iter().map(|s| s.to_string()).collect();
+            title_at = Some(i + 1 + at);
+            break;
+        }
+    }
+
+    // Where the body starts: after the title and its metadata, or the densest block.
+    let block = densest_block(&lines);
+    let title_at = title_at.or_else(|| {
+        let (first, _) = block?;
+        (0..first)
+            .rev()
+            .take(12)
+            .find(|&i| looks_like_title(&lines[i]))
+    });
+    let meta_from = title_at.map_or(0, |t| t + 1);
+    let mut standfirst = None;
+    let mut start = None;
+    for i in meta_from..lines.len() {
+        let line = &lines[i];
+        if STOP.is_match(&line.text) {
+            break;
+        }
+        if is_meta(line) {
+            continue;
+        }
+        if is_paragraph(line) || (standfirst.is_none() && line.words >= 8 && i == meta_from) {
+            // The first long line after the title is the standfirst when metadata follows it.
+            let meta_follows = lines[i + 1..]
+                .iter()
+                .take_while(|l| !is_paragraph(l) || is_caption(l))
+                .any(is_meta)
+                || lines.get(i + 1).is_some_and(is_meta);
+            if i == meta_from && standfirst.is_none() && meta_follows && title_at.is_some() {
+                standfirst = Some(line.text.clone());
+                continue;
+            }
+            if is_paragraph(line) {
+                start = Some(i);
+                break;
+            }
+        }
+    }
+    let Some(start) = start.or(block.map(|(first, _)| first)) else {
+        article.title = lines[0].text.clone();
+        article.body = lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        return article;
+    };
+
+    // Where it ends: the first block that only follows articles, or a long run of non-paragraphs.
+    let mut end = start;
+    let mut gap = 0;
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        if STOP.is_match(&line.text) {
+            break;
+        }
+        if is_paragraph(line) {
+            end = i;
+            gap = 0;
+        } else {
+            gap += 1;
+            if gap > 12 {
+                break;
+            }
+        }
+    }
+
+    let title = title_at.map(|t| lines[t].text.clone());
+    let mut body = Vec::new();
+    for i in start..=end {
+        let line = &lines[i];
+        let next_is_paragraph = lines.get(i + 1).is_some_and(is_paragraph);
+        let keep = if is_paragraph(line) {
+            !CREDIT.is_match(&line.text)
+        } else {
+            // Subheadings and list items stay; captions, alt texts, credits and dates go.
+            let subheading = (2..=15).contains(&line.words)
+                && next_is_paragraph
+                && line.repeats == 1
+                && !line.bullet
+                && !is_meta(line)
+                && !CREDIT.is_match(&line.text);
+            let list_item = line.bullet && line.words >= 4 && line.repeats == 1;
+            subheading || list_item
+        };
+        if keep && Some(&line.text) != title.as_ref() {
+            body.push(line.text.as_str());
+        }
+    }
+
+    // Metadata: first from the lines between the title and the body, then from the whole page.
+    let head = &lines[meta_from.min(start)..start];
+    article.author = head
+        .iter()
+        .chain(lines[..meta_from.min(start)].iter().rev())
+        .find_map(|l| {
+            (l.words <= 25)
+                .then(|| BYLINE.captures(&l.text))
+                .flatten()
+                .map(|c| c[1].to_string())
+        });
+    article.published = head.iter().find_map(|l| dates::find(&l.text)).or_else(|| {
+        lines[..start]
+            .iter()
+            .rev()
+            .find_map(|l| dates::find(&l.text))
+    });
+    article.sections = head
+        .iter()
+        .find_map(|l| {
+            let c = SECTIONS.captures(&l.text)?;
+            Some(
+                c[1].split(", ")
+                    .map(|s| s.trim().to_string())
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .unwrap_or_else(|| {
+            crumbs
+                .get(1..crumbs.len().saturating_sub(1))
+                .map(|m| m.to_vec())
+                .unwrap_or_default()
+        });
+    let mut vocabulary_text = body.join("\n");
+    vocabulary_text.push('\n');
+    vocabulary_text.push_str(title.as_deref().unwrap_or_default());
+    let vocabulary = Vocabulary::new(&vocabulary_text);
+    article.tags = lines[end..]
+        .iter()
+        .take(40)
+        .find_map(|l| TAGS.captures(&l.text).map(|c| c[1].to_string()))
+        .map(|glued| tags::split(&glued, &vocabulary))
+        .unwrap_or_default();
+    article.site = site_name(&lines).or_else(|| url.and_then(host));
+    article.title =
+        title.unwrap_or_else(|| body.first().map(|b| first_words(b, 12)).unwrap_or_default());
+    article.standfirst = standfirst;
+    article.body = body.join("\n\n");
+    article
+}
+
+/// The site's name: a short stand-alone line repeated on the page that the footer names too.
+fn site_name(lines: &[Line]) -> Option<String> {
+    let footers: Vec<&str> = lines
+        .iter()
+        .filter(|l| FOOTER.is_match(&l.text))
+        .map(|l| l.text.as_str())
+        .collect();
+    let mut candidates: Vec<&Line> = lines
+        .iter()
+        .filter(|l| {
+            l.words <= 3
+                && !l.bullet
+                && l.repeats >= 2
+                && l.text.chars().next().is_some_and(char::is_uppercase)
+                && footers.iter().any(|f| contains_word(f, &l.text))
+        })
+        .collect();
+    candidates.sort_by_key(|l| std::cmp::Reverse(l.repeats));
+    candidates.first().map(|l| l.text.clone())
+}
+
+fn contains_word(haystack: &str, word: &str) -> bool {
+    haystack.match_indices(word).any(|(at, _)| {
+        let before = haystack[..at].chars().next_back();
+        let after = haystack[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+fn host(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()?
+        .trim_start_matches("www.");
+    (!host.is_empty()).then(|| host.to_string())
+}
+
+fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut title = words[..words.len().min(n)].join(" ");
+    if words.len() > n {
+        title.push('…');
+    }
+    title
+}

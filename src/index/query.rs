@@ -1,0 +1,182 @@
+//! The user's query language, parsed leniently: every string is a valid query. Anything that
+//! is not understood as syntax (an unknown `field:`, a bad date, an unbalanced quote) is read
+//! as plain words.
+//!
+//! ```text
+//! words          notes holding all of them first, then notes holding most of them
+//! "a phrase"     the words in this order
+//! a OR b         either
+//! -word -"p"     exclude
+//! tag:geo        the tag or its children (geo/central-asia)
+//! author:name  site:name  lang:en|it
+//! after:2025-11-01  before:2026   (published date; after is inclusive, before exclusive)
+//! is:annotation  is:note  has:annotation
+//! ```
+
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    Word(String),
+    Phrase(String),
+    Any(Vec<Unit>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    Tag(String),
+    Author(String),
+    Site(String),
+    Lang(String),
+    After(NaiveDate),
+    Before(NaiveDate),
+    IsAnnotation,
+    IsNote,
+    HasAnnotation,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedQuery {
+    pub positive: Vec<Unit>,
+    pub negative: Vec<Unit>,
+    pub filters: Vec<Filter>,
+    pub negative_filters: Vec<Filter>,
+    /// The last word, when the query does not end with a space: it also matches as a prefix.
+    pub prefix: Option<String>,
+}
+
+enum Item {
+    Unit(Unit),
+    Filter(Filter),
+    Or,
+}
+
+pub fn parse(query: &str) -> ParsedQuery {
+    let mut items: Vec<(bool, Item)> = Vec::new();
+    let chars: Vec<char> = query.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let negated = chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
+        if negated || chars[i] == '+' {
+            i += 1;
+        }
+        let (token, next) = read_token(&chars, i);
+        i = next;
+        if token == "OR" || token == "|" {
+            items.push((false, Item::Or));
+            continue;
+        }
+        let item = if let Some(phrase) = token.strip_prefix('"') {
+            Item::Unit(Unit::Phrase(phrase.trim_end_matches('"').to_string()))
+        } else if let Some(filter) = filter(&token) {
+            Item::Filter(filter)
+        } else {
+            Item::Unit(Unit::Word(token.trim_matches(['(', ')']).to_string()))
+        };
+        items.push((negated, item));
+    }
+
+    let mut parsed = ParsedQuery::default();
+    let mut pending_or = false;
+    for (negated, item) in items {
+        match item {
+            Item::Or => pending_or = !parsed.positive.is_empty(),
+            Item::Filter(f) if negated => parsed.negative_filters.push(f),
+            Item::Filter(f) => parsed.filters.push(f),
+            Item::Unit(u) if negated => parsed.negative.push(u),
+            Item::Unit(u) => {
+                if pending_or && let Some(last) = parsed.positive.pop() {
+                    let mut alternatives = match last {
+                        Unit::Any(v) => v,
+                        other => vec![other],
+                    };
+                    alternatives.push(u);
+                    parsed.positive.push(Unit::Any(alternatives));
+                } else {
+                    parsed.positive.push(u);
+                }
+                pending_or = false;
+            }
+        }
+    }
+    parsed
+        .positive
+        .retain(|u| !matches!(u, Unit::Word(w) | Unit::Phrase(w) if w.trim().is_empty()));
+    let open_end = query
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_whitespace() && c != '"' && c != ')');
+    if open_end && let Some(Unit::Word(w)) = parsed.positive.last() {
+        parsed.prefix = Some(w.clone());
+    }
+    parsed
+}
+
+/// One token: a quoted phrase (unterminated: to the end), `field:"quoted value"`, or a run of
+/// non-space characters.
+fn read_token(chars: &[char], start: usize) -> (String, usize) {
+    let mut i = start;
+    if chars[i] == '"' {
+        i += 1;
+        while i < chars.len() && chars[i] != '"' {
+            i += 1;
+        }
+        let end = (i + 1).min(chars.len());
+        return (chars[start..end].iter().collect(), end);
+    }
+    while i < chars.len() && !chars[i].is_whitespace() {
+        if chars[i] == '"' && i > start && chars[i - 1] == ':' {
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    let end = i.min(chars.len());
+    (chars[start..end].iter().collect(), end)
+}
+
+fn filter(token: &str) -> Option<Filter> {
+    let (field, value) = token.split_once(':')?;
+    let value = value.trim_matches('"').trim();
+    if value.is_empty() {
+        return None;
+    }
+    Some(match field.to_lowercase().as_str() {
+        "tag" => Filter::Tag(value.to_string()),
+        "author" => Filter::Author(value.to_string()),
+        "site" => Filter::Site(value.to_string()),
+        "lang" => Filter::Lang(value.to_lowercase()),
+        "after" => Filter::After(date(value, false)?),
+        "before" => Filter::Before(date(value, false)?),
+        "is" if value.eq_ignore_ascii_case("annotation")
+            || value.eq_ignore_ascii_case("highlight") =>
+        {
+            Filter::IsAnnotation
+        }
+        "is" if value.eq_ignore_ascii_case("note") => Filter::IsNote,
+        "has"
+            if value.to_lowercase().starts_with("annotation")
+                || value.to_lowercase().starts_with("highlight") =>
+        {
+            Filter::HasAnnotation
+        }
+        _ => return None,
+    })
+}
+
+/// `2025-11-07`, `2025-11` (its first day) or `2025` (its first day).
+fn date(value: &str, _end: bool) -> Option<NaiveDate> {
+    let parts: Vec<&str> = value.split('-').collect();
+    let num = |i: usize, default: u32| parts.get(i).map_or(Some(default), |p| p.parse().ok());
+    let year: i32 = parts.first()?.parse().ok()?;
+    if !(1000..=9999).contains(&year) || parts.len() > 3 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, num(1, 1)?, num(2, 1)?)
+}

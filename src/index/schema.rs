@@ -1,0 +1,182 @@
+//! The index schema and analyzers, in one place.
+//!
+//! Text that gets stemmed has one field per language (`body_en`, `body_it`, …): a note fills the
+//! fields of its detected language, and a query is analysed with both analyzers and searches
+//! both sets, so `perché` and `perche`, `mines` and `mine` meet. Nothing is stored: ids come
+//! from fast fields and snippets are cut from SQLite's body, which keeps the index small.
+
+use tantivy::Index;
+use tantivy::schema::{
+    DateOptions, FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
+};
+
+/// Bumped whenever the schema or an analyzer changes: an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The two stemmed languages; the index into the per-language field arrays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En = 0,
+    It = 1,
+}
+
+impl Lang {
+    pub const BOTH: [Lang; 2] = [Lang::En, Lang::It];
+
+    pub fn of(code: &str) -> Lang {
+        if code == "it" { Lang::It } else { Lang::En }
+    }
+
+    fn stemmer(self) -> Language {
+        match self {
+            Lang::En => Language::English,
+            Lang::It => Language::Italian,
+        }
+    }
+
+    pub fn analyzer_name(self) -> &'static str {
+        match self {
+            Lang::En => "lode_en",
+            Lang::It => "lode_it",
+        }
+    }
+}
+
+pub const PLAIN: &str = "lode_plain";
+
+#[derive(Clone)]
+pub struct Fields {
+    pub schema: Schema,
+    pub note_id: Field,
+    pub ann_id: Field,
+    /// 0 for a note, 1 for an annotation.
+    pub kind: Field,
+    pub has_ann: Field,
+    pub title: [Field; 2],
+    pub standfirst: [Field; 2],
+    pub body: [Field; 2],
+    pub author: Field,
+    pub site: Field,
+    pub sections: Field,
+    pub tags_text: Field,
+    pub tag: Field,
+    pub site_facet: Field,
+    pub year: Field,
+    pub lang: Field,
+    /// Published date, or the clip date when the article has none.
+    pub date: Field,
+}
+
+pub const KIND_NOTE: u64 = 0;
+pub const KIND_ANNOTATION: u64 = 1;
+
+fn text(analyzer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+impl Fields {
+    pub fn new() -> Fields {
+        let mut b = Schema::builder();
+        let per_lang = |b: &mut tantivy::schema::SchemaBuilder, name: &str| {
+            Lang::BOTH.map(|l| {
+                b.add_text_field(
+                    &format!("{name}_{}", if l == Lang::En { "en" } else { "it" }),
+                    text(l.analyzer_name()),
+                )
+            })
+        };
+        let note_id = b.add_u64_field("note_id", INDEXED | FAST);
+        let ann_id = b.add_u64_field("ann_id", FAST);
+        let kind = b.add_u64_field("kind", INDEXED | FAST);
+        let has_ann = b.add_u64_field("has_ann", INDEXED);
+        let title = per_lang(&mut b, "title");
+        let standfirst = per_lang(&mut b, "standfirst");
+        let body = per_lang(&mut b, "body");
+        let author = b.add_text_field("author", text(PLAIN));
+        let site = b.add_text_field("site", text(PLAIN));
+        let sections = b.add_text_field("sections", text(PLAIN));
+        let tags_text = b.add_text_field("tags_text", text(PLAIN));
+        let tag = b.add_facet_field("tag", FacetOptions::default());
+        let site_facet = b.add_facet_field("site_facet", FacetOptions::default());
+        let year = b.add_facet_field("year", FacetOptions::default());
+        let lang = b.add_text_field("lang", STRING);
+        let date = b.add_date_field("date", DateOptions::from(INDEXED) | FAST);
+        Fields {
+            schema: b.build(),
+            note_id,
+            ann_id,
+            kind,
+            has_ann,
+            title,
+            standfirst,
+            body,
+            author,
+            site,
+            sections,
+            tags_text,
+            tag,
+            site_facet,
+            year,
+            lang,
+            date,
+        }
+    }
+}
+
+/// Lower-case, fold accents, stem. Tokens longer than 40 bytes (URLs, hashes) are dropped.
+pub fn analyzer(lang: Lang) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(lang.stemmer()))
+        .build()
+}
+
+/// Lower-case and fold accents, no stemming: names, sites, tags, and prefixes as typed.
+pub fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Query-time only: a word this analyzer drops is a stop word in `lang`.
+pub fn stop_word_analyzer(lang: Lang) -> TextAnalyzer {
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .dynamic();
+    match StopWordFilter::new(lang.stemmer()) {
+        Some(stop) => builder.filter_dynamic(stop).build(),
+        None => builder.build(),
+    }
+}
+
+pub fn register_analyzers(index: &Index) {
+    for lang in Lang::BOTH {
+        index
+            .tokenizers()
+            .register(lang.analyzer_name(), analyzer(lang));
+    }
+    index.tokenizers().register(PLAIN, plain_analyzer());
+}
+
+/// Tokens of `text` through `analyzer`: (text, byte range, position).
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(t) = stream.next() {
+        out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+    }
+    out
+}

@@ -1,0 +1,551 @@
+//! A [`ParsedQuery`] -> Tantivy queries, and their execution.
+//!
+//! Each positive word becomes a disjunction over the title, standfirst and body fields of
+//! both languages (title weighs most), plus author, sections and tags; words of 5+ letters
+//! also match within edit distance 1 (2 from 9 letters) at a low constant score, so typos
+//! find notes but rank below exact matches. The strict query requires every word; when it
+//! fills less than a page, a lenient one (any word) adds the notes holding most of them.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
+
+use tantivy::collector::{Count, FacetCollector, FilterCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet as TantivyFacet, Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Order, Searcher, Term};
+
+use super::query::{Filter, ParsedQuery, Unit};
+use super::schema::{self, Fields, KIND_ANNOTATION, KIND_NOTE, Lang};
+use super::snippet::Terms;
+use super::{Facet, Facets};
+use crate::error::Result;
+
+pub struct RawHit {
+    pub note_id: i64,
+    pub score: f32,
+    pub all_words: bool,
+    pub annotation_ids: Vec<i64>,
+}
+
+pub struct RawResults {
+    pub total: usize,
+    pub hits: Vec<RawHit>,
+    pub facets: Facets,
+}
+
+pub struct Builder<'a> {
+    fields: &'a Fields,
+    analyzers: [TextAnalyzer; 2],
+    plain: TextAnalyzer,
+    stop: [TextAnalyzer; 2],
+    titles_only: bool,
+    pub terms: Terms,
+}
+
+const TITLE_BOOST: f32 = 3.0;
+const STANDFIRST_BOOST: f32 = 1.5;
+const TAGS_BOOST: f32 = 2.0;
+const FUZZY_BOOST: f32 = 0.25;
+const PREFIX_BOOST: f32 = 0.5;
+
+fn boxed(q: impl Query) -> Box<dyn Query> {
+    Box::new(q)
+}
+
+fn should(clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match clauses.len() {
+        0 => None,
+        1 => clauses.into_iter().next(),
+        _ => Some(boxed(BooleanQuery::new(
+            clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ))),
+    }
+}
+
+fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+    let q = TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    );
+    if boost == 1.0 {
+        boxed(q)
+    } else {
+        boxed(BoostQuery::new(boxed(q), boost))
+    }
+}
+
+fn phrase_query(field: Field, tokens: &[(String, usize)], boost: f32) -> Box<dyn Query> {
+    if tokens.len() == 1 {
+        return term_query(field, &tokens[0].0, boost);
+    }
+    let terms = tokens
+        .iter()
+        .map(|(t, pos)| (*pos, Term::from_field_text(field, t)))
+        .collect();
+    boxed(BoostQuery::new(
+        boxed(PhraseQuery::new_with_offset(terms)),
+        boost,
+    ))
+}
+
+fn filter_query(q: Box<dyn Query>) -> Box<dyn Query> {
+    boxed(ConstScoreQuery::new(q, 0.0))
+}
+
+fn date_term(field: Field, date: chrono::NaiveDate) -> Term {
+    let secs = date
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |t| t.and_utc().timestamp());
+    Term::from_field_date(field, tantivy::DateTime::from_timestamp_secs(secs))
+}
+
+pub fn facet_of_tag(tag_key: &str) -> TantivyFacet {
+    TantivyFacet::from_path(tag_key.split('/').filter(|s| !s.is_empty()))
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(fields: &'a Fields, titles_only: bool) -> Builder<'a> {
+        Builder {
+            fields,
+            analyzers: Lang::BOTH.map(schema::analyzer),
+            plain: schema::plain_analyzer(),
+            stop: Lang::BOTH.map(schema::stop_word_analyzer),
+            titles_only,
+            terms: Terms::default(),
+        }
+    }
+
+    fn analyze(&mut self, lang: Lang, text: &str) -> Vec<(String, usize)> {
+        schema::tokens(&mut self.analyzers[lang as usize], text)
+            .into_iter()
+            .map(|(t, _, _, p)| (t, p))
+            .collect()
+    }
+
+    fn analyze_plain(&mut self, text: &str) -> Vec<(String, usize)> {
+        schema::tokens(&mut self.plain, text)
+            .into_iter()
+            .map(|(t, _, _, p)| (t, p))
+            .collect()
+    }
+
+    fn is_stop_word(&mut self, word: &str) -> bool {
+        Lang::BOTH
+            .iter()
+            .any(|&l| schema::tokens(&mut self.stop[l as usize], word).is_empty())
+    }
+
+    /// The text fields of `lang` with their weights.
+    fn text_fields(&self, lang: Lang) -> Vec<(Field, f32)> {
+        let l = lang as usize;
+        if self.titles_only {
+            return vec![(self.fields.title[l], 1.0)];
+        }
+        vec![
+            (self.fields.title[l], TITLE_BOOST),
+            (self.fields.standfirst[l], STANDFIRST_BOOST),
+            (self.fields.body[l], 1.0),
+        ]
+    }
+
+    fn word(&mut self, word: &str, prefix: bool) -> Option<Box<dyn Query>> {
+        let mut clauses = Vec::new();
+        for lang in Lang::BOTH {
+            let tokens = self.analyze(lang, word);
+            if tokens.is_empty() {
+                continue;
+            }
+            for (t, _) in &tokens {
+                self.terms.exact[lang as usize].insert(t.clone());
+            }
+            for (field, boost) in self.text_fields(lang) {
+                clauses.push(phrase_query(field, &tokens, boost));
+            }
+            let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
+            if tokens.len() == 1 && letters >= 5 {
+                let distance = if letters >= 9 { 2 } else { 1 };
+                self.terms.fuzzy[lang as usize].push((tokens[0].0.clone(), distance));
+                for (field, boost) in self.text_fields(lang) {
+                    let fuzzy = FuzzyTermQuery::new(
+                        Term::from_field_text(field, &tokens[0].0),
+                        distance,
+                        true,
+                    );
+                    clauses.push(boxed(BoostQuery::new(
+                        boxed(fuzzy),
+                        FUZZY_BOOST * boost.min(2.0),
+                    )));
+                }
+            }
+        }
+        let plain = self.analyze_plain(word);
+        if !plain.is_empty() && !self.titles_only {
+            for (field, boost) in [
+                (self.fields.author, 1.0),
+                (self.fields.sections, 1.0),
+                (self.fields.tags_text, TAGS_BOOST),
+            ] {
+                clauses.push(phrase_query(field, &plain, boost));
+            }
+        }
+        if prefix && plain.len() == 1 && plain[0].0.chars().count() >= 2 {
+            let p = plain[0].0.clone();
+            self.terms.prefix = Some(p.clone());
+            for lang in Lang::BOTH {
+                let l = lang as usize;
+                let mut fields = vec![self.fields.title[l]];
+                if !self.titles_only && p.chars().count() >= 4 {
+                    fields.push(self.fields.body[l]);
+                }
+                for field in fields {
+                    let q = FuzzyTermQuery::new_prefix(Term::from_field_text(field, &p), 0, false);
+                    clauses.push(boxed(BoostQuery::new(boxed(q), PREFIX_BOOST)));
+                }
+            }
+        }
+        should(clauses)
+    }
+
+    fn phrase(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let mut clauses = Vec::new();
+        for lang in Lang::BOTH {
+            let tokens = self.analyze(lang, text);
+            if tokens.is_empty() {
+                continue;
+            }
+            for (t, _) in &tokens {
+                self.terms.exact[lang as usize].insert(t.clone());
+            }
+            for (field, boost) in self.text_fields(lang) {
+                clauses.push(phrase_query(field, &tokens, boost));
+            }
+        }
+        should(clauses)
+    }
+
+    fn unit(&mut self, unit: &Unit, prefix: Option<&str>) -> Option<Box<dyn Query>> {
+        match unit {
+            Unit::Word(w) => self.word(w, prefix == Some(w.as_str())),
+            Unit::Phrase(p) => self.phrase(p),
+            Unit::Any(alternatives) => {
+                let clauses = alternatives
+                    .iter()
+                    .filter_map(|u| self.unit(u, None))
+                    .collect();
+                should(clauses)
+            }
+        }
+    }
+
+    fn filter(&mut self, filter: &Filter) -> Box<dyn Query> {
+        let f = self.fields;
+        match filter {
+            Filter::Tag(tag) => boxed(TermQuery::new(
+                Term::from_facet(f.tag, &facet_of_tag(&tag.to_lowercase())),
+                IndexRecordOption::Basic,
+            )),
+            Filter::Author(name) | Filter::Site(name) => {
+                let field = if matches!(filter, Filter::Author(_)) {
+                    f.author
+                } else {
+                    f.site
+                };
+                let tokens = self.analyze_plain(name);
+                if tokens.is_empty() {
+                    return boxed(AllQuery);
+                }
+                phrase_query(field, &tokens, 1.0)
+            }
+            Filter::Lang(code) => boxed(TermQuery::new(
+                Term::from_field_text(f.lang, code),
+                IndexRecordOption::Basic,
+            )),
+            Filter::After(d) => boxed(RangeQuery::new(
+                Bound::Included(date_term(f.date, *d)),
+                Bound::Unbounded,
+            )),
+            Filter::Before(d) => boxed(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Excluded(date_term(f.date, *d)),
+            )),
+            Filter::IsAnnotation => kind_query(f, KIND_ANNOTATION),
+            Filter::IsNote => kind_query(f, KIND_NOTE),
+            Filter::HasAnnotation => boxed(TermQuery::new(
+                Term::from_field_u64(f.has_ann, 1),
+                IndexRecordOption::Basic,
+            )),
+        }
+    }
+
+    /// (strict, lenient, scored): lenient is `None` when it could add nothing; `scored` is
+    /// false when the query has no words (filters only), to be ordered by date.
+    pub fn build(
+        &mut self,
+        parsed: &ParsedQuery,
+    ) -> (Box<dyn Query>, Option<Box<dyn Query>>, bool) {
+        let all_stop = parsed
+            .positive
+            .iter()
+            .all(|u| matches!(u, Unit::Word(w) if self.is_stop_word(w)));
+        let mut units = Vec::new();
+        for unit in &parsed.positive {
+            let is_stop = matches!(unit, Unit::Word(w) if self.is_stop_word(w));
+            let is_prefix = matches!(unit, Unit::Word(w) if parsed.prefix.as_deref() == Some(w));
+            if is_stop && !all_stop && !is_prefix {
+                continue;
+            }
+            if let Some(q) = self.unit(unit, parsed.prefix.as_deref()) {
+                units.push(q);
+            }
+        }
+        let mut rest: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for f in &parsed.filters {
+            rest.push((Occur::Must, filter_query(self.filter(f))));
+        }
+        let mut terms_backup = self.terms.clone();
+        for f in &parsed.negative_filters {
+            rest.push((Occur::MustNot, self.filter(f)));
+        }
+        for u in &parsed.negative {
+            if let Some(q) = self.unit(u, None) {
+                rest.push((Occur::MustNot, q));
+            }
+        }
+        std::mem::swap(&mut self.terms, &mut terms_backup); // excluded words are not highlighted
+        let scored = !units.is_empty();
+        let with_rest = |core: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> {
+            let mut clauses = core;
+            clauses.extend(rest.iter().map(|(o, q)| (*o, q.box_clone())));
+            if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                clauses.push((Occur::Must, filter_query(boxed(AllQuery))));
+            }
+            boxed(BooleanQuery::new(clauses))
+        };
+        let lenient = (units.len() > 1).then(|| {
+            let any = should(units.iter().map(|q| q.box_clone()).collect())
+                .unwrap_or_else(|| boxed(AllQuery));
+            with_rest(vec![(Occur::Must, any)])
+        });
+        let strict = with_rest(units.into_iter().map(|q| (Occur::Must, q)).collect());
+        (strict, lenient, scored)
+    }
+}
+
+/// Counts only note documents (annotations are grouped under their notes).
+fn notes_only<C: tantivy::collector::Collector>(c: C) -> FilterCollector<C, fn(u64) -> bool, u64> {
+    FilterCollector::new(
+        "kind".to_string(),
+        (|k: u64| k == KIND_NOTE) as fn(u64) -> bool,
+        c,
+    )
+}
+
+fn kind_query(f: &Fields, kind: u64) -> Box<dyn Query> {
+    boxed(TermQuery::new(
+        Term::from_field_u64(f.kind, kind),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// (note id, annotation id or 0) of a document.
+fn ids(searcher: &Searcher, at: DocAddress) -> Result<(i64, i64)> {
+    let segment = searcher.segment_reader(at.segment_ord);
+    let note = segment
+        .fast_fields()
+        .u64("note_id")?
+        .first(at.doc_id)
+        .unwrap_or(0);
+    let ann = segment
+        .fast_fields()
+        .u64("ann_id")?
+        .first(at.doc_id)
+        .unwrap_or(0);
+    Ok((note as i64, ann as i64))
+}
+
+pub struct Execution<'a> {
+    pub searcher: &'a Searcher,
+    pub fields: &'a Fields,
+    pub limit: usize,
+    pub facets: bool,
+    /// Tag facets whose children to count too (from `tag:` filters).
+    pub facet_roots: Vec<String>,
+}
+
+impl Execution<'_> {
+    fn top(&self, query: &dyn Query, scored: bool, n: usize) -> Result<Vec<(f32, DocAddress)>> {
+        if scored {
+            return Ok(self
+                .searcher
+                .search(query, &TopDocs::with_limit(n).order_by_score())?);
+        }
+        let by_date: Vec<(Option<tantivy::DateTime>, DocAddress)> = self.searcher.search(
+            query,
+            &TopDocs::with_limit(n).order_by_fast_field("date", Order::Desc),
+        )?;
+        Ok(by_date.into_iter().map(|(_, at)| (0.0, at)).collect())
+    }
+
+    /// Groups documents (notes and annotations) by note, in rank order.
+    fn group(
+        &self,
+        docs: &[(f32, DocAddress)],
+        hits: &mut Vec<RawHit>,
+        all_words: bool,
+    ) -> Result<()> {
+        let mut seen: HashSet<i64> = hits.iter().map(|h| h.note_id).collect();
+        for (score, at) in docs {
+            if hits.len() >= self.limit {
+                break;
+            }
+            let (note_id, _) = ids(self.searcher, *at)?;
+            if seen.insert(note_id) {
+                hits.push(RawHit {
+                    note_id,
+                    score: *score,
+                    all_words,
+                    annotation_ids: Vec::new(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn run(
+        &self,
+        strict: &dyn Query,
+        lenient: Option<&dyn Query>,
+        scored: bool,
+    ) -> Result<RawResults> {
+        let over_fetch = self.limit * 2 + 10;
+        let (total, facets) = if self.facets {
+            // With tag filters, every match carries them: count their children instead of the
+            // top level (a collector takes no facet below another it has).
+            let roots: Vec<TantivyFacet> = if self.facet_roots.is_empty() {
+                vec![TantivyFacet::root()]
+            } else {
+                let all: Vec<TantivyFacet> =
+                    self.facet_roots.iter().map(|r| facet_of_tag(r)).collect();
+                let mut minimal: Vec<TantivyFacet> = Vec::new();
+                for f in &all {
+                    let covered = all.iter().any(|g| g != f && g.is_prefix_of(f));
+                    if !covered && !minimal.contains(f) {
+                        minimal.push(f.clone());
+                    }
+                }
+                minimal
+            };
+            let mut tags = FacetCollector::for_field("tag");
+            for root in &roots {
+                tags.add_facet(root.clone());
+            }
+            let mut sites = FacetCollector::for_field("site_facet");
+            sites.add_facet(TantivyFacet::root());
+            let mut years = FacetCollector::for_field("year");
+            years.add_facet(TantivyFacet::root());
+            let collectors = (
+                notes_only(Count),
+                notes_only(tags),
+                notes_only(sites),
+                notes_only(years),
+            );
+            let (total, tags, sites, years) = self.searcher.search(strict, &collectors)?;
+            let mut tag_facets: Vec<Facet> = Vec::new();
+            for root in roots {
+                tag_facets.extend(facet_list(tags.get(root)));
+            }
+            tag_facets.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+            tag_facets.dedup();
+            let mut years = facet_list(years.get(TantivyFacet::root()));
+            years.sort_by(|a, b| b.name.cmp(&a.name));
+            let mut sites = facet_list(sites.get(TantivyFacet::root()));
+            sites.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+            (
+                total,
+                Facets {
+                    tags: tag_facets,
+                    sites,
+                    years,
+                },
+            )
+        } else {
+            (
+                self.searcher.search(strict, &notes_only(Count))?,
+                Facets::default(),
+            )
+        };
+        let mut hits = Vec::new();
+        self.group(&self.top(strict, scored, over_fetch)?, &mut hits, true)?;
+        if hits.len() < self.limit
+            && let Some(lenient) = lenient
+        {
+            self.group(
+                &self.top(lenient, scored, over_fetch + hits.len())?,
+                &mut hits,
+                false,
+            )?;
+        }
+        self.attach_annotations(lenient.unwrap_or(strict), &mut hits)?;
+        Ok(RawResults {
+            total,
+            hits,
+            facets,
+        })
+    }
+
+    /// The annotations of the hit notes that match the query.
+    fn attach_annotations(&self, query: &dyn Query, hits: &mut [RawHit]) -> Result<()> {
+        if hits.is_empty() {
+            return Ok(());
+        }
+        let f = self.fields;
+        let notes = BooleanQuery::new(
+            hits.iter()
+                .map(|h| {
+                    (
+                        Occur::Should,
+                        boxed(TermQuery::new(
+                            Term::from_field_u64(f.note_id, h.note_id as u64),
+                            IndexRecordOption::Basic,
+                        )),
+                    )
+                })
+                .collect(),
+        );
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Must, filter_query(kind_query(f, KIND_ANNOTATION))),
+            (Occur::Must, filter_query(boxed(notes))),
+        ]);
+        let docs = self
+            .searcher
+            .search(&q, &TopDocs::with_limit(200).order_by_score())?;
+        let mut by_note: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (_, at) in docs {
+            let (note, ann) = ids(self.searcher, at)?;
+            by_note.entry(note).or_default().push(ann);
+        }
+        for hit in hits {
+            hit.annotation_ids = by_note.remove(&hit.note_id).unwrap_or_default();
+        }
+        Ok(())
+    }
+}
+
+fn facet_list<'a>(children: impl Iterator<Item = (&'a TantivyFacet, u64)>) -> Vec<Facet> {
+    children
+        .map(|(facet, count)| Facet {
+            name: facet
+                .to_path()
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join("/"),
+            count: count as usize,
+        })
+        .collect()
+}

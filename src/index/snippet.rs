@@ -1,0 +1,220 @@
+//! Snippets: the best passage of a text for a query, with the matched ranges as code-point
+//! offsets (never HTML: the UI wraps the ranges in elements itself).
+//!
+//! Matching mirrors the query: a token matches when its stem is one of the query's stems, is
+//! within the query word's edit distance (typo tolerance), or starts with the typed prefix.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::schema::{self, Lang};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snippet {
+    pub text: String,
+    /// Matched ranges of `text`, in code points, end exclusive.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// What a query matches, per language.
+#[derive(Default, Clone)]
+pub struct Terms {
+    pub exact: [HashSet<String>; 2],
+    /// (stem, maximum edit distance)
+    pub fuzzy: [Vec<(String, u8)>; 2],
+    /// Folded lower-case prefix of the last word.
+    pub prefix: Option<String>,
+}
+
+pub struct Highlighter {
+    terms: Terms,
+    analyzers: [TextAnalyzer; 2],
+    plain: TextAnalyzer,
+}
+
+const WINDOW_CHARS: usize = 220;
+
+impl Highlighter {
+    pub fn new(terms: Terms) -> Highlighter {
+        Highlighter {
+            terms,
+            analyzers: Lang::BOTH.map(schema::analyzer),
+            plain: schema::plain_analyzer(),
+        }
+    }
+
+    /// Matched byte ranges of `text`, each with the id of the query term it matched.
+    fn matches(&mut self, text: &str, lang: Lang) -> Vec<(usize, usize, String)> {
+        let l = lang as usize;
+        let stems = schema::tokens(&mut self.analyzers[l], text);
+        let raw = schema::tokens(&mut self.plain, text);
+        let mut out = Vec::new();
+        for ((stem, from, to, _), (plain, ..)) in stems.iter().zip(raw.iter()) {
+            let matched = if self.terms.exact[l].contains(stem) {
+                Some(stem.clone())
+            } else if let Some((q, _)) = self.terms.fuzzy[l]
+                .iter()
+                .find(|(q, d)| within_distance(stem, q, *d))
+            {
+                Some(q.clone())
+            } else {
+                self.terms
+                    .prefix
+                    .as_ref()
+                    .filter(|p| plain.starts_with(p.as_str()))
+                    .cloned()
+            };
+            if let Some(term) = matched {
+                out.push((*from, *to, term));
+            }
+        }
+        out
+    }
+
+    /// Every match in `text` (titles, quotes, comments: short texts shown whole).
+    pub fn highlight_all(&mut self, text: &str, lang: Lang) -> Vec<(usize, usize)> {
+        let matches = self.matches(text, lang);
+        to_code_points(text, matches.iter().map(|(f, t, _)| (*f, *t)), 0)
+    }
+
+    /// The window of about 220 characters holding the most distinct matched terms.
+    pub fn snippet(&mut self, text: &str, lang: Lang) -> Snippet {
+        let matches = self.matches(text, lang);
+        let window_bytes = |from: usize| byte_after_chars(text, from, WINDOW_CHARS);
+        let mut best = (0usize, 0usize, 0usize); // (distinct, count, start byte)
+        for (i, (from, ..)) in matches.iter().enumerate() {
+            let end = window_bytes(*from);
+            let inside: Vec<&(usize, usize, String)> = matches[i..]
+                .iter()
+                .take_while(|(f, t, _)| *f < end && *t <= end)
+                .collect();
+            let distinct = inside
+                .iter()
+                .map(|(.., term)| term)
+                .collect::<HashSet<_>>()
+                .len();
+            if (distinct, inside.len()) > (best.0, best.1) {
+                best = (distinct, inside.len(), *from);
+            }
+        }
+        // Start the window at the sentence (or paragraph) holding the first match, if close.
+        let mut start = 0;
+        if best.1 > 0 {
+            let back = text[..best.2]
+                .rfind(['.', '!', '?', '\n'])
+                .map_or(0, |i| i + 1);
+            start = if best.2 - back <= 80 {
+                back
+            } else {
+                word_start_before(text, best.2, 40)
+            };
+        }
+        while text[start..].starts_with(char::is_whitespace) {
+            start += text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        let mut end = window_bytes(start);
+        if end < text.len() {
+            end = text[..end]
+                .rfind(char::is_whitespace)
+                .filter(|&e| e > start)
+                .unwrap_or(end);
+        }
+        let mut snippet_text = String::new();
+        let lead = if start > 0 { "…" } else { "" };
+        snippet_text.push_str(lead);
+        snippet_text.push_str(&text[start..end].replace("\n\n", " ¶ ").replace('\n', " "));
+        if end < text.len() {
+            snippet_text.push('…');
+        }
+        let ranges = matches
+            .iter()
+            .filter(|(f, t, _)| *f >= start && *t <= end)
+            .map(|(f, t, _)| (*f, *t));
+        let highlights = to_code_points(
+            &text[start..end],
+            ranges.map(|(f, t)| (f - start, t - start)),
+            lead.chars().count(),
+        );
+        Snippet {
+            text: snippet_text,
+            highlights: shift_for_pilcrows(&text[start..end], highlights, lead.chars().count()),
+        }
+    }
+}
+
+/// "\n\n" becomes " ¶ " (one char more) and "\n" a space: moves ranges past each pilcrow.
+fn shift_for_pilcrows(
+    original: &str,
+    ranges: Vec<(usize, usize)>,
+    lead: usize,
+) -> Vec<(usize, usize)> {
+    let breaks: Vec<usize> = original
+        .match_indices("\n\n")
+        .map(|(at, _)| original[..at].chars().count() + lead)
+        .collect();
+    ranges
+        .into_iter()
+        .map(|(s, e)| {
+            let shift = breaks.iter().filter(|&&b| b < s).count();
+            (s + shift, e + shift)
+        })
+        .collect()
+}
+
+fn to_code_points(
+    text: &str,
+    ranges: impl Iterator<Item = (usize, usize)>,
+    base: usize,
+) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = ranges
+        .map(|(f, t)| {
+            let start = text[..f].chars().count() + base;
+            (start, start + text[f..t].chars().count())
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+fn byte_after_chars(text: &str, from: usize, chars: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| from + i)
+}
+
+fn word_start_before(text: &str, at: usize, chars: usize) -> usize {
+    let back = text[..at]
+        .char_indices()
+        .rev()
+        .nth(chars)
+        .map_or(0, |(i, _)| i);
+    text[back..at]
+        .find(char::is_whitespace)
+        .map_or(back, |i| back + i + 1)
+}
+
+/// Levenshtein distance of `a` and `b` is at most `max` (with a length pre-check).
+pub fn within_distance(a: &str, b: &str, max: u8) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let max = max as usize;
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut row = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            row[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(row[j] + 1);
+        }
+        if row.iter().min().is_some_and(|&m| m > max) {
+            return false;
+        }
+        prev = row;
+    }
+    prev[b.len()] <= max
+}

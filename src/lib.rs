@@ -1,0 +1,46 @@
+//! Lode's core: clip articles from the clipboard, keep them in SQLite, search them with
+//! Tantivy, tag and annotate them. The desktop shell and the `lode` CLI call [`Library`] and
+//! nothing else.
+//!
+//! Modules:
+//! - [`clip`]: clipboard payload (text/plain, text/html) -> [`Article`]; pure functions.
+//! - `store`: SQLite, the source of truth (migrations, notes, tags, annotations, the outbox).
+//! - `index`: the Tantivy index, derived from the store and rebuildable at any time.
+//! - [`anchor`]: passage selectors (W3C TextQuote + TextPosition).
+//! - `export`: Markdown and JSON export.
+//!
+//! ```no_run
+//! use lode::{Clip, Library, SearchOptions};
+//! let library = Library::open("/tmp/my-library")?;
+//! let clip = Clip { text: Some("Title\n\nA paragraph of the article, long enough to keep.".into()), ..Clip::default() };
+//! let outcome = library.clip(&clip)?;
+//! library.flush_index()?;
+//! let results = library.search("paragraph", &SearchOptions::default())?;
+//! assert_eq!(results.hits[0].id, outcome.id);
+//! # Ok::<(), lode::Error>(())
+//! ```
+
+pub mod anchor;
+pub mod clip;
+mod clock;
+mod error;
+mod export;
+mod index;
+mod library;
+mod model;
+mod store;
+
+pub use clip::{Article, Clip, MAX_CLIP_BYTES};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{Error, ErrorCode, Result};
+pub use export::ExportFormat;
+pub use index::{Facet, Facets, Snippet};
+pub use library::{ClipOutcome, ClipStatus, ImportProgress, ImportReport, Library};
+pub use model::*;
+
+/// For the schema test: migrations applied one by one must give the same schema as a fresh
+/// database. Not part of the API.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::store::{MIGRATIONS, connect, migrate_to, schema_sql};
+}

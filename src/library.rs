@@ -1,0 +1,541 @@
+//! [`Library`]: the only API the desktop shell and the CLI call; one method per use case.
+//! Every write goes to SQLite (with an outbox entry, in one transaction) and then nudges the
+//! indexer; reads come from SQLite, searches from the index.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::anchor::{self, SelectError};
+use crate::clip::{self, Article, Clip};
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, Result};
+use crate::export::{self, ExportFormat, ExportReport};
+use crate::index::{self, Lang, SearchIndex};
+use crate::model::*;
+use crate::store::{self, annotations, clips, notes, outbox, tags};
+
+pub struct Library {
+    dir: PathBuf,
+    conn: Mutex<Connection>,
+    index: SearchIndex,
+    clock: Arc<dyn Clock>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClipStatus {
+    Created,
+    /// The article was already in the library (same canonical URL or same body).
+    Unchanged,
+    Updated,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClipOutcome {
+    pub id: NoteId,
+    pub status: ClipStatus,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgress {
+    pub done: usize,
+    pub total: usize,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub created: usize,
+    pub unchanged: usize,
+    /// Files that could not be imported, with the reason; the others were imported.
+    pub failed: Vec<(PathBuf, String)>,
+}
+
+/// Notes written per SQLite transaction during an import.
+const IMPORT_BATCH: usize = 500;
+
+impl Library {
+    /// The platform's data folder for Lode (`~/.local/share/lode` on Linux).
+    pub fn default_dir() -> Option<PathBuf> {
+        dirs::data_dir().map(|d| d.join("lode"))
+    }
+
+    /// Opens the library in `dir`, creating and migrating it as needed.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Library> {
+        Library::open_with_clock(dir, Arc::new(SystemClock))
+    }
+
+    pub fn open_with_clock(dir: impl AsRef<Path>, clock: Arc<dyn Clock>) -> Result<Library> {
+        let dir = dir.as_ref().to_path_buf();
+        let read_only = |e: &dyn std::fmt::Display| Error::ReadOnly(dir.clone(), e.to_string());
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::invalid(
+                "library folder",
+                format!("{} is a file, not a folder", dir.display()),
+            ));
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| read_only(&e))?;
+        let db = dir.join("lode.db");
+        let mut conn = store::connect(&db).map_err(|e| match e.code() {
+            crate::ErrorCode::Internal | crate::ErrorCode::ReadOnly => read_only(&e),
+            _ => e,
+        })?;
+        store::migrate(&mut conn).map_err(|e| match e.code() {
+            crate::ErrorCode::ReadOnly => read_only(&e),
+            _ => e,
+        })?;
+        let index = SearchIndex::open(&dir.join("index"), &db)?;
+        Ok(Library {
+            dir,
+            conn: Mutex::new(conn),
+            index,
+            clock,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll back).
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` in one transaction, then tells the indexer.
+    fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        drop(conn);
+        self.index.changed();
+        Ok(value)
+    }
+
+    /// The article a clip holds, without storing anything.
+    pub fn extract(clip: &Clip) -> Result<Article> {
+        clip::extract(clip)
+    }
+
+    /// Stores a clip as a note. A clip of an article already in the library returns that note
+    /// with [`ClipStatus::Unchanged`]. When no article can be extracted, the raw clip is still
+    /// kept and the error names it.
+    pub fn clip(&self, clip: &Clip) -> Result<ClipOutcome> {
+        clip.validate()?;
+        let article = match clip::extract(clip) {
+            Ok(article) => article,
+            Err(Error::EmptyClip) => {
+                let now = self.clock.now();
+                let clip_id =
+                    self.write(|c| clips::insert(c, clip, now, Some("no article text found")))?;
+                return Err(Error::NothingExtracted { clip_id });
+            }
+            Err(e) => return Err(e),
+        };
+        let now = self.clock.now();
+        self.write(|c| store_article(c, clip, &article, now))
+    }
+
+    pub fn note(&self, id: NoteId) -> Result<Note> {
+        notes::get(&self.conn(), id)
+    }
+
+    /// The clip a note was made from, exactly as received.
+    pub fn raw_clip(&self, id: NoteId) -> Result<Option<RawClip>> {
+        let conn = self.conn();
+        notes::get(&conn, id)?;
+        match notes::clip_id(&conn, id)? {
+            Some(clip_id) => clips::get(&conn, clip_id),
+            None => Ok(None),
+        }
+    }
+
+    /// Notes, newest first.
+    pub fn notes(&self, filter: &NoteFilter) -> Result<Vec<NoteSummary>> {
+        notes::list(&self.conn(), filter)
+    }
+
+    /// Deletes a note with its annotations and raw clip.
+    pub fn delete(&self, id: NoteId) -> Result<()> {
+        self.write(|c| {
+            let clip_id = notes::clip_id(c, id)?;
+            if !notes::delete(c, id)? {
+                return Err(Error::NoteNotFound(id));
+            }
+            if let Some(clip_id) = clip_id {
+                clips::delete(c, clip_id)?;
+            }
+            tags::prune_unused(c)?;
+            outbox::push(c, id)
+        })
+    }
+
+    /// Adds tags to a note; returns its tags.
+    pub fn tag(&self, id: NoteId, new_tags: &[&str]) -> Result<Vec<String>> {
+        let now = self.clock.now();
+        self.write(|c| {
+            notes::get(c, id)?;
+            for tag in new_tags {
+                tags::attach_to_note(c, id, tag)?;
+            }
+            notes::touch(c, id, now)?;
+            outbox::push(c, id)?;
+            tags::of_note(c, id)
+        })
+    }
+
+    /// Removes tags from a note; returns its tags.
+    pub fn untag(&self, id: NoteId, old_tags: &[&str]) -> Result<Vec<String>> {
+        let now = self.clock.now();
+        self.write(|c| {
+            notes::get(c, id)?;
+            for tag in old_tags {
+                tags::detach_from_note(c, id, tag)?;
+            }
+            notes::touch(c, id, now)?;
+            outbox::push(c, id)?;
+            tags::of_note(c, id)
+        })
+    }
+
+    pub fn tags(&self) -> Result<Vec<TagCount>> {
+        tags::counts(&self.conn())
+    }
+
+    /// Renames a tag and its children; merges into `new` when it exists.
+    pub fn rename_tag(&self, old: &str, new: &str) -> Result<TagRename> {
+        self.write(|c| {
+            let (rename, affected) = tags::rename(c, old, new)?;
+            for id in affected {
+                outbox::push(c, id)?;
+            }
+            Ok(rename)
+        })
+    }
+
+    /// Highlights a passage of a note's body.
+    pub fn annotate(&self, id: NoteId, new: &NewAnnotation) -> Result<Annotation> {
+        let now = self.clock.now();
+        self.write(|c| {
+            let note = notes::get(c, id)?;
+            let selector = anchor::select(&note.article.body, &new.quote, new.occurrence).map_err(
+                |e| match e {
+                    SelectError::NotFound => Error::QuoteNotFound { note_id: id },
+                    SelectError::Ambiguous(count) => Error::QuoteAmbiguous { note_id: id, count },
+                    SelectError::OutOfRange(count) => Error::OccurrenceOutOfRange {
+                        note_id: id,
+                        occurrence: new.occurrence.unwrap_or(0),
+                        count,
+                    },
+                },
+            )?;
+            let comment = new
+                .comment
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
+            let annotation_id = annotations::insert(c, id, &selector, new.color, comment, now)?;
+            for tag in &new.tags {
+                tags::attach_to_annotation(c, annotation_id, tag)?;
+            }
+            outbox::push(c, id)?;
+            annotations::get(c, annotation_id)
+        })
+    }
+
+    /// A note's annotations in reading order.
+    pub fn annotations(&self, id: NoteId) -> Result<Vec<Annotation>> {
+        let conn = self.conn();
+        notes::get(&conn, id)?;
+        annotations::of_note(&conn, id)
+    }
+
+    /// Ranked search over notes and annotations; see the README for the query syntax.
+    pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
+        let parsed = index::parse(query);
+        let limit = options.limit.clamp(1, 1000);
+        let (raw, mut highlighter) =
+            self.index
+                .search(&parsed, limit, options.titles_only, options.facets)?;
+        let conn = self.conn();
+        let mut hits = Vec::with_capacity(raw.hits.len());
+        for hit in raw.hits {
+            // The index may briefly lag a deletion: skip what SQLite no longer has.
+            let Some(note) = notes::find(&conn, hit.note_id)? else {
+                continue;
+            };
+            let a = &note.article;
+            let lang = Lang::of(&a.language);
+            let snippet = if options.titles_only {
+                Default::default()
+            } else {
+                highlighter.snippet(&a.body, lang)
+            };
+            let mut annotation_hits = Vec::new();
+            for ann_id in hit.annotation_ids {
+                let Ok(ann) = annotations::get(&conn, ann_id) else {
+                    continue;
+                };
+                annotation_hits.push(AnnotationHit {
+                    id: ann.id,
+                    quote_highlights: highlighter.highlight_all(&ann.selector.quote.exact, lang),
+                    comment_highlights: ann
+                        .comment
+                        .as_deref()
+                        .map(|t| highlighter.highlight_all(t, lang))
+                        .unwrap_or_default(),
+                    quote: ann.selector.quote.exact,
+                    comment: ann.comment,
+                    color: ann.color,
+                    tags: ann.tags,
+                });
+            }
+            hits.push(Hit {
+                id: note.id,
+                title_highlights: highlighter.highlight_all(&a.title, lang),
+                title: a.title.clone(),
+                site: a.site.clone(),
+                published: a.published,
+                score: hit.score,
+                all_words: hit.all_words,
+                snippet,
+                annotations: annotation_hits,
+            });
+        }
+        let mut facets = raw.facets;
+        for tag in &mut facets.tags {
+            if let Some(name) = tags::name_of_key(&conn, &tag.name)? {
+                tag.name = name;
+            }
+        }
+        Ok(SearchResults {
+            query: query.to_string(),
+            total: raw.total,
+            hits,
+            facets,
+        })
+    }
+
+    /// Waits until every change made so far is searchable.
+    pub fn flush_index(&self) -> Result<()> {
+        let seq = outbox::last_seq(&self.conn())?;
+        self.index.wait_for(seq)
+    }
+
+    /// Rebuilds the search index from SQLite into a fresh directory and swaps it in.
+    pub fn reindex(&self) -> Result<()> {
+        self.flush_index()?;
+        self.index.rebuild()
+    }
+
+    /// SQLite's integrity check, and whether the index holds exactly what SQLite holds.
+    pub fn check(&self) -> Result<CheckReport> {
+        self.flush_index()?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+        let messages: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let sqlite_ok = messages == ["ok"];
+        let ids = notes::all_ids(&conn)?;
+        let annotation_count = annotations::count(&conn)?;
+        drop(stmt);
+        drop(conn);
+        let (indexed, indexed_annotations) = self.index.contents()?;
+        let in_index: std::collections::HashSet<i64> = indexed.iter().copied().collect();
+        let in_store: std::collections::HashSet<i64> = ids.iter().copied().collect();
+        Ok(CheckReport {
+            sqlite_ok,
+            sqlite_messages: if sqlite_ok { Vec::new() } else { messages },
+            notes: ids.len(),
+            annotations: annotation_count,
+            indexed_notes: indexed.len(),
+            indexed_annotations,
+            missing_from_index: ids
+                .iter()
+                .copied()
+                .filter(|id| !in_index.contains(id))
+                .collect(),
+            stale_in_index: indexed
+                .iter()
+                .copied()
+                .filter(|id| !in_store.contains(id))
+                .collect(),
+        })
+    }
+
+    /// Imports `.txt`, `.md` and `.html` files, and folders of them (recursively). A file that
+    /// fails is reported and skipped; the rest are imported.
+    pub fn import(
+        &self,
+        paths: &[PathBuf],
+        progress: &mut dyn FnMut(&ImportProgress),
+    ) -> Result<ImportReport> {
+        let mut files = Vec::new();
+        for path in paths {
+            collect_files(path, &mut files)?;
+        }
+        let mut report = ImportReport::default();
+        let total = files.len();
+        for (batch_no, batch) in files.chunks(IMPORT_BATCH).enumerate() {
+            let prepared: Vec<(PathBuf, Result<(Clip, Article)>)> = batch
+                .iter()
+                .map(|path| (path.clone(), read_article(path)))
+                .collect();
+            let now = self.clock.now();
+            let outcomes = self.write(|c| {
+                let mut outcomes = Vec::new();
+                for (path, prepared) in &prepared {
+                    outcomes.push(
+                        match prepared {
+                            Ok((clip, article)) => {
+                                store_article(c, clip, article, now).map(|o| o.status)
+                            }
+                            Err(e) => Err(Error::invalid("file", e.to_string())),
+                        }
+                        .map_err(|e| (path.clone(), e.to_string())),
+                    );
+                }
+                Ok(outcomes)
+            })?;
+            for (i, outcome) in outcomes.into_iter().enumerate() {
+                match outcome {
+                    Ok(ClipStatus::Unchanged) => report.unchanged += 1,
+                    Ok(_) => report.created += 1,
+                    Err(failure) => report.failed.push(failure),
+                }
+                progress(&ImportProgress {
+                    done: batch_no * IMPORT_BATCH + i + 1,
+                    total,
+                    path: batch[i].clone(),
+                });
+            }
+        }
+        Ok(report)
+    }
+
+    /// Writes every note (with its annotations) to `dir` as Markdown or JSON files.
+    pub fn export(&self, format: ExportFormat, dir: &Path) -> Result<ExportReport> {
+        let conn = self.conn();
+        let mut items = Vec::new();
+        for id in notes::all_ids(&conn)? {
+            items.push((notes::get(&conn, id)?, annotations::of_note(&conn, id)?));
+        }
+        drop(conn);
+        export::write(format, &items, dir)
+    }
+}
+
+/// The write path shared by clipping and importing: duplicate check, raw clip, note, outbox.
+fn store_article(
+    c: &Connection,
+    clip: &Clip,
+    article: &Article,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<ClipOutcome> {
+    if let Some(id) = notes::find_duplicate(c, article)? {
+        let title = notes::get(c, id)?.article.title;
+        return Ok(ClipOutcome {
+            id,
+            status: ClipStatus::Unchanged,
+            title,
+        });
+    }
+    let clip_id = clips::insert(c, clip, now, None)?;
+    let id = notes::insert(c, article, Some(clip_id), now)?;
+    outbox::push(c, id)?;
+    Ok(ClipOutcome {
+        id,
+        status: ClipStatus::Created,
+        title: article.title.clone(),
+    })
+}
+
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::invalid("path", format!("{}: {e}", path.display())))?;
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for entry in entries {
+            if entry.is_dir() || is_importable(&entry) {
+                collect_files(&entry, out)?;
+            }
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+fn is_importable(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
+    matches!(
+        ext.as_deref(),
+        Some("txt" | "md" | "markdown" | "html" | "htm")
+    )
+}
+
+/// A file as a clip: `.html` is the HTML flavour, `.md` a note whose first line is its title,
+/// anything else plain text for the clipper.
+fn read_article(path: &Path) -> Result<(Clip, Article)> {
+    let size = std::fs::metadata(path)?.len();
+    clip::check_size(&path.display().to_string(), size)?;
+    let what = path.display().to_string();
+    let content = Clip::flavour_from_bytes(&what, std::fs::read(path)?)?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
+    let clip = match ext.as_deref() {
+        Some("html" | "htm") => Clip {
+            html: Some(content),
+            ..Clip::default()
+        },
+        _ => Clip {
+            text: Some(content),
+            ..Clip::default()
+        },
+    };
+    clip.validate()?;
+    let article = if matches!(ext.as_deref(), Some("md" | "markdown")) {
+        markdown_article(clip.text.as_deref().unwrap_or_default())?
+    } else {
+        clip::extract(&clip)?
+    };
+    Ok((clip, article))
+}
+
+fn markdown_article(text: &str) -> Result<Article> {
+    let text = clip::canonical_text(text);
+    let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
+    let title = lines
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .trim()
+        .to_string();
+    let body = clip::canonical_body(&lines.collect::<Vec<_>>().join("\n"));
+    if body.is_empty() && title.is_empty() {
+        return Err(Error::EmptyClip);
+    }
+    let language = clip::detect_language(&body, &title).to_string();
+    Ok(Article {
+        title,
+        body,
+        language,
+        ..Article::default()
+    })
+}

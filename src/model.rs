@@ -1,0 +1,221 @@
+//! The records the core hands out: notes, tags, annotations, search results. All serialise to
+//! the JSON that `lode --json` prints and the desktop UI receives.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::anchor::Selector;
+use crate::clip::Article;
+use crate::index::{Facets, Snippet};
+
+pub type NoteId = i64;
+pub type AnnotationId = i64;
+
+/// A stored article with its tags and bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: NoteId,
+    #[serde(flatten)]
+    pub article: Article,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    /// SHA-256 of the canonical body, hex.
+    pub content_hash: String,
+    pub annotation_count: usize,
+}
+
+/// A line of a note listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteSummary {
+    pub id: NoteId,
+    pub title: String,
+    pub site: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub tags: Vec<String>,
+    pub created: DateTime<Utc>,
+}
+
+/// The raw clip exactly as received, kept so a better clipper can re-extract it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawClip {
+    pub text: Option<String>,
+    pub html: Option<String>,
+    pub url: Option<String>,
+    pub received: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteFilter {
+    /// Notes with this tag or one of its children (`geo` matches `geo/central-asia`).
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagCount {
+    pub name: String,
+    /// Notes tagged with exactly this tag.
+    pub notes: usize,
+    /// Annotations tagged with exactly this tag.
+    pub annotations: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagRename {
+    pub renamed: usize,
+    /// True when the new name already existed and the two tags were merged.
+    pub merged: bool,
+}
+
+/// Highlight colours; the UI binds them to keys 1 to 5.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Color {
+    #[default]
+    Yellow,
+    Green,
+    Blue,
+    Pink,
+    Purple,
+}
+
+impl Color {
+    pub const ALL: [Color; 5] = [
+        Color::Yellow,
+        Color::Green,
+        Color::Blue,
+        Color::Pink,
+        Color::Purple,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Color::Yellow => "yellow",
+            Color::Green => "green",
+            Color::Blue => "blue",
+            Color::Pink => "pink",
+            Color::Purple => "purple",
+        }
+    }
+}
+
+impl std::str::FromStr for Color {
+    type Err = crate::Error;
+
+    /// A colour by name or by its key, `1` to `5`.
+    fn from_str(s: &str) -> Result<Color, crate::Error> {
+        let s = s.trim().to_lowercase();
+        Color::ALL
+            .iter()
+            .enumerate()
+            .find(|(i, c)| c.as_str() == s || (i + 1).to_string() == s)
+            .map(|(_, c)| *c)
+            .ok_or_else(|| {
+                crate::Error::invalid(
+                    "colour",
+                    format!("'{s}' (use yellow, green, blue, pink, purple or 1-5)"),
+                )
+            })
+    }
+}
+
+/// What to annotate: a quote of the note's body, chosen among repeats by `occurrence`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAnnotation {
+    pub quote: String,
+    /// 1-based; needed when the quote occurs more than once.
+    pub occurrence: Option<usize>,
+    pub comment: Option<String>,
+    pub tags: Vec<String>,
+    pub color: Color,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annotation {
+    pub id: AnnotationId,
+    pub note_id: NoteId,
+    pub selector: Selector,
+    pub color: Color,
+    pub comment: Option<String>,
+    pub tags: Vec<String>,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchOptions {
+    pub limit: usize,
+    /// Match only titles (search-as-you-type suggestions).
+    pub titles_only: bool,
+    /// Compute tag, site and year counts over all matching notes.
+    pub facets: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            titles_only: false,
+            facets: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub query: String,
+    /// Notes that hold every word of the query (the strict match), whatever the limit.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub id: NoteId,
+    pub title: String,
+    /// Matched ranges of the title, in code points.
+    pub title_highlights: Vec<(usize, usize)>,
+    pub site: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub score: f32,
+    /// False when the note holds only some of the query's words.
+    pub all_words: bool,
+    pub snippet: Snippet,
+    pub annotations: Vec<AnnotationHit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnotationHit {
+    pub id: AnnotationId,
+    pub quote: String,
+    pub comment: Option<String>,
+    pub color: Color,
+    pub tags: Vec<String>,
+    /// Matched ranges of the quote and of the comment, in code points.
+    pub quote_highlights: Vec<(usize, usize)>,
+    pub comment_highlights: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckReport {
+    pub sqlite_ok: bool,
+    pub sqlite_messages: Vec<String>,
+    pub notes: usize,
+    pub annotations: usize,
+    pub indexed_notes: usize,
+    pub indexed_annotations: usize,
+    /// Notes in SQLite missing from the index, or indexed but gone from SQLite.
+    pub missing_from_index: Vec<NoteId>,
+    pub stale_in_index: Vec<NoteId>,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.sqlite_ok
+            && self.missing_from_index.is_empty()
+            && self.stale_in_index.is_empty()
+            && self.notes == self.indexed_notes
+            && self.annotations == self.indexed_annotations
+    }
+}

@@ -1,0 +1,83 @@
+//! SQLite, the source of truth. Opening sets the pragmas (in [`connect`], the one place) and
+//! migrates; numbered migrations each run in their own transaction and are never edited once
+//! landed. One file per table.
+//!
+//! Every write that changes what search should see also appends the note's id to
+//! `index_outbox` in the same transaction; the indexer drains it (see `index`).
+
+pub mod annotations;
+pub mod clips;
+pub mod notes;
+pub mod outbox;
+pub mod tags;
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::Result;
+
+/// The migrations, in order; `PRAGMA user_version` records how many have run.
+pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// Opens `path` with Lode's pragmas: WAL, `synchronous=FULL` (a clip that returned is on
+/// disk), foreign keys on, and a busy timeout so a second process waits instead of failing.
+pub fn connect(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+/// Runs the migrations not yet applied, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, MIGRATIONS.len())
+}
+
+/// Runs migrations up to `target` (exclusive count). Public for the schema test, which
+/// proves that a fresh database and an upgraded one agree.
+pub fn migrate_to(conn: &mut Connection, target: usize) -> Result<()> {
+    let applied: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (number, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target)
+        .skip(applied as usize)
+    {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", number as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The schema as SQL text, sorted: what the schema test compares.
+pub fn schema_sql(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT type || ' ' || name || ': ' || ifnull(sql, '') FROM sqlite_master
+         WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+pub(crate) fn parse_ts(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}

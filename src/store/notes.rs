@@ -1,0 +1,214 @@
+//! `notes`: one row per article, its canonical body and metadata.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use sha2::{Digest, Sha256};
+
+use crate::clip::Article;
+use crate::error::{Error, Result};
+use crate::model::{Note, NoteFilter, NoteId, NoteSummary};
+
+use super::{parse_ts, tags, ts};
+
+/// SHA-256 of the canonical body, lower-case hex.
+pub fn content_hash(body: &str) -> String {
+    Sha256::digest(body.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The URL that identifies an article: no scheme, `www.`, fragment, tracking parameters or
+/// trailing slash, host lower-cased.
+pub fn canonical_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split('#').next().unwrap_or_default();
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (host, path) = path.split_once('/').unwrap_or((path, ""));
+    let host = host.to_lowercase();
+    let host = host.trim_start_matches("www.");
+    if host.is_empty() {
+        return None;
+    }
+    let query: Vec<&str> = query
+        .split('&')
+        .filter(|p| {
+            !p.is_empty()
+                && !p.starts_with("utm_")
+                && !p.starts_with("fbclid")
+                && !p.starts_with("gclid")
+        })
+        .collect();
+    let mut canonical = format!("{host}/{}", path.trim_end_matches('/'));
+    if !query.is_empty() {
+        canonical.push('?');
+        canonical.push_str(&query.join("&"));
+    }
+    Some(canonical)
+}
+
+pub fn insert(
+    conn: &Connection,
+    article: &Article,
+    clip_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<NoteId> {
+    conn.prepare_cached(
+        "INSERT INTO notes (clip_id, title, standfirst, author, published, site, url, canonical_url,
+                            language, sections, body, content_hash, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    )?
+    .execute(params![
+        clip_id,
+        article.title,
+        article.standfirst,
+        article.author,
+        article.published.map(|d| d.to_string()),
+        article.site,
+        article.url,
+        article.url.as_deref().and_then(canonical_url),
+        article.language,
+        serde_json::to_string(&article.sections)?,
+        article.body,
+        content_hash(&article.body),
+        ts(now),
+    ])?;
+    let id = conn.last_insert_rowid();
+    for tag in &article.tags {
+        tags::attach_to_note(conn, id, tag)?;
+    }
+    Ok(id)
+}
+
+/// An existing note for the same article: same canonical URL, or the same body.
+pub fn find_duplicate(conn: &Connection, article: &Article) -> Result<Option<NoteId>> {
+    if let Some(url) = article.url.as_deref().and_then(canonical_url) {
+        let found = conn
+            .prepare_cached("SELECT id FROM notes WHERE canonical_url = ?1")?
+            .query_row([url], |r| r.get(0))
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    let found = conn
+        .prepare_cached("SELECT id FROM notes WHERE content_hash = ?1 LIMIT 1")?
+        .query_row([content_hash(&article.body)], |r| r.get(0))
+        .optional()?;
+    Ok(found)
+}
+
+const COLUMNS: &str =
+    "id, title, standfirst, author, published, site, url, language, sections, body,
+                       content_hash, created_at, updated_at,
+                       (SELECT count(*) FROM annotations a WHERE a.note_id = notes.id)";
+
+fn from_row(row: &Row) -> rusqlite::Result<Note> {
+    let sections: String = row.get(8)?;
+    let published: Option<String> = row.get(4)?;
+    Ok(Note {
+        id: row.get(0)?,
+        article: Article {
+            title: row.get(1)?,
+            standfirst: row.get(2)?,
+            author: row.get(3)?,
+            published: published.and_then(|p| NaiveDate::parse_from_str(&p, "%Y-%m-%d").ok()),
+            sections: serde_json::from_str(&sections).unwrap_or_default(),
+            tags: Vec::new(),
+            site: row.get(5)?,
+            url: row.get(6)?,
+            language: row.get(7)?,
+            body: row.get(9)?,
+        },
+        content_hash: row.get(10)?,
+        created: parse_ts(&row.get::<_, String>(11)?),
+        updated: parse_ts(&row.get::<_, String>(12)?),
+        annotation_count: row.get::<_, i64>(13)? as usize,
+    })
+}
+
+pub fn get(conn: &Connection, id: NoteId) -> Result<Note> {
+    let note = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM notes WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?;
+    let mut note = note.ok_or(Error::NoteNotFound(id))?;
+    note.article.tags = tags::of_note(conn, id)?;
+    Ok(note)
+}
+
+/// Like [`get`], `None` for a missing note.
+pub fn find(conn: &Connection, id: NoteId) -> Result<Option<Note>> {
+    match get(conn, id) {
+        Ok(note) => Ok(Some(note)),
+        Err(Error::NoteNotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn clip_id(conn: &Connection, id: NoteId) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT clip_id FROM notes WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten())
+}
+
+/// Newest first; with a tag, the notes carrying it or one of its children.
+pub fn list(conn: &Connection, filter: &NoteFilter) -> Result<Vec<NoteSummary>> {
+    let mut sql = String::from("SELECT id, title, site, author, published, created_at FROM notes");
+    let mut args: Vec<String> = Vec::new();
+    if let Some(tag) = &filter.tag {
+        let key = tags::key(&tags::normalize(tag)?);
+        sql.push_str(
+            " WHERE id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id
+                           WHERE t.key = ?1 OR substr(t.key, 1, length(?1) + 1) = ?1 || '/')",
+        );
+        args.push(key);
+    }
+    sql.push_str(" ORDER BY created_at DESC, id DESC");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            let published: Option<String> = r.get(4)?;
+            Ok(NoteSummary {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                site: r.get(2)?,
+                author: r.get(3)?,
+                published: published.and_then(|p| NaiveDate::parse_from_str(&p, "%Y-%m-%d").ok()),
+                tags: Vec::new(),
+                created: parse_ts(&r.get::<_, String>(5)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|mut s| {
+            s.tags = tags::of_note(conn, s.id)?;
+            Ok(s)
+        })
+        .collect()
+}
+
+pub fn delete(conn: &Connection, id: NoteId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("DELETE FROM notes WHERE id = ?1")?
+        .execute([id])?
+        > 0)
+}
+
+pub fn touch(conn: &Connection, id: NoteId, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached("UPDATE notes SET updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id, ts(now)])?;
+    Ok(())
+}
+
+pub fn all_ids(conn: &Connection) -> Result<Vec<NoteId>> {
+    let mut stmt = conn.prepare("SELECT id FROM notes ORDER BY id")?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
