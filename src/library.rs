@@ -19,6 +19,9 @@ use crate::store::{self, annotations, clips, notes, outbox, tags};
 
 pub struct Library {
     dir: PathBuf,
+    /// Held (an exclusive `flock` on `lode.lock`) while the library is open: one process at
+    /// a time writes a library, and a second `open`, in this process or another, is refused.
+    _lock: std::fs::File,
     conn: Mutex<Connection>,
     index: SearchIndex,
     clock: Arc<dyn Clock>,
@@ -79,6 +82,17 @@ impl Library {
             ));
         }
         std::fs::create_dir_all(&dir).map_err(|e| read_only(&e))?;
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join("lode.lock"))
+            .map_err(|e| read_only(&e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::LibraryLocked(dir)),
+            Err(std::fs::TryLockError::Error(e)) => return Err(read_only(&e)),
+        }
         let db = dir.join("lode.db");
         let mut conn = store::connect(&db).map_err(|e| match e.code() {
             crate::ErrorCode::Internal | crate::ErrorCode::ReadOnly => read_only(&e),
@@ -91,6 +105,7 @@ impl Library {
         let index = SearchIndex::open(&dir.join("index"), &db)?;
         Ok(Library {
             dir,
+            _lock: lock,
             conn: Mutex::new(conn),
             index,
             clock,
@@ -111,7 +126,9 @@ impl Library {
     /// Runs `f` in one transaction, then tells the indexer.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        // IMMEDIATE: take the write lock up front. A deferred transaction that reads first would
+        // fail with SQLITE_BUSY, without waiting, if the indexer wrote in between.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
         drop(conn);

@@ -89,25 +89,37 @@ pub fn split(glued: &str, vocabulary: &Vocabulary) -> Vec<String> {
 
 fn piece_score(piece: &str, vocabulary: &Vocabulary) -> f64 {
     let chars: Vec<char> = piece.chars().collect();
-    let len = chars.len() as f64;
-    // A lower-to-upper change inside a piece is almost always a missed boundary.
-    let inner_case_change = chars
-        .windows(2)
-        .any(|w| w[0].is_lowercase() && w[1].is_uppercase());
-    let words = piece.split(' ').count() as f64;
-    let acronym = chars.len() >= 2 && chars.iter().all(|c| c.is_uppercase() || c.is_ascii_digit());
-    // Short pieces are almost always fragments ("a", "in", "s"), even when the text has them.
-    let mut score = if chars.len() < 3 && !acronym {
-        -10.0
-    } else if vocabulary.knows(piece) && (words > 1.0 || chars.len() >= 4) {
-        2.0 * len + 4.0 * words
-    } else if !piece.contains(' ') && (chars[0].is_uppercase() || acronym) {
-        len
-    } else {
-        -len
+    let words: Vec<&str> = piece.split(' ').collect();
+    let is_acronym = |w: &str| {
+        w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
     };
-    if inner_case_change {
+    let mut score = 0.0;
+    for (i, word) in words.iter().enumerate() {
+        let len = word.chars().count() as f64;
+        let at_edge = i == 0 || i == words.len() - 1;
+        score += if len < 3.0 && !is_acronym(word) {
+            // "a", "in", "s": at a piece's edge, almost always a fragment of a neighbour.
+            if at_edge { -6.0 } else { 0.0 }
+        } else if vocabulary.knows(word) {
+            len
+        } else if words.len() == 1
+            && (word.chars().next().is_some_and(char::is_uppercase) || is_acronym(word))
+        {
+            0.5 * len
+        } else {
+            -0.5 * len
+        };
+    }
+    // A whole phrase of the article is the best evidence of a tag.
+    if vocabulary.knows(piece) && (words.len() > 1 || chars.len() >= 4) {
+        score += 2.0 * chars.len() as f64 + 4.0 * words.len() as f64;
+    }
+    // A lower-to-upper change inside a piece is almost always a missed boundary.
+    if chars
+        .windows(2)
+        .any(|w| w[0].is_lowercase() && w[1].is_uppercase())
+    {
         score -= 20.0;
     }
-    score - 1.0
+    score - 2.0
 }

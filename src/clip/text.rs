@@ -222,10 +222,16 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     let block = densest_block(&lines);
     let title_at = title_at.or_else(|| {
         let (first, _) = block?;
-        (0..first)
+        let before = (0..first)
             .rev()
             .take(12)
-            .find(|&i| looks_like_title(&lines[i]))
+            .find(|&i| looks_like_title(&lines[i]));
+        // A page that starts with a short line and then its text: a plain note.
+        let first_line = &lines[0];
+        before.or(
+            (first > 0 && first_line.words < 3 && !first_line.bullet && !is_meta(first_line))
+                .then_some(0),
+        )
     });
     let meta_from = title_at.map_or(0, |t| t + 1);
     let mut standfirst = None;
@@ -357,25 +363,28 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     article
 }
 
-/// The site's name: a short stand-alone line repeated on the page that the footer names too.
+/// The site's name: a short stand-alone line (the masthead) that the footer's copyright
+/// names too; the most repeated, then the first.
 fn site_name(lines: &[Line]) -> Option<String> {
     let footers: Vec<&str> = lines
         .iter()
         .filter(|l| FOOTER.is_match(&l.text))
         .map(|l| l.text.as_str())
         .collect();
-    let mut candidates: Vec<&Line> = lines
-        .iter()
-        .filter(|l| {
-            l.words <= 3
-                && !l.bullet
-                && l.repeats >= 2
-                && l.text.chars().next().is_some_and(char::is_uppercase)
-                && footers.iter().any(|f| contains_word(f, &l.text))
-        })
-        .collect();
-    candidates.sort_by_key(|l| std::cmp::Reverse(l.repeats));
-    candidates.first().map(|l| l.text.clone())
+    let candidates = lines.iter().filter(|l| {
+        l.words <= 4
+            && !l.bullet
+            && !FOOTER.is_match(&l.text)
+            && l.text.chars().next().is_some_and(char::is_uppercase)
+            && footers.iter().any(|f| contains_word(f, &l.text))
+    });
+    let mut best: Option<&Line> = None;
+    for line in candidates {
+        if best.is_none_or(|b| line.repeats > b.repeats) {
+            best = Some(line);
+        }
+    }
+    best.map(|l| l.text.clone())
 }
 
 fn contains_word(haystack: &str, word: &str) -> bool {

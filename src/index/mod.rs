@@ -241,7 +241,7 @@ impl SearchIndex {
         facets: bool,
     ) -> Result<(RawResults, Highlighter)> {
         let mut builder = search::Builder::new(&self.fields, titles_only);
-        let (strict, lenient, scored) = builder.build(parsed);
+        let built = builder.build(parsed);
         let live = self
             .live
             .read()
@@ -262,7 +262,7 @@ impl SearchIndex {
             facets,
             facet_roots,
         };
-        let results = execution.run(strict.as_ref(), lenient.as_deref(), scored)?;
+        let results = execution.run(built)?;
         Ok((results, Highlighter::new(builder.terms)))
     }
 
@@ -541,10 +541,14 @@ fn add_documents(
     let mut doc = TantivyDocument::default();
     common(&mut doc, KIND_NOTE, 0, &a.tags);
     doc.add_text(f.title[l], &a.title);
+    doc.add_text(f.title_raw, &a.title);
+    doc.add_text(f.raw, &a.title);
     if let Some(standfirst) = &a.standfirst {
         doc.add_text(f.standfirst[l], standfirst);
+        doc.add_text(f.raw, standfirst);
     }
     doc.add_text(f.body[l], &a.body);
+    doc.add_text(f.raw, &a.body);
     doc.add_text(f.sections, a.sections.join(" , "));
     if let Some(site) = a.site.as_deref().filter(|s| !s.is_empty()) {
         doc.add_facet(f.site_facet, TantivyFacet::from_path([site]));
@@ -563,8 +567,10 @@ fn add_documents(
         tags.extend(a.tags.iter().cloned());
         common(&mut doc, KIND_ANNOTATION, annotation.id as u64, &tags);
         doc.add_text(f.body[l], &annotation.selector.quote.exact);
+        doc.add_text(f.raw, &annotation.selector.quote.exact);
         if let Some(comment) = &annotation.comment {
             doc.add_text(f.body[l], comment);
+            doc.add_text(f.raw, comment);
         }
         writer.add_document(doc)?;
     }

@@ -60,6 +60,10 @@ pub struct Fields {
     pub title: [Field; 2],
     pub standfirst: [Field; 2],
     pub body: [Field; 2],
+    /// Every text (title, standfirst, body, quotes, comments) unstemmed, without positions:
+    /// typo tolerance and prefixes match the words as written, not their stems.
+    pub raw: Field,
+    pub title_raw: Field,
     pub author: Field,
     pub site: Field,
     pub sections: Field,
@@ -101,6 +105,13 @@ impl Fields {
         let title = per_lang(&mut b, "title");
         let standfirst = per_lang(&mut b, "standfirst");
         let body = per_lang(&mut b, "body");
+        let words_only = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(PLAIN)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let raw = b.add_text_field("raw", words_only.clone());
+        let title_raw = b.add_text_field("title_raw", words_only);
         let author = b.add_text_field("author", text(PLAIN));
         let site = b.add_text_field("site", text(PLAIN));
         let sections = b.add_text_field("sections", text(PLAIN));
@@ -119,6 +130,8 @@ impl Fields {
             title,
             standfirst,
             body,
+            raw,
+            title_raw,
             author,
             site,
             sections,

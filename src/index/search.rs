@@ -9,10 +9,10 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 
-use tantivy::collector::{Count, FacetCollector, FilterCollector, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, FacetCollector, FilterCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet as TantivyFacet, Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -165,24 +165,26 @@ impl<'a> Builder<'a> {
             for (field, boost) in self.text_fields(lang) {
                 clauses.push(phrase_query(field, &tokens, boost));
             }
-            let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
-            if tokens.len() == 1 && letters >= 5 {
-                let distance = if letters >= 9 { 2 } else { 1 };
-                self.terms.fuzzy[lang as usize].push((tokens[0].0.clone(), distance));
-                for (field, boost) in self.text_fields(lang) {
-                    let fuzzy = FuzzyTermQuery::new(
-                        Term::from_field_text(field, &tokens[0].0),
-                        distance,
-                        true,
-                    );
-                    clauses.push(boxed(BoostQuery::new(
-                        boxed(fuzzy),
-                        FUZZY_BOOST * boost.min(2.0),
-                    )));
-                }
-            }
         }
         let plain = self.analyze_plain(word);
+        let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
+        if plain.len() == 1 && letters >= 5 {
+            let distance = if letters >= 9 { 2 } else { 1 };
+            self.terms.fuzzy.push((plain[0].0.clone(), distance));
+            let fields: &[(Field, f32)] = if self.titles_only {
+                &[(self.fields.title_raw, FUZZY_BOOST)]
+            } else {
+                &[
+                    (self.fields.raw, FUZZY_BOOST),
+                    (self.fields.title_raw, 2.0 * FUZZY_BOOST),
+                ]
+            };
+            for &(field, boost) in fields {
+                let fuzzy =
+                    FuzzyTermQuery::new(Term::from_field_text(field, &plain[0].0), distance, true);
+                clauses.push(boxed(BoostQuery::new(boxed(fuzzy), boost)));
+            }
+        }
         if !plain.is_empty() && !self.titles_only {
             for (field, boost) in [
                 (self.fields.author, 1.0),
@@ -195,16 +197,14 @@ impl<'a> Builder<'a> {
         if prefix && plain.len() == 1 && plain[0].0.chars().count() >= 2 {
             let p = plain[0].0.clone();
             self.terms.prefix = Some(p.clone());
-            for lang in Lang::BOTH {
-                let l = lang as usize;
-                let mut fields = vec![self.fields.title[l]];
-                if !self.titles_only && p.chars().count() >= 4 {
-                    fields.push(self.fields.body[l]);
-                }
-                for field in fields {
-                    let q = FuzzyTermQuery::new_prefix(Term::from_field_text(field, &p), 0, false);
-                    clauses.push(boxed(BoostQuery::new(boxed(q), PREFIX_BOOST)));
-                }
+            let mut fields = vec![self.fields.title_raw];
+            // Short prefixes expand to too many body words to be useful (or fast).
+            if !self.titles_only && p.chars().count() >= 4 {
+                fields.push(self.fields.raw);
+            }
+            for field in fields {
+                let q = FuzzyTermQuery::new_prefix(Term::from_field_text(field, &p), 0, false);
+                clauses.push(boxed(BoostQuery::new(boxed(q), PREFIX_BOOST)));
             }
         }
         should(clauses)
@@ -281,12 +281,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// (strict, lenient, scored): lenient is `None` when it could add nothing; `scored` is
-    /// false when the query has no words (filters only), to be ordered by date.
-    pub fn build(
-        &mut self,
-        parsed: &ParsedQuery,
-    ) -> (Box<dyn Query>, Option<Box<dyn Query>>, bool) {
+    pub fn build(&mut self, parsed: &ParsedQuery) -> Built {
         let all_stop = parsed
             .positive
             .iter()
@@ -302,25 +297,25 @@ impl<'a> Builder<'a> {
                 units.push(q);
             }
         }
-        let mut rest: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for f in &parsed.filters {
-            rest.push((Occur::Must, filter_query(self.filter(f))));
-        }
-        let mut terms_backup = self.terms.clone();
-        for f in &parsed.negative_filters {
-            rest.push((Occur::MustNot, self.filter(f)));
-        }
-        for u in &parsed.negative {
-            if let Some(q) = self.unit(u, None) {
-                rest.push((Occur::MustNot, q));
-            }
-        }
-        std::mem::swap(&mut self.terms, &mut terms_backup); // excluded words are not highlighted
+        let filters: Vec<Box<dyn Query>> = parsed
+            .filters
+            .iter()
+            .map(|f| filter_query(self.filter(f)))
+            .collect();
+        let highlighted = self.terms.clone();
+        let mut excluded: Vec<Box<dyn Query>> = parsed
+            .negative_filters
+            .iter()
+            .map(|f| self.filter(f))
+            .collect();
+        excluded.extend(parsed.negative.iter().filter_map(|u| self.unit(u, None)));
+        self.terms = highlighted; // excluded words are not highlighted
         let scored = !units.is_empty();
-        let with_rest = |core: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> {
-            let mut clauses = core;
-            clauses.extend(rest.iter().map(|(o, q)| (*o, q.box_clone())));
-            if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+        let with_filters = |core: Vec<Box<dyn Query>>| -> Box<dyn Query> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                core.into_iter().map(|q| (Occur::Must, q)).collect();
+            clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
+            if clauses.is_empty() {
                 clauses.push((Occur::Must, filter_query(boxed(AllQuery))));
             }
             boxed(BooleanQuery::new(clauses))
@@ -328,11 +323,29 @@ impl<'a> Builder<'a> {
         let lenient = (units.len() > 1).then(|| {
             let any = should(units.iter().map(|q| q.box_clone()).collect())
                 .unwrap_or_else(|| boxed(AllQuery));
-            with_rest(vec![(Occur::Must, any)])
+            with_filters(vec![any])
         });
-        let strict = with_rest(units.into_iter().map(|q| (Occur::Must, q)).collect());
-        (strict, lenient, scored)
+        Built {
+            strict: with_filters(units),
+            lenient,
+            scored,
+            excluded,
+        }
     }
+}
+
+/// A user's query as Tantivy queries.
+pub struct Built {
+    /// Every word.
+    pub strict: Box<dyn Query>,
+    /// Any word; `None` when it could add nothing.
+    pub lenient: Option<Box<dyn Query>>,
+    /// False when the query has no words (filters only): ordered by date.
+    pub scored: bool,
+    /// `-word`, `-"phrase"`, `-tag:x`: notes matching any of these (in their text or in an
+    /// annotation) are left out. Applied as a set of note ids rather than as `MustNot`
+    /// clauses, which Tantivy 0.27's phrase scorer does not support under exclusion.
+    pub excluded: Vec<Box<dyn Query>>,
 }
 
 /// Counts only note documents (annotations are grouped under their notes).
@@ -415,12 +428,43 @@ impl Execution<'_> {
         Ok(())
     }
 
-    pub fn run(
-        &self,
-        strict: &dyn Query,
-        lenient: Option<&dyn Query>,
-        scored: bool,
-    ) -> Result<RawResults> {
+    /// The note ids matching any excluded query, as one `MustNot` clause.
+    fn exclusion(&self, excluded: &[Box<dyn Query>]) -> Result<Option<Box<dyn Query>>> {
+        if excluded.is_empty() {
+            return Ok(None);
+        }
+        let mut notes = HashSet::new();
+        for q in excluded {
+            for at in self.searcher.search(q.as_ref(), &DocSetCollector)? {
+                notes.insert(ids(self.searcher, at)?.0 as u64);
+            }
+        }
+        let terms = notes
+            .into_iter()
+            .map(|id| Term::from_field_u64(self.fields.note_id, id));
+        Ok(Some(boxed(TermSetQuery::new(terms))))
+    }
+
+    pub fn run(&self, built: Built) -> Result<RawResults> {
+        let Built {
+            strict,
+            lenient,
+            scored,
+            excluded,
+        } = built;
+        let (strict, lenient) = match self.exclusion(&excluded)? {
+            None => (strict, lenient),
+            Some(not) => {
+                let without = |q: Box<dyn Query>| {
+                    boxed(BooleanQuery::new(vec![
+                        (Occur::Must, q),
+                        (Occur::MustNot, not.box_clone()),
+                    ]))
+                };
+                (without(strict), lenient.map(without))
+            }
+        };
+        let (strict, lenient) = (strict.as_ref(), lenient.as_deref());
         let over_fetch = self.limit * 2 + 10;
         let (total, facets) = if self.facets {
             // With tag filters, every match carries them: count their children instead of the

@@ -22,8 +22,8 @@ pub struct Snippet {
 #[derive(Default, Clone)]
 pub struct Terms {
     pub exact: [HashSet<String>; 2],
-    /// (stem, maximum edit distance)
-    pub fuzzy: [Vec<(String, u8)>; 2],
+    /// (word as written, folded; maximum edit distance)
+    pub fuzzy: Vec<(String, u8)>,
     /// Folded lower-case prefix of the last word.
     pub prefix: Option<String>,
 }
@@ -54,9 +54,11 @@ impl Highlighter {
         for ((stem, from, to, _), (plain, ..)) in stems.iter().zip(raw.iter()) {
             let matched = if self.terms.exact[l].contains(stem) {
                 Some(stem.clone())
-            } else if let Some((q, _)) = self.terms.fuzzy[l]
+            } else if let Some((q, _)) = self
+                .terms
+                .fuzzy
                 .iter()
-                .find(|(q, d)| within_distance(stem, q, *d))
+                .find(|(q, d)| within_distance(plain, q, *d))
             {
                 Some(q.clone())
             } else {

@@ -1,0 +1,223 @@
+//! Clipping: what the clipper recovers from a copied page, and how clips are stored.
+
+use chrono::NaiveDate;
+use lode::{Clip, ClipStatus, Library};
+use rstest::rstest;
+
+use crate::common::{TestLibrary, article, fixture};
+
+struct Expected {
+    title: &'static str,
+    author: &'static str,
+    published: (i32, u32, u32),
+    sections: &'static [&'static str],
+    tags: &'static [&'static str],
+    site: &'static str,
+    language: &'static str,
+    starts: &'static str,
+    ends: &'static str,
+    not_in_body: &'static [&'static str],
+}
+
+#[rstest]
+#[case::english_page("northwind_lithium.txt", Expected {
+    title: "Chile's lithium rush leaves the salt flats thirsty",
+    author: "Maria Okonkwo",
+    published: (2025, 12, 3),
+    sections: &["Energy", "Markets"],
+    tags: &["lithium", "Chile", "Atacama", "water rights", "battery supply chain"],
+    site: "Northwind Gazette",
+    language: "en",
+    starts: "San Pedro de Atacama – The pumps never stop.",
+    ends: "the next government will have to answer.",
+    not_in_body: &["Evaporation ponds near", "Related Posts", "Copper prices", "Copyright", "Tags:", "Privacy", "Monday, 12 January"],
+})]
+#[case::italian_page("cronache_terre_rare.txt", Expected {
+    title: "Terre rare, perché l'Europa resta indietro nella corsa alle miniere",
+    author: "Giulia Ferraresi",
+    published: (2025, 11, 14),
+    sections: &["Economia", "Esteri"],
+    tags: &["terre rare", "miniere", "Commissione europea", "materie prime critiche"],
+    site: "Cronache del Nord",
+    language: "it",
+    starts: "Bruxelles – L'Europa consuma",
+    ends: "sulle licenze minerarie.",
+    not_in_body: &["Articoli correlati", "rame", "Tutti i diritti", "Politica"],
+})]
+fn a_copied_news_page_becomes_a_clean_article(#[case] name: &str, #[case] expected: Expected) {
+    let article = Library::extract(&Clip {
+        text: Some(fixture(name)),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, expected.title, "title");
+    assert_eq!(
+        article.author.as_deref(),
+        Some(expected.author),
+        "author from the byline"
+    );
+    let (y, m, d) = expected.published;
+    assert_eq!(
+        article.published,
+        NaiveDate::from_ymd_opt(y, m, d),
+        "the article's date, not the page header's"
+    );
+    assert_eq!(article.sections, expected.sections, "sections");
+    assert_eq!(article.tags, expected.tags, "glued tags split back apart");
+    assert_eq!(article.site.as_deref(), Some(expected.site), "site name");
+    assert_eq!(article.language, expected.language, "language");
+    assert!(article.standfirst.is_some(), "the standfirst is recovered");
+    assert!(
+        article.body.starts_with(expected.starts),
+        "body starts with the first paragraph: {:?}",
+        &article.body[..80]
+    );
+    assert!(
+        article.body.ends_with(expected.ends),
+        "body ends with the last paragraph"
+    );
+    for junk in expected.not_in_body {
+        assert!(
+            !article.body.contains(junk),
+            "boilerplate {junk:?} must not reach the body"
+        );
+    }
+    assert!(
+        !article.body.contains("\n\n\n") && !article.body.contains('\r'),
+        "canonical paragraphs"
+    );
+}
+
+#[test]
+fn the_raw_clip_is_kept_exactly_as_received() {
+    let t = TestLibrary::new();
+    let text = fixture("northwind_lithium.txt").replace('\n', "\r\n");
+    let html = "<p>Chile's lithium rush</p>".to_string();
+    let clip = Clip {
+        text: Some(text.clone()),
+        html: Some(html.clone()),
+        url: Some("https://example.org/a".into()),
+    };
+    let id = t.lib.clip(&clip).unwrap().id;
+    let raw = t.lib.raw_clip(id).unwrap().expect("the raw clip is stored");
+    assert_eq!(
+        raw.text.as_deref(),
+        Some(text.as_str()),
+        "text/plain byte for byte, CRLF included"
+    );
+    assert_eq!(raw.html.as_deref(), Some(html.as_str()));
+    assert_eq!(raw.url.as_deref(), Some("https://example.org/a"));
+    assert!(
+        !t.lib.note(id).unwrap().article.body.contains('\r'),
+        "the canonical body has LF line ends"
+    );
+}
+
+#[test]
+fn clipping_the_same_article_twice_returns_the_existing_note() {
+    let t = TestLibrary::new();
+    let first = t.clip_text(&fixture("northwind_lithium.txt"));
+    let second = t.clip_text(&fixture("northwind_lithium.txt"));
+    assert_eq!(first.status, ClipStatus::Created);
+    assert_eq!(
+        second.status,
+        ClipStatus::Unchanged,
+        "same body: no second copy"
+    );
+    assert_eq!(second.id, first.id);
+    assert_eq!(t.lib.notes(&Default::default()).unwrap().len(), 1);
+}
+
+#[test]
+fn the_same_canonical_url_is_the_same_article() {
+    let t = TestLibrary::new();
+    let clip = |text: &str, url: &str| Clip {
+        text: Some(text.into()),
+        url: Some(url.into()),
+        ..Clip::default()
+    };
+    let a = article(
+        "Copper smelters cut output",
+        &[
+            "Smelters in three countries cut their output this week, and copper prices climbed to a new high as a result of the cuts.",
+        ],
+    );
+    let b = article(
+        "Copper smelters cut output",
+        &[
+            "Smelters in three countries reduced their output this week, and the price of copper reached a record as a result.",
+        ],
+    );
+    let first = t
+        .lib
+        .clip(&clip(
+            &a,
+            "https://www.example.org/copper/?utm_source=feed#top",
+        ))
+        .unwrap();
+    let second = t.lib.clip(&clip(&b, "http://example.org/copper")).unwrap();
+    assert_eq!(
+        second.status,
+        ClipStatus::Unchanged,
+        "tracking parameters, www and fragments do not make a new article"
+    );
+    assert_eq!(second.id, first.id);
+}
+
+#[test]
+fn an_html_only_clip_keeps_the_text_and_nothing_executable() {
+    let html = r#"<html><body><nav><ul><li>Home</li><li>World</li></ul></nav>
+        <h1>Harbour strike enters its second week</h1>
+        <p>Dock workers in the northern port extended their strike on Monday, and the queue of container ships waiting outside the harbour grew to thirty.</p>
+        <script>window.__pwned = 1; document.write("stolen")</script>
+        <img src="x" onerror="window.__pwned=1" alt="a crane at dawn">
+        <p>The union says that talks with the port authority will resume only when the new safety rules are written into the contract.</p>
+        <iframe src="https://evil.example/"></iframe><style>p { color: red }</style>
+        </body></html>"#;
+    let article = Library::extract(&Clip {
+        html: Some(html.into()),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, "Harbour strike enters its second week");
+    assert!(article.body.contains("Dock workers in the northern port"));
+    assert!(article.body.contains("written into the contract."));
+    for forbidden in [
+        "__pwned",
+        "stolen",
+        "onerror",
+        "evil.example",
+        "color: red",
+        "a crane at dawn",
+    ] {
+        assert!(
+            !article.body.contains(forbidden),
+            "{forbidden:?} must not survive extraction"
+        );
+    }
+}
+
+#[test]
+fn bodies_are_canonical_nfc_without_invisible_characters() {
+    let nfd = "Perche\u{301} l'energia costa di piu\u{300}";
+    let text = article(
+        "Bollette",
+        &[&format!(
+            "{nfd}: la domanda\u{200b} di gas\u{202e} cresce ancora in tutta Europa e i prezzi salgono per famiglie e imprese."
+        )],
+    );
+    let body = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap()
+    .body;
+    assert!(
+        body.contains("Perché l'energia costa di più"),
+        "NFD is composed to NFC: {body}"
+    );
+    assert!(
+        !body.contains('\u{200b}') && !body.contains('\u{202e}'),
+        "zero-width and bidi controls are removed"
+    );
+}

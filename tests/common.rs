@@ -1,0 +1,134 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use lode::{Clip, ClipOutcome, FixedClock, Library, NoteId, SearchOptions, SearchResults};
+use tempfile::TempDir;
+
+/// A library in a fresh temporary folder, with a deterministic clock.
+pub struct TestLibrary {
+    pub dir: TempDir,
+    pub lib: Library,
+}
+
+pub fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 1, 15, 9, 0, 0).unwrap(),
+    ))
+}
+
+impl TestLibrary {
+    pub fn new() -> TestLibrary {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = Library::open_with_clock(dir.path(), clock()).expect("a fresh library opens");
+        TestLibrary { dir, lib }
+    }
+
+    /// Closes the library (its indexer commits what is pending) and opens it again.
+    pub fn reopen(self) -> TestLibrary {
+        let TestLibrary { dir, lib } = self;
+        drop(lib);
+        let lib = Library::open_with_clock(dir.path(), clock()).expect("the library reopens");
+        TestLibrary { dir, lib }
+    }
+
+    pub fn clip_text(&self, text: &str) -> ClipOutcome {
+        self.lib
+            .clip(&Clip {
+                text: Some(text.to_string()),
+                ..Clip::default()
+            })
+            .expect("the clip is stored")
+    }
+
+    pub fn clip_fixture(&self, name: &str) -> NoteId {
+        self.clip_text(&fixture(name)).id
+    }
+
+    pub fn search(&self, query: &str) -> SearchResults {
+        self.lib.flush_index().expect("the index catches up");
+        self.lib
+            .search(query, &SearchOptions::default())
+            .expect("a search never fails on a user's query")
+    }
+
+    pub fn ids(&self, query: &str) -> Vec<NoteId> {
+        self.search(query).hits.iter().map(|h| h.id).collect()
+    }
+}
+
+pub fn fixture(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+/// A minimal article page: a title line, then paragraphs long enough to count as body.
+pub fn article(title: &str, paragraphs: &[&str]) -> String {
+    let mut text = format!("{title}\n\n");
+    for p in paragraphs {
+        text.push_str(p);
+        text.push_str("\n\n");
+    }
+    text
+}
+
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if dir.join("seeds").is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "\n**************** ACCEPTANCE SKIPPED ****************\n\
+             ../shared/seeds is not beside the checkout ({}):\n\
+             the seed acceptance tests did not run.\n\
+             ****************************************************\n",
+            dir.display()
+        );
+        None
+    }
+}
+
+pub struct Seed {
+    pub raw: String,
+    pub clean: String,
+    pub expected: serde_json::Value,
+}
+
+pub fn seed() -> Option<Seed> {
+    let seeds = shared_dir()?.join("seeds");
+    let read = |name: &str| std::fs::read_to_string(seeds.join(name)).expect("seed file");
+    Some(Seed {
+        raw: read("000_8fe9e2d94c3ca071.txt"),
+        clean: read("001_a73affb03b69afaf.txt"),
+        expected: serde_json::from_str(&read("000_8fe9e2d94c3ca071.expected.json"))
+            .expect("seed json"),
+    })
+}
+
+/// The benchmarks' body metric: 4-token shingles (`\w+` tokens), F1 of precision and recall.
+pub fn shingle_f1(truth: &str, predicted: &str) -> f64 {
+    fn shingles(text: &str) -> std::collections::HashMap<Vec<&str>, usize> {
+        let tokens: Vec<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let mut counts = std::collections::HashMap::new();
+        for w in tokens.windows(4) {
+            *counts.entry(w.to_vec()).or_default() += 1;
+        }
+        counts
+    }
+    let (t, p) = (shingles(truth), shingles(predicted));
+    let tp: usize = t
+        .iter()
+        .map(|(k, n)| (*n).min(*p.get(k).unwrap_or(&0)))
+        .sum();
+    let (tn, pn): (usize, usize) = (t.values().sum(), p.values().sum());
+    if tp == 0 {
+        return 0.0;
+    }
+    let (precision, recall) = (tp as f64 / pn as f64, tp as f64 / tn as f64);
+    2.0 * precision * recall / (precision + recall)
+}

@@ -1,0 +1,15 @@
+//! Lode's integration tests, through the public API (`Library`) and the `lode` binary.
+//! One binary, modules by feature area. Acceptance tests over the shared seeds run when
+//! `../shared` is beside the checkout, and say so loudly when it is not.
+
+mod common;
+
+mod acceptance;
+mod annotations;
+mod bad_input;
+mod cli;
+mod clip;
+mod persistence;
+mod schema;
+mod search;
+mod tags;

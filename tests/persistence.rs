@@ -1,0 +1,156 @@
+//! Durability: SQLite is the source of truth; the index is derived and rebuilt when lost.
+
+use lode::{NewAnnotation, SearchOptions};
+
+use crate::common::{TestLibrary, article};
+
+fn populated() -> (TestLibrary, i64) {
+    let t = TestLibrary::new();
+    let id = t.clip_fixture("northwind_lithium.txt");
+    t.clip_fixture("cronache_terre_rare.txt");
+    t.lib.tag(id, &["minerals"]).unwrap();
+    t.lib
+        .annotate(
+            id,
+            &NewAnnotation {
+                quote: "The pumps never stop.".into(),
+                comment: Some("opening line".into()),
+                ..NewAnnotation::default()
+            },
+        )
+        .unwrap();
+    (t, id)
+}
+
+const QUERIES: [&str; 5] = [
+    "brine",
+    "lithum",
+    "\"salt flats\"",
+    "tag:minerals",
+    "opening",
+];
+
+fn answers(t: &TestLibrary) -> Vec<Vec<i64>> {
+    QUERIES.iter().map(|q| t.ids(q)).collect()
+}
+
+#[test]
+fn closing_and_reopening_keeps_everything() {
+    let (t, id) = populated();
+    let before = answers(&t);
+    assert!(
+        before.iter().all(|ids| ids == &[id]),
+        "every query finds the note: {before:?}"
+    );
+    let note = t.lib.note(id).unwrap();
+    let annotations = t.lib.annotations(id).unwrap();
+    let t = t.reopen();
+    assert_eq!(answers(&t), before);
+    assert_eq!(
+        t.lib.note(id).unwrap(),
+        note,
+        "the note, its metadata and tags"
+    );
+    assert_eq!(t.lib.annotations(id).unwrap(), annotations);
+}
+
+#[test]
+fn reindex_gives_the_same_results() {
+    let (t, _) = populated();
+    let before = answers(&t);
+    t.lib.reindex().unwrap();
+    assert_eq!(answers(&t), before);
+    let more = t.clip_text(&article("After the rebuild", &["Notes clipped after a rebuild are indexed by the new writer, and found by the next search as usual."])).id;
+    assert_eq!(
+        t.ids("rebuild"),
+        vec![more],
+        "the swapped-in index keeps indexing"
+    );
+    assert!(t.lib.check().unwrap().ok());
+}
+
+#[test]
+fn a_deleted_index_folder_is_rebuilt_on_open() {
+    let (t, _) = populated();
+    let before = answers(&t);
+    let TestLibrary { dir, lib } = t;
+    drop(lib);
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    let t = TestLibrary {
+        lib: lode::Library::open_with_clock(dir.path(), crate::common::clock()).unwrap(),
+        dir,
+    };
+    assert_eq!(answers(&t), before);
+}
+
+#[test]
+fn a_corrupt_index_is_rebuilt_on_open() {
+    let (t, _) = populated();
+    let before = answers(&t);
+    let TestLibrary { dir, lib } = t;
+    drop(lib);
+    std::fs::write(dir.path().join("index/meta.json"), "{ not json").unwrap();
+    let t = TestLibrary {
+        lib: lode::Library::open_with_clock(dir.path(), crate::common::clock()).unwrap(),
+        dir,
+    };
+    assert_eq!(answers(&t), before);
+}
+
+#[test]
+fn changes_a_crash_left_unindexed_are_replayed_on_open() {
+    let (t, _) = populated();
+    let TestLibrary { dir, lib } = t;
+    drop(lib);
+    // What a crash between the SQLite commit and the index commit leaves: a note and its
+    // outbox entry, and an index that has never seen them.
+    let conn = lode::testing::connect(&dir.path().join("lode.db")).unwrap();
+    conn.execute_batch(
+        "INSERT INTO notes (title, language, body, content_hash, created_at, updated_at)
+         VALUES ('Crash survivor', 'en', 'The indexer never saw this paragraph about albatrosses.', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+         INSERT INTO index_outbox (note_id) VALUES (last_insert_rowid());",
+    )
+    .unwrap();
+    drop(conn);
+    let t = TestLibrary {
+        lib: lode::Library::open_with_clock(dir.path(), crate::common::clock()).unwrap(),
+        dir,
+    };
+    assert_eq!(
+        t.search("albatrosses").hits.len(),
+        1,
+        "the outbox is replayed"
+    );
+    assert!(t.lib.check().unwrap().ok());
+}
+
+#[test]
+fn a_clip_becomes_searchable_without_an_explicit_flush() {
+    let t = TestLibrary::new();
+    let id = t.clip_text(&article("Debounced", &["The indexer commits on its own shortly after the last change, so a search finds this without any help."])).id;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let hits = t
+            .lib
+            .search("debounced", &SearchOptions::default())
+            .unwrap()
+            .hits;
+        if hits.iter().any(|h| h.id == id) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the background indexer must commit by itself"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn check_reports_agreement() {
+    let (t, _) = populated();
+    let report = t.lib.check().unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert_eq!((report.notes, report.annotations), (2, 1));
+    assert_eq!((report.indexed_notes, report.indexed_annotations), (2, 1));
+}
