@@ -2,6 +2,9 @@
 //! One binary, modules by feature area. Acceptance tests over the shared seeds run when
 //! `../shared` is beside the checkout, and say so loudly when it is not.
 
+// A test states its expectations by panicking; unwrap is how it says "this must work".
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 mod acceptance;

@@ -142,17 +142,25 @@ pub fn extract(clip: &Clip) -> Result<Article> {
 
 /// Line ends to LF, Unicode NFC, no zero-width or bidi control characters, no NBSP.
 pub fn canonical_text(s: &str) -> String {
-    let s = s.replace("\r\n", "\n").replace('\r', "\n");
-    s.nfc()
-        .filter(|c| !is_invisible(*c))
-        .map(|c| {
-            if matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
+    let s = if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        s.to_string()
+    };
+    let clean = |c: char| {
+        if matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}') {
+            ' '
+        } else {
+            c
+        }
+    };
+    // Most text is NFC already: composing it again is the costliest step, so ask first.
+    match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => {
+            s.chars().filter(|c| !is_invisible(*c)).map(clean).collect()
+        }
+        _ => s.nfc().filter(|c| !is_invisible(*c)).map(clean).collect(),
+    }
 }
 
 fn is_invisible(c: char) -> bool {

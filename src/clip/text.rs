@@ -21,6 +21,11 @@ struct Line {
     words: usize,
     bullet: bool,
     repeats: usize,
+    // Features, computed once per line (see `classify`).
+    caption: bool,
+    paragraph: bool,
+    meta: bool,
+    stop: bool,
 }
 
 static HTML_TAG: LazyLock<Regex> =
@@ -39,7 +44,7 @@ static STOP: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\((?:photo|foto|image|credit|picture|source|courtesy)\b[^)]*\)\s*$|\bphoto:|\bfoto:|\(photo via|getty images|/\s*afp\)|\bafp photo|\breuters\)\s*$|\(ap photo|shutterstock|\bimagoeconomica\b",
+        r"(?i)\((?:photo|foto|image|credit|picture|source|courtesy)(?-u:\b)[^)]*\)\s*$|(?-u:\b)photo:|(?-u:\b)foto:|\(photo via|getty images|/\s*afp\)|(?-u:\b)afp photo|(?-u:\b)reuters\)\s*$|\(ap photo|shutterstock|(?-u:\b)imagoeconomica(?-u:\b)",
     )
     .expect("valid regex")
 });
@@ -56,7 +61,7 @@ static TAGS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:english version by|translated by|translation by|traduzione di|versione italiana)\b")
+    Regex::new(r"(?i)^(?:english version by|translated by|translation by|traduzione di|versione italiana)(?-u:\b)")
         .expect("valid regex")
 });
 static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -116,6 +121,10 @@ fn lines_of(page: &str) -> Vec<Line> {
                 words,
                 bullet,
                 repeats: 0,
+                caption: false,
+                paragraph: false,
+                meta: false,
+                stop: false,
             })
         })
         .collect();
@@ -125,8 +134,25 @@ fn lines_of(page: &str) -> Vec<Line> {
     }
     for line in &mut lines {
         line.repeats = counts[&line.text];
+        classify(line);
     }
     lines
+}
+
+fn classify(line: &mut Line) {
+    let text = line.text.as_str();
+    line.caption = CAPTION.is_match(text);
+    line.stop = STOP.is_match(text);
+    line.paragraph = line.repeats == 1
+        && line.words >= 10
+        && (ends_sentence(text) || line.words >= 25)
+        && !is_truncated(text)
+        && !line.caption
+        && stop_ratio(text) >= 0.12;
+    line.meta = line.caption
+        || (line.words <= 12 && dates::is_date_line(text))
+        || (line.words <= 25 && BYLINE.is_match(text))
+        || (line.words <= 12 && SECTIONS.is_match(text));
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -139,23 +165,15 @@ fn is_truncated(text: &str) -> bool {
 }
 
 fn is_caption(line: &Line) -> bool {
-    CAPTION.is_match(&line.text)
+    line.caption
 }
 
 fn is_paragraph(line: &Line) -> bool {
-    line.repeats == 1
-        && line.words >= 10
-        && (ends_sentence(&line.text) || line.words >= 25)
-        && !is_truncated(&line.text)
-        && !is_caption(line)
-        && stop_ratio(&line.text) >= 0.12
+    line.paragraph
 }
 
 fn is_meta(line: &Line) -> bool {
-    dates::is_date_line(&line.text)
-        || (line.words <= 25 && BYLINE.is_match(&line.text))
-        || (line.words <= 12 && SECTIONS.is_match(&line.text))
-        || is_caption(line)
+    line.meta
 }
 
 fn looks_like_title(line: &Line) -> bool {
@@ -163,7 +181,7 @@ fn looks_like_title(line: &Line) -> bool {
         && !line.bullet
         && !line.text.ends_with('.')
         && !is_meta(line)
-        && !STOP.is_match(&line.text)
+        && !line.stop
         && line.repeats <= 2
 }
 
@@ -172,7 +190,7 @@ fn densest_block(lines: &[Line]) -> Option<(usize, usize)> {
     let (mut best, mut best_range) = (0.0f64, None);
     let (mut sum, mut start) = (0.0f64, 0usize);
     for (i, line) in lines.iter().enumerate() {
-        let score = if STOP.is_match(&line.text) {
+        let score = if line.stop {
             -1000.0
         } else if is_paragraph(line) {
             line.words as f64
@@ -238,7 +256,7 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     let mut start = None;
     for i in meta_from..lines.len() {
         let line = &lines[i];
-        if STOP.is_match(&line.text) {
+        if line.stop {
             break;
         }
         if is_meta(line) {
@@ -275,7 +293,7 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     let mut end = start;
     let mut gap = 0;
     for (i, line) in lines.iter().enumerate().skip(start) {
-        if STOP.is_match(&line.text) {
+        if line.stop {
             break;
         }
         if is_paragraph(line) {
@@ -345,15 +363,18 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
                 .map(|m| m.to_vec())
                 .unwrap_or_default()
         });
-    let mut vocabulary_text = body.join("\n");
-    vocabulary_text.push('\n');
-    vocabulary_text.push_str(title.as_deref().unwrap_or_default());
-    let vocabulary = Vocabulary::new(&vocabulary_text);
     article.tags = lines[end..]
         .iter()
         .take(40)
         .find_map(|l| TAGS.captures(&l.text).map(|c| c[1].to_string()))
-        .map(|glued| tags::split(&glued, &vocabulary))
+        .map(|glued| {
+            let vocabulary = Vocabulary::new(&format!(
+                "{}\n{}",
+                body.join("\n"),
+                title.as_deref().unwrap_or_default()
+            ));
+            tags::split(&glued, &vocabulary)
+        })
         .unwrap_or_default();
     article.site = site_name(&lines).or_else(|| url.and_then(host));
     article.title =

@@ -87,6 +87,7 @@ struct Live {
 
 pub struct SearchIndex {
     fields: Fields,
+    analyzers: schema::Analyzers,
     live: Arc<RwLock<Live>>,
     progress: Arc<(Mutex<Progress>, Condvar)>,
     tx: Mutex<Option<Sender<Msg>>>,
@@ -173,6 +174,7 @@ impl SearchIndex {
             .spawn(move || indexer.run(rx, fresh))?;
         Ok(SearchIndex {
             fields,
+            analyzers: schema::Analyzers::new(),
             live,
             progress,
             tx: Mutex::new(Some(tx)),
@@ -240,13 +242,14 @@ impl SearchIndex {
         titles_only: bool,
         facets: bool,
     ) -> Result<(RawResults, Highlighter)> {
-        let mut builder = search::Builder::new(&self.fields, titles_only);
-        let built = builder.build(parsed);
         let live = self
             .live
             .read()
             .map_err(|_| Error::IndexerGone("poisoned".into()))?;
         let searcher = live.reader.searcher();
+        let mut builder =
+            search::Builder::new(&self.fields, &searcher, self.analyzers.clone(), titles_only);
+        let built = builder.build(parsed);
         let facet_roots = parsed
             .filters
             .iter()
@@ -263,7 +266,8 @@ impl SearchIndex {
             facet_roots,
         };
         let results = execution.run(built)?;
-        Ok((results, Highlighter::new(builder.terms)))
+        let terms = std::mem::take(&mut builder.terms);
+        Ok((results, Highlighter::new(terms, self.analyzers.clone())))
     }
 
     /// (note ids, annotation count) as the index sees them, for `check`.

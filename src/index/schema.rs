@@ -108,7 +108,7 @@ impl Fields {
         let words_only = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(PLAIN)
-                .set_index_option(IndexRecordOption::WithFreqs),
+                .set_index_option(IndexRecordOption::Basic),
         );
         let raw = b.add_text_field("raw", words_only.clone());
         let title_raw = b.add_text_field("title_raw", words_only);
@@ -172,6 +172,24 @@ pub fn stop_word_analyzer(lang: Lang) -> TextAnalyzer {
     match StopWordFilter::new(lang.stemmer()) {
         Some(stop) => builder.filter_dynamic(stop).build(),
         None => builder.build(),
+    }
+}
+
+/// Every analyzer a query needs, built once and cloned per search (cloning is cheap).
+#[derive(Clone)]
+pub struct Analyzers {
+    pub stemmed: [TextAnalyzer; 2],
+    pub plain: TextAnalyzer,
+    pub stop: [TextAnalyzer; 2],
+}
+
+impl Analyzers {
+    pub fn new() -> Analyzers {
+        Analyzers {
+            stemmed: Lang::BOTH.map(analyzer),
+            plain: plain_analyzer(),
+            stop: Lang::BOTH.map(stop_word_analyzer),
+        }
     }
 }
 

@@ -15,11 +15,10 @@ use tantivy::query::{
     RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet as TantivyFacet, Field, IndexRecordOption};
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Order, Searcher, Term};
 
 use super::query::{Filter, ParsedQuery, Unit};
-use super::schema::{self, Fields, KIND_ANNOTATION, KIND_NOTE, Lang};
+use super::schema::{self, Analyzers, Fields, KIND_ANNOTATION, KIND_NOTE, Lang};
 use super::snippet::Terms;
 use super::{Facet, Facets};
 use crate::error::Result;
@@ -39,12 +38,15 @@ pub struct RawResults {
 
 pub struct Builder<'a> {
     fields: &'a Fields,
-    analyzers: [TextAnalyzer; 2],
-    plain: TextAnalyzer,
-    stop: [TextAnalyzer; 2],
+    searcher: &'a Searcher,
+    analyzers: Analyzers,
     titles_only: bool,
     pub terms: Terms,
 }
+
+/// A word that fewer notes than this contain also matches words within its edit distance:
+/// a common word is spelt right, and expanding it would only add noise (and time).
+const TYPO_MAX_DOC_FREQ: u64 = 3;
 
 const TITLE_BOOST: f32 = 3.0;
 const STANDFIRST_BOOST: f32 = 1.5;
@@ -108,26 +110,30 @@ pub fn facet_of_tag(tag_key: &str) -> TantivyFacet {
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(fields: &'a Fields, titles_only: bool) -> Builder<'a> {
+    pub fn new(
+        fields: &'a Fields,
+        searcher: &'a Searcher,
+        analyzers: Analyzers,
+        titles_only: bool,
+    ) -> Builder<'a> {
         Builder {
             fields,
-            analyzers: Lang::BOTH.map(schema::analyzer),
-            plain: schema::plain_analyzer(),
-            stop: Lang::BOTH.map(schema::stop_word_analyzer),
+            searcher,
+            analyzers,
             titles_only,
             terms: Terms::default(),
         }
     }
 
     fn analyze(&mut self, lang: Lang, text: &str) -> Vec<(String, usize)> {
-        schema::tokens(&mut self.analyzers[lang as usize], text)
+        schema::tokens(&mut self.analyzers.stemmed[lang as usize], text)
             .into_iter()
             .map(|(t, _, _, p)| (t, p))
             .collect()
     }
 
     fn analyze_plain(&mut self, text: &str) -> Vec<(String, usize)> {
-        schema::tokens(&mut self.plain, text)
+        schema::tokens(&mut self.analyzers.plain, text)
             .into_iter()
             .map(|(t, _, _, p)| (t, p))
             .collect()
@@ -136,7 +142,7 @@ impl<'a> Builder<'a> {
     fn is_stop_word(&mut self, word: &str) -> bool {
         Lang::BOTH
             .iter()
-            .any(|&l| schema::tokens(&mut self.stop[l as usize], word).is_empty())
+            .any(|&l| schema::tokens(&mut self.analyzers.stop[l as usize], word).is_empty())
     }
 
     /// The text fields of `lang` with their weights.
@@ -168,7 +174,13 @@ impl<'a> Builder<'a> {
         }
         let plain = self.analyze_plain(word);
         let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
-        if plain.len() == 1 && letters >= 5 {
+        let rare = || {
+            let term = Term::from_field_text(self.fields.raw, &plain[0].0);
+            self.searcher
+                .doc_freq(&term)
+                .map_or(true, |n| n < TYPO_MAX_DOC_FREQ)
+        };
+        if plain.len() == 1 && letters >= 5 && rare() {
             let distance = if letters >= 9 { 2 } else { 1 };
             self.terms.fuzzy.push((plain[0].0.clone(), distance));
             let fields: &[(Field, f32)] = if self.titles_only {

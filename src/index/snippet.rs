@@ -7,9 +7,8 @@
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
-use tantivy::tokenizer::TextAnalyzer;
 
-use super::schema::{self, Lang};
+use super::schema::{self, Analyzers, Lang};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snippet {
@@ -30,46 +29,59 @@ pub struct Terms {
 
 pub struct Highlighter {
     terms: Terms,
-    analyzers: [TextAnalyzer; 2],
-    plain: TextAnalyzer,
+    analyzers: Analyzers,
+    /// The first letters of each exact stem, per language: only tokens starting with one of
+    /// them are worth stemming (stemming every token of every hit costs more than the search).
+    heads: [Vec<String>; 2],
 }
 
 const WINDOW_CHARS: usize = 220;
 
 impl Highlighter {
-    pub fn new(terms: Terms) -> Highlighter {
+    pub fn new(terms: Terms, analyzers: Analyzers) -> Highlighter {
+        let heads = [0, 1].map(|l| {
+            terms.exact[l]
+                .iter()
+                .map(|stem| stem.chars().take(3).collect())
+                .collect()
+        });
         Highlighter {
             terms,
-            analyzers: Lang::BOTH.map(schema::analyzer),
-            plain: schema::plain_analyzer(),
+            analyzers,
+            heads,
         }
     }
 
-    /// Matched byte ranges of `text`, each with the id of the query term it matched.
+    /// Matched byte ranges of `text`, each with the query term it matched.
     fn matches(&mut self, text: &str, lang: Lang) -> Vec<(usize, usize, String)> {
         let l = lang as usize;
-        let stems = schema::tokens(&mut self.analyzers[l], text);
-        let raw = schema::tokens(&mut self.plain, text);
         let mut out = Vec::new();
-        for ((stem, from, to, _), (plain, ..)) in stems.iter().zip(raw.iter()) {
-            let matched = if self.terms.exact[l].contains(stem) {
-                Some(stem.clone())
-            } else if let Some((q, _)) = self
-                .terms
-                .fuzzy
-                .iter()
-                .find(|(q, d)| within_distance(plain, q, *d))
-            {
-                Some(q.clone())
-            } else {
-                self.terms
+        for (plain, from, to, _) in schema::tokens(&mut self.analyzers.plain, text) {
+            let mut matched = None;
+            if self.heads[l].iter().any(|h| plain.starts_with(h.as_str())) {
+                let stem = schema::tokens(&mut self.analyzers.stemmed[l], &plain)
+                    .pop()
+                    .map(|t| t.0);
+                matched = stem.filter(|s| self.terms.exact[l].contains(s));
+            }
+            if matched.is_none() {
+                matched = self
+                    .terms
+                    .fuzzy
+                    .iter()
+                    .find(|(q, d)| within_distance(&plain, q, *d))
+                    .map(|(q, _)| q.clone());
+            }
+            if matched.is_none() {
+                matched = self
+                    .terms
                     .prefix
                     .as_ref()
                     .filter(|p| plain.starts_with(p.as_str()))
-                    .cloned()
-            };
+                    .cloned();
+            }
             if let Some(term) = matched {
-                out.push((*from, *to, term));
+                out.push((from, to, term));
             }
         }
         out
@@ -200,11 +212,11 @@ fn word_start_before(text: &str, at: usize, chars: usize) -> usize {
 
 /// Levenshtein distance of `a` and `b` is at most `max` (with a length pre-check).
 pub fn within_distance(a: &str, b: &str, max: u8) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let max = max as usize;
-    if a.len().abs_diff(b.len()) > max {
+    if a.chars().count().abs_diff(b.chars().count()) > max {
         return false;
     }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut row = vec![i + 1; b.len() + 1];
