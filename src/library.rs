@@ -285,10 +285,9 @@ impl Library {
         let mut hits = Vec::with_capacity(raw.hits.len());
         for hit in raw.hits {
             // The index may briefly lag a deletion: skip what SQLite no longer has.
-            let Some(note) = notes::find(&conn, hit.note_id)? else {
+            let Some(a) = notes::hit_fields(&conn, hit.note_id)? else {
                 continue;
             };
-            let a = &note.article;
             let lang = Lang::of(&a.language);
             let snippet = if options.titles_only {
                 Default::default()
@@ -315,10 +314,10 @@ impl Library {
                 });
             }
             hits.push(Hit {
-                id: note.id,
+                id: hit.note_id,
                 title_highlights: highlighter.highlight_all(&a.title, lang),
-                title: a.title.clone(),
-                site: a.site.clone(),
+                title: a.title,
+                site: a.site,
                 published: a.published,
                 score: hit.score,
                 all_words: hit.all_words,

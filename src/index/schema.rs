@@ -58,7 +58,6 @@ pub struct Fields {
     pub kind: Field,
     pub has_ann: Field,
     pub title: [Field; 2],
-    pub standfirst: [Field; 2],
     pub body: [Field; 2],
     /// Every text (title, standfirst, body, quotes, comments) unstemmed, without positions:
     /// typo tolerance and prefixes match the words as written, not their stems.
@@ -66,7 +65,6 @@ pub struct Fields {
     pub title_raw: Field,
     pub author: Field,
     pub site: Field,
-    pub sections: Field,
     pub tags_text: Field,
     pub tag: Field,
     pub site_facet: Field,
@@ -103,7 +101,6 @@ impl Fields {
         let kind = b.add_u64_field("kind", INDEXED | FAST);
         let has_ann = b.add_u64_field("has_ann", INDEXED);
         let title = per_lang(&mut b, "title");
-        let standfirst = per_lang(&mut b, "standfirst");
         let body = per_lang(&mut b, "body");
         let words_only = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -114,7 +111,6 @@ impl Fields {
         let title_raw = b.add_text_field("title_raw", words_only);
         let author = b.add_text_field("author", text(PLAIN));
         let site = b.add_text_field("site", text(PLAIN));
-        let sections = b.add_text_field("sections", text(PLAIN));
         let tags_text = b.add_text_field("tags_text", text(PLAIN));
         let tag = b.add_facet_field("tag", FacetOptions::default());
         let site_facet = b.add_facet_field("site_facet", FacetOptions::default());
@@ -128,13 +124,11 @@ impl Fields {
             kind,
             has_ann,
             title,
-            standfirst,
             body,
             raw,
             title_raw,
             author,
             site,
-            sections,
             tags_text,
             tag,
             site_facet,

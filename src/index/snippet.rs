@@ -5,6 +5,9 @@
 //! within the query word's edit distance (typo tolerance), or starts with the typed prefix.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder};
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +33,8 @@ pub struct Terms {
 pub struct Highlighter {
     terms: Terms,
     analyzers: Analyzers,
+    /// One automaton per typo-tolerant word, evaluated on each token's bytes.
+    fuzzy: Vec<(String, DFA)>,
     /// The first letters of each exact stem, per language: only tokens starting with one of
     /// them are worth stemming (stemming every token of every hit costs more than the search).
     heads: [Vec<String>; 2],
@@ -45,9 +50,15 @@ impl Highlighter {
                 .map(|stem| stem.chars().take(3).collect())
                 .collect()
         });
+        let fuzzy = terms
+            .fuzzy
+            .iter()
+            .map(|(word, distance)| (word.clone(), builder(*distance).build_dfa(word)))
+            .collect();
         Highlighter {
             terms,
             analyzers,
+            fuzzy,
             heads,
         }
     }
@@ -66,10 +77,9 @@ impl Highlighter {
             }
             if matched.is_none() {
                 matched = self
-                    .terms
                     .fuzzy
                     .iter()
-                    .find(|(q, d)| within_distance(&plain, q, *d))
+                    .find(|(_, dfa)| matches!(dfa.eval(&plain), Distance::Exact(_)))
                     .map(|(q, _)| q.clone());
             }
             if matched.is_none() {
@@ -210,25 +220,11 @@ fn word_start_before(text: &str, at: usize, chars: usize) -> usize {
         .map_or(back, |i| back + i + 1)
 }
 
-/// Levenshtein distance of `a` and `b` is at most `max` (with a length pre-check).
-pub fn within_distance(a: &str, b: &str, max: u8) -> bool {
-    let max = max as usize;
-    if a.chars().count().abs_diff(b.chars().count()) > max {
-        return false;
-    }
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut row = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            row[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(row[j] + 1);
-        }
-        if row.iter().min().is_some_and(|&m| m > max) {
-            return false;
-        }
-        prev = row;
-    }
-    prev[b.len()] <= max
+/// Building a Levenshtein automaton builder is costly; one per distance serves every query.
+fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
+    static ONE: LazyLock<LevenshteinAutomatonBuilder> =
+        LazyLock::new(|| LevenshteinAutomatonBuilder::new(1, true));
+    static TWO: LazyLock<LevenshteinAutomatonBuilder> =
+        LazyLock::new(|| LevenshteinAutomatonBuilder::new(2, true));
+    if distance <= 1 { &ONE } else { &TWO }
 }

@@ -212,3 +212,29 @@ pub fn all_ids(conn: &Connection) -> Result<Vec<NoteId>> {
         .collect::<rusqlite::Result<_>>()?;
     Ok(ids)
 }
+
+/// What a search hit shows of a note: less than [`get`], which also loads tags and counts.
+pub struct HitFields {
+    pub title: String,
+    pub site: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub language: String,
+    pub body: String,
+}
+
+pub fn hit_fields(conn: &Connection, id: NoteId) -> Result<Option<HitFields>> {
+    let row = conn
+        .prepare_cached("SELECT title, site, published, language, body FROM notes WHERE id = ?1")?
+        .query_row([id], |r| {
+            let published: Option<String> = r.get(2)?;
+            Ok(HitFields {
+                title: r.get(0)?,
+                site: r.get(1)?,
+                published: published.and_then(|p| NaiveDate::parse_from_str(&p, "%Y-%m-%d").ok()),
+                language: r.get(3)?,
+                body: r.get(4)?,
+            })
+        })
+        .optional()?;
+    Ok(row)
+}
