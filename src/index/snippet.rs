@@ -64,37 +64,57 @@ impl Highlighter {
     }
 
     /// Matched byte ranges of `text`, each with the query term it matched.
+    ///
+    /// Words are the alphanumeric runs the index's tokenizer sees; an ASCII word is
+    /// lower-cased in a reused buffer, and only other words go through the analyzer (this
+    /// loop runs over every word of every hit's body, so it must not allocate per word).
     fn matches(&mut self, text: &str, lang: Lang) -> Vec<(usize, usize, String)> {
         let l = lang as usize;
         let mut out = Vec::new();
-        for (plain, from, to, _) in schema::tokens(&mut self.analyzers.plain, text) {
-            let mut matched = None;
-            if self.heads[l].iter().any(|h| plain.starts_with(h.as_str())) {
-                let stem = schema::tokens(&mut self.analyzers.stemmed[l], &plain)
-                    .pop()
-                    .map(|t| t.0);
-                matched = stem.filter(|s| self.terms.exact[l].contains(s));
+        let mut folded = String::new();
+        for (from, to) in words(text) {
+            let word = &text[from..to];
+            if word.len() > 40 {
+                continue; // the index drops such tokens too
             }
-            if matched.is_none() {
-                matched = self
-                    .fuzzy
-                    .iter()
-                    .find(|(_, dfa)| matches!(dfa.eval(&plain), Distance::Exact(_)))
-                    .map(|(q, _)| q.clone());
+            folded.clear();
+            if word.is_ascii() {
+                folded.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+            } else {
+                match schema::tokens(&mut self.analyzers.plain, word).pop() {
+                    Some((token, ..)) => folded.push_str(&token),
+                    None => continue,
+                }
             }
-            if matched.is_none() {
-                matched = self
-                    .terms
-                    .prefix
-                    .as_ref()
-                    .filter(|p| plain.starts_with(p.as_str()))
-                    .cloned();
-            }
-            if let Some(term) = matched {
+            if let Some(term) = self.match_word(&folded, l) {
                 out.push((from, to, term));
             }
         }
         out
+    }
+
+    /// The query term a folded word matches: by stem, within a typo's distance, or by prefix.
+    fn match_word(&mut self, folded: &str, l: usize) -> Option<String> {
+        if self.heads[l].iter().any(|h| folded.starts_with(h.as_str())) {
+            let stem = schema::tokens(&mut self.analyzers.stemmed[l], folded)
+                .pop()
+                .map(|t| t.0);
+            if let Some(stem) = stem.filter(|s| self.terms.exact[l].contains(s)) {
+                return Some(stem);
+            }
+        }
+        if let Some((q, _)) = self
+            .fuzzy
+            .iter()
+            .find(|(_, dfa)| matches!(dfa.eval(folded), Distance::Exact(_)))
+        {
+            return Some(q.clone());
+        }
+        self.terms
+            .prefix
+            .as_ref()
+            .filter(|p| folded.starts_with(p.as_str()))
+            .cloned()
     }
 
     /// Every match in `text` (titles, quotes, comments: short texts shown whole).
@@ -185,6 +205,23 @@ fn shift_for_pilcrows(
             (s + shift, e + shift)
         })
         .collect()
+}
+
+/// Byte ranges of the alphanumeric runs of `text` (what Tantivy's `SimpleTokenizer` splits).
+fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                end = i;
+                break;
+            }
+            chars.next();
+        }
+        Some((start, end))
+    })
 }
 
 fn to_code_points(
