@@ -9,7 +9,9 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 
-use tantivy::collector::{Count, DocSetCollector, FacetCollector, FilterCollector, TopDocs};
+use tantivy::collector::{
+    Collector, Count, DocSetCollector, FacetCollector, FilterCollector, TopDocs,
+};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery, TermSetQuery,
@@ -399,17 +401,24 @@ pub struct Execution<'a> {
 }
 
 impl Execution<'_> {
-    fn top(&self, query: &dyn Query, scored: bool, n: usize) -> Result<Vec<(f32, DocAddress)>> {
+    /// The top `n` documents (by score, or by date for a query without words), collected in
+    /// the same pass as `extra`.
+    fn top<C: Collector>(
+        &self,
+        query: &dyn Query,
+        scored: bool,
+        n: usize,
+        extra: C,
+    ) -> Result<(Vec<(f32, DocAddress)>, C::Fruit)> {
         if scored {
             return Ok(self
                 .searcher
-                .search(query, &TopDocs::with_limit(n).order_by_score())?);
+                .search(query, &(TopDocs::with_limit(n).order_by_score(), extra))?);
         }
-        let by_date: Vec<(Option<tantivy::DateTime>, DocAddress)> = self.searcher.search(
-            query,
-            &TopDocs::with_limit(n).order_by_fast_field("date", Order::Desc),
-        )?;
-        Ok(by_date.into_iter().map(|(_, at)| (0.0, at)).collect())
+        let by_date =
+            TopDocs::with_limit(n).order_by_fast_field::<tantivy::DateTime>("date", Order::Desc);
+        let (docs, fruit) = self.searcher.search(query, &(by_date, extra))?;
+        Ok((docs.into_iter().map(|(_, at)| (0.0, at)).collect(), fruit))
     }
 
     /// Groups documents (notes and annotations) by note, in rank order.
@@ -475,23 +484,22 @@ impl Execution<'_> {
         };
         let (strict, lenient) = (strict.as_ref(), lenient.as_deref());
         let over_fetch = self.limit * 2 + 10;
-        let (total, facets) = if self.facets {
-            // With tag filters, every match carries them: count their children instead of the
-            // top level (a collector takes no facet below another it has).
-            let roots: Vec<TantivyFacet> = if self.facet_roots.is_empty() {
-                vec![TantivyFacet::root()]
-            } else {
-                let all: Vec<TantivyFacet> =
-                    self.facet_roots.iter().map(|r| facet_of_tag(r)).collect();
-                let mut minimal: Vec<TantivyFacet> = Vec::new();
-                for f in &all {
-                    let covered = all.iter().any(|g| g != f && g.is_prefix_of(f));
-                    if !covered && !minimal.contains(f) {
-                        minimal.push(f.clone());
-                    }
+        // With tag filters, every match carries them: count their children instead of the
+        // top level (a collector takes no facet below another it has).
+        let roots: Vec<TantivyFacet> = if self.facet_roots.is_empty() {
+            vec![TantivyFacet::root()]
+        } else {
+            let all: Vec<TantivyFacet> = self.facet_roots.iter().map(|r| facet_of_tag(r)).collect();
+            let mut minimal: Vec<TantivyFacet> = Vec::new();
+            for f in &all {
+                let covered = all.iter().any(|g| g != f && g.is_prefix_of(f));
+                if !covered && !minimal.contains(f) {
+                    minimal.push(f.clone());
                 }
-                minimal
-            };
+            }
+            minimal
+        };
+        let facet_collectors = self.facets.then(|| {
             let mut tags = FacetCollector::for_field("tag");
             for root in &roots {
                 tags.add_facet(root.clone());
@@ -500,47 +508,42 @@ impl Execution<'_> {
             sites.add_facet(TantivyFacet::root());
             let mut years = FacetCollector::for_field("year");
             years.add_facet(TantivyFacet::root());
-            let collectors = (
-                notes_only(Count),
-                notes_only(tags),
-                notes_only(sites),
-                notes_only(years),
-            );
-            let (total, tags, sites, years) = self.searcher.search(strict, &collectors)?;
-            let mut tag_facets: Vec<Facet> = Vec::new();
-            for root in roots {
-                tag_facets.extend(facet_list(tags.get(root)));
-            }
-            tag_facets.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
-            tag_facets.dedup();
-            let mut years = facet_list(years.get(TantivyFacet::root()));
-            years.sort_by(|a, b| b.name.cmp(&a.name));
-            let mut sites = facet_list(sites.get(TantivyFacet::root()));
-            sites.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
-            (
-                total,
+            (notes_only(tags), notes_only(sites), notes_only(years))
+        });
+        // One pass over the matches: the top documents, the count, and the facets.
+        let (top, (total, facet_counts)) = self.top(
+            strict,
+            scored,
+            over_fetch,
+            (notes_only(Count), facet_collectors),
+        )?;
+        let facets = match facet_counts {
+            None => Facets::default(),
+            Some((tags, sites, years)) => {
+                let mut tag_facets: Vec<Facet> = Vec::new();
+                for root in roots {
+                    tag_facets.extend(facet_list(tags.get(root)));
+                }
+                tag_facets.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+                tag_facets.dedup();
+                let mut years = facet_list(years.get(TantivyFacet::root()));
+                years.sort_by(|a, b| b.name.cmp(&a.name));
+                let mut sites = facet_list(sites.get(TantivyFacet::root()));
+                sites.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
                 Facets {
                     tags: tag_facets,
                     sites,
                     years,
-                },
-            )
-        } else {
-            (
-                self.searcher.search(strict, &notes_only(Count))?,
-                Facets::default(),
-            )
+                }
+            }
         };
         let mut hits = Vec::new();
-        self.group(&self.top(strict, scored, over_fetch)?, &mut hits, true)?;
+        self.group(&top, &mut hits, true)?;
         if hits.len() < self.limit
             && let Some(lenient) = lenient
         {
-            self.group(
-                &self.top(lenient, scored, over_fetch + hits.len())?,
-                &mut hits,
-                false,
-            )?;
+            let (more, _) = self.top(lenient, scored, over_fetch + hits.len(), None::<Count>)?;
+            self.group(&more, &mut hits, false)?;
         }
         self.attach_annotations(lenient.unwrap_or(strict), &mut hits)?;
         Ok(RawResults {
@@ -552,10 +555,14 @@ impl Execution<'_> {
 
     /// The annotations of the hit notes that match the query.
     fn attach_annotations(&self, query: &dyn Query, hits: &mut [RawHit]) -> Result<()> {
-        if hits.is_empty() {
+        let f = self.fields;
+        let no_annotations = self
+            .searcher
+            .doc_freq(&Term::from_field_u64(f.kind, KIND_ANNOTATION))?
+            == 0;
+        if hits.is_empty() || no_annotations {
             return Ok(());
         }
-        let f = self.fields;
         let notes = BooleanQuery::new(
             hits.iter()
                 .map(|h| {
