@@ -65,14 +65,38 @@ impl Highlighter {
 
     /// Matched byte ranges of `text`, each with the query term it matched.
     ///
-    /// Words are the alphanumeric runs the index's tokenizer sees; an ASCII word is
-    /// lower-cased in a reused buffer, and only other words go through the analyzer (this
-    /// loop runs over every word of every hit's body, so it must not allocate per word).
+    /// This runs over the whole body of every hit, so it avoids looking at every word: it
+    /// finds the words that start like a query stem (or the typed prefix) with a SIMD
+    /// substring search over the lower-cased text, and checks only those. A typo-tolerant
+    /// query can match any word, so it checks them all.
     fn matches(&mut self, text: &str, lang: Lang) -> Vec<(usize, usize, String)> {
         let l = lang as usize;
+        let starts: Vec<usize> = if self.fuzzy.is_empty() {
+            let lower = text.to_ascii_lowercase(); // same byte offsets as `text`
+            let mut starts: Vec<usize> = self.heads[l]
+                .iter()
+                .chain(&self.terms.prefix)
+                .flat_map(|head| memchr::memmem::find_iter(lower.as_bytes(), head.as_bytes()))
+                .filter(|&at| {
+                    !text[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric)
+                })
+                .collect();
+            starts.sort_unstable();
+            starts.dedup();
+            starts
+        } else {
+            words(text).map(|(from, _)| from).collect()
+        };
         let mut out = Vec::new();
         let mut folded = String::new();
-        for (from, to) in words(text) {
+        for from in starts {
+            let to = text[from..]
+                .char_indices()
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(text.len(), |(i, _)| from + i);
             let word = &text[from..to];
             if word.len() > 40 {
                 continue; // the index drops such tokens too
