@@ -46,10 +46,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print the article a clip holds, as JSON, storing nothing.
+    /// Print the article a clip holds, as JSON, storing nothing. With --dir, extract every
+    /// clip of a folder (<id>.txt and/or <id>.html) into --out as <id>.txt (body) and <id>.json.
     Extract {
         #[command(flatten)]
         clip: ClipArgs,
+        #[arg(long, value_name = "IN", requires = "out", conflicts_with_all = ["text", "html", "url"])]
+        dir: Option<PathBuf>,
+        #[arg(long, value_name = "OUT", requires = "dir")]
+        out: Option<PathBuf>,
     },
     /// Search notes and annotations (see the README for the query syntax).
     Search {
@@ -270,10 +275,74 @@ fn snippet_line(s: &Snippet) -> String {
     mark(&s.text, &s.highlights)
 }
 
+/// `extract --dir IN --out OUT`: the two flavours of one clip share an id (`<id>.txt`,
+/// `<id>.html`). Writes `<id>.txt` (the body) and `<id>.json` (the Article, plus `date`, the
+/// name scorers use for `published`), or `{"error": …}` when a clip cannot be extracted.
+fn extract_dir(dir: &Path, out: &Path) -> anyhow::Result<()> {
+    let mut ids = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let path = entry?.path();
+        if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("txt" | "html")
+        ) && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        {
+            ids.insert(stem.to_string());
+        }
+    }
+    std::fs::create_dir_all(out)?;
+    let (mut ok, mut failed) = (0, 0);
+    for id in &ids {
+        let flavour = |ext: &str| {
+            let path = dir.join(format!("{id}.{ext}"));
+            path.exists().then(|| read_file(&path)).transpose()
+        };
+        let article = flavour("txt")
+            .and_then(|text| {
+                Ok(Clip {
+                    text,
+                    html: flavour("html")?,
+                    url: None,
+                })
+            })
+            .and_then(|clip| Ok(Library::extract(&clip)?));
+        let (body, json) = match article {
+            Ok(article) => {
+                ok += 1;
+                let mut json = serde_json::to_value(&article)?;
+                json["date"] = json["published"].clone();
+                (article.body, json)
+            }
+            Err(e) => {
+                failed += 1;
+                (
+                    String::new(),
+                    serde_json::json!({ "error": format!("{e:#}") }),
+                )
+            }
+        };
+        std::fs::write(out.join(format!("{id}.txt")), body)?;
+        std::fs::write(
+            out.join(format!("{id}.json")),
+            serde_json::to_string_pretty(&json)?,
+        )?;
+    }
+    println!(
+        "extracted {ok} clips into {} ({failed} failed)",
+        out.display()
+    );
+    Ok(())
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let library_dir = cli.library;
     match cli.command {
-        Command::Extract { clip } => print_json(&Library::extract(&read_clip(clip)?)?)?,
+        Command::Extract {
+            dir: Some(dir),
+            out: Some(out),
+            ..
+        } => extract_dir(&dir, &out)?,
+        Command::Extract { clip, .. } => print_json(&Library::extract(&read_clip(clip)?)?)?,
         Command::Clip { clip, json } => {
             let clip = read_clip(clip)?;
             let outcome = open(library_dir)?.clip(&clip)?;

@@ -508,14 +508,15 @@ impl Execution<'_> {
             sites.add_facet(TantivyFacet::root());
             let mut years = FacetCollector::for_field("year");
             years.add_facet(TantivyFacet::root());
-            (notes_only(tags), notes_only(sites), notes_only(years))
+            (tags, sites, years)
         });
-        // One pass over the matches: the top documents, the count, and the facets.
+        // One pass over the matches: the top documents, and (over notes only, behind one filter)
+        // the count and the facets.
         let (top, (total, facet_counts)) = self.top(
             strict,
             scored,
             over_fetch,
-            (notes_only(Count), facet_collectors),
+            notes_only((Count, facet_collectors)),
         )?;
         let facets = match facet_counts {
             None => Facets::default(),
