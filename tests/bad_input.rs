@@ -178,3 +178,32 @@ fn a_long_clip_under_the_cap_is_stored_whole() {
         20_000
     );
 }
+
+/// Regression: an `&` followed within a few bytes by a multi-byte character (`&amp; Peace”`)
+/// made the HTML reader slice inside that character and panic.
+#[test]
+fn an_ampersand_before_multibyte_text_does_not_panic() {
+    for html in [
+        "<p>War &amp; Peace” — a novel, and a long one, about war and about peace.</p>",
+        "<p>a &” b</p>",
+        "<p>&€€€€€;</p>",
+        "&",
+    ] {
+        let result = Library::extract(&Clip {
+            html: Some(html.into()),
+            ..Clip::default()
+        });
+        assert!(
+            result.is_ok() || result.is_err(),
+            "extraction returns for {html:?}"
+        );
+    }
+    let article = Library::extract(&Clip {
+        html: Some(
+            "<p>War &amp; Peace” — a novel, and a long one, about war and about peace.</p>".into(),
+        ),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert!(article.body.contains("War & Peace”"), "{}", article.body);
+}

@@ -93,7 +93,8 @@ fn push_text(out: &mut String, raw: &str) {
     while let Some(amp) = rest.find('&') {
         push_spaced(out, &rest[..amp]);
         rest = &rest[amp..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // An entity is at most a dozen bytes; search bytes (';' is ASCII, so a char boundary).
+        let end = rest.as_bytes().iter().take(12).position(|&b| b == b';');
         match end.and_then(|end| decode_entity(&rest[1..end]).map(|c| (c, end))) {
             Some((c, end)) => {
                 out.push(c);
