@@ -184,19 +184,17 @@ fn a_long_clip_under_the_cap_is_stored_whole() {
 #[test]
 fn an_ampersand_before_multibyte_text_does_not_panic() {
     for html in [
-        "<p>War &amp; Peace” — a novel, and a long one, about war and about peace.</p>",
         "<p>a &” b</p>",
         "<p>&€€€€€;</p>",
         "&",
+        "&#x;",
+        "&#99999999999;",
     ] {
-        let result = Library::extract(&Clip {
+        // Returning at all is the test: before the fix this panicked.
+        let _ = Library::extract(&Clip {
             html: Some(html.into()),
             ..Clip::default()
         });
-        assert!(
-            result.is_ok() || result.is_err(),
-            "extraction returns for {html:?}"
-        );
     }
     let article = Library::extract(&Clip {
         html: Some(
