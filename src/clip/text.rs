@@ -24,6 +24,8 @@ struct Line {
     // Features, computed once per line (see `classify`).
     caption: bool,
     paragraph: bool,
+    /// A short line that is still a sentence (dialogue, a one-line paragraph).
+    sentence: bool,
     meta: bool,
     stop: bool,
 }
@@ -69,14 +71,26 @@ static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Function words of the languages news pages come in: a line of prose is full of them, a
+/// menu or a caption is not. (Only the share matters, so a short list per language does.)
 const STOP_WORDS: &[&str] = &[
-    "the", "a", "an", "of", "to", "in", "and", "or", "is", "are", "was", "were", "be", "been",
-    "it", "its", "that", "this", "for", "on", "with", "as", "at", "by", "from", "has", "have",
-    "had", "not", "but", "which", "who", "their", "they", "he", "she", "we", "his", "her", "will",
-    "would", "can", "there", "than", "also", "if", "all", "more", "one", "into", "about", "il",
-    "lo", "la", "i", "gli", "le", "un", "una", "di", "da", "con", "su", "per", "tra", "fra", "e",
-    "che", "non", "del", "della", "dei", "delle", "nel", "nella", "al", "alla", "è", "sono",
+    // English
+    "the", "a", "an", "of", "to", "in", "and", "or", "is", "are", "was", "were", "be", "been", "it",
+    "its", "that", "this", "for", "on", "with", "as", "at", "by", "from", "has", "have", "had",
+    "not", "but", "which", "who", "their", "they", "he", "she", "we", "his", "her", "will",
+    "would", "can", "there", "than", "also", "if", "all", "more", "one", "into", "about", "you",
+    // Italian
+    "il", "lo", "la", "i", "gli", "le", "un", "una", "di", "da", "con", "su", "per", "tra", "fra",
+    "e", "che", "non", "del", "della", "dei", "delle", "nel", "nella", "al", "alla", "è", "sono",
     "come", "anche", "ma", "più", "si", "ha", "questo", "questa",
+    // Spanish and Portuguese
+    "el", "los", "las", "y", "en", "que", "por", "para", "con", "una", "es", "del", "se", "o", "os",
+    "as", "um", "uma", "do", "da", "dos", "das", "no", "na", "em", "com", "não", "ao",
+    // French
+    "les", "des", "et", "est", "dans", "pour", "pas", "sur", "au", "aux", "du", "ce", "qui", "une",
+    // German and Dutch
+    "der", "die", "das", "und", "ist", "nicht", "mit", "von", "den", "zu", "ein", "eine", "auf",
+    "het", "een", "van", "en", "op", "voor", "zijn", "dat",
 ];
 
 fn stop_ratio(text: &str) -> f64 {
@@ -123,6 +137,7 @@ fn lines_of(page: &str) -> Vec<Line> {
                 repeats: 0,
                 caption: false,
                 paragraph: false,
+                sentence: false,
                 meta: false,
                 stop: false,
             })
@@ -149,6 +164,12 @@ fn classify(line: &mut Line) {
         && !is_truncated(text)
         && !line.caption
         && stop_ratio(text) >= 0.12;
+    line.sentence = line.repeats == 1
+        && line.words >= 3
+        && ends_sentence(text)
+        && !is_truncated(text)
+        && !line.caption
+        && !line.stop;
     line.meta = line.caption
         || (line.words <= 12 && dates::is_date_line(text))
         || (line.words <= 25 && BYLINE.is_match(text))
@@ -290,20 +311,20 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     };
 
     // Where it ends: the first block that only follows articles, or a long run of non-paragraphs.
+    // Where it ends: the first block that only follows articles; a run of over 12 lines of
+    // non-prose (a list, a table, a gallery) ends it only if no paragraph follows within 40.
     let mut end = start;
     let mut gap = 0;
     for (i, line) in lines.iter().enumerate().skip(start) {
-        if line.stop {
+        if line.stop || gap > 40 {
             break;
         }
-        if is_paragraph(line) {
+        let prose = is_paragraph(line) || (line.sentence && !line.meta);
+        if is_paragraph(line) || (prose && gap <= 12) {
             end = i;
             gap = 0;
         } else {
             gap += 1;
-            if gap > 12 {
-                break;
-            }
         }
     }
 
@@ -312,7 +333,7 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     for i in start..=end {
         let line = &lines[i];
         let next_is_paragraph = lines.get(i + 1).is_some_and(is_paragraph);
-        let keep = if is_paragraph(line) {
+        let keep = if is_paragraph(line) || (line.sentence && !line.meta) {
             !CREDIT.is_match(&line.text)
         } else {
             // Subheadings and list items stay; captions, alt texts, credits and dates go.

@@ -25,6 +25,9 @@ use super::snippet::Terms;
 use super::{Facet, Facets};
 use crate::error::Result;
 
+/// Documents in rank order, with their scores (0 when ordered by date).
+type Ranked = Vec<(f32, DocAddress)>;
+
 pub struct RawHit {
     pub note_id: i64,
     pub score: f32,
@@ -409,7 +412,7 @@ impl Execution<'_> {
         scored: bool,
         n: usize,
         extra: C,
-    ) -> Result<(Vec<(f32, DocAddress)>, C::Fruit)> {
+    ) -> Result<(Ranked, C::Fruit)> {
         if scored {
             return Ok(self
                 .searcher
