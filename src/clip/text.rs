@@ -112,6 +112,23 @@ fn stop_ratio(text: &str) -> f64 {
     }
 }
 
+/// The share of words that start with a lower-case letter: high in prose in any language
+/// with letter case (names and menus are Capitalised), a stand-in where no stop word is known.
+fn lowercase_ratio(text: &str) -> f64 {
+    let (mut total, mut lower) = (0usize, 0usize);
+    for word in text.split_whitespace() {
+        if let Some(c) = word.chars().find(|c| c.is_alphabetic()) {
+            total += 1;
+            lower += usize::from(c.is_lowercase());
+        }
+    }
+    if total == 0 {
+        0.0
+    } else {
+        lower as f64 / total as f64
+    }
+}
+
 fn lines_of(page: &str) -> Vec<Line> {
     let mut lines: Vec<Line> = page
         .lines()
@@ -163,7 +180,7 @@ fn classify(line: &mut Line) {
         && (ends_sentence(text) || line.words >= 25)
         && !is_truncated(text)
         && !line.caption
-        && stop_ratio(text) >= 0.12;
+        && (stop_ratio(text) >= 0.12 || lowercase_ratio(text) >= 0.6);
     line.sentence = line.repeats == 1
         && line.words >= 3
         && ends_sentence(text)
@@ -204,6 +221,70 @@ fn looks_like_title(line: &Line) -> bool {
         && !is_meta(line)
         && !line.stop
         && line.repeats <= 2
+}
+
+static UI_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(share|pin it|pinterest|tweet|email|print|follow|subscribe|sign (in|up)|log ?in|menu|search|table of contents|contents|skip to|cookie|advertisement|updated|published|posted|read more|comments?|newsletter|photo|image|credit|listen|min read|home)(?-u:\b)",
+    )
+    .expect("valid regex")
+});
+
+/// The title among the lines before the body: a heading-like line, close to the body, whose
+/// words the opening paragraphs use, often repeated (breadcrumb and heading) and followed by
+/// a byline or a date; never a share button or a caption.
+fn best_title(lines: &[Line], first: usize) -> Option<usize> {
+    let opening: std::collections::HashSet<String> = lines[first..]
+        .iter()
+        .filter(|l| l.paragraph)
+        .take(3)
+        .flat_map(|l| {
+            l.text
+                .split(|c: char| !c.is_alphanumeric())
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| w.chars().count() > 3)
+        .collect();
+    let mut best: Option<(f64, usize)> = None;
+    for i in (0..first).rev().take(40) {
+        let line = &lines[i];
+        if !looks_like_title(line) || line.text.ends_with(':') {
+            continue;
+        }
+        let words: Vec<String> = line
+            .text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() > 3)
+            .map(str::to_lowercase)
+            .collect();
+        let overlap = if words.is_empty() {
+            0.0
+        } else {
+            words.iter().filter(|w| opening.contains(*w)).count() as f64 / words.len() as f64
+        };
+        let distance = (first - i) as f64;
+        let followed_by_meta = lines[i + 1..first].iter().take(6).any(|l| l.meta);
+        let score = 3.0 * overlap
+            + if line.repeats == 2 { 1.0 } else { 0.0 }
+            + if followed_by_meta { 1.5 } else { 0.0 }
+            + if line.words >= 4 { 0.5 } else { 0.0 }
+            - 0.04 * distance
+            - if UI_WORDS.is_match(&line.text) && line.words <= 6 {
+                5.0
+            } else {
+                0.0
+            }
+            - if line.sentence && line.words > 20 {
+                1.0
+            } else {
+                0.0
+            };
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, i));
+        }
+    }
+    best.filter(|(score, _)| *score > -1.0).map(|(_, i)| i)
 }
 
 /// The densest run of paragraphs (maximum-sum segment over line scores), as line indices.
@@ -261,10 +342,7 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     let block = densest_block(&lines);
     let title_at = title_at.or_else(|| {
         let (first, _) = block?;
-        let before = (0..first)
-            .rev()
-            .take(12)
-            .find(|&i| looks_like_title(&lines[i]));
+        let before = best_title(&lines, first);
         // A page that starts with a short line and then its text: a plain note.
         let first_line = &lines[0];
         before.or(
