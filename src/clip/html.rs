@@ -1,7 +1,13 @@
 //! HTML -> lines of text, in one linear pass with no DOM (so deep nesting costs nothing).
+//! Elements that never hold article text (nav, aside, footer, form, figure…) are skipped whole.
 //! Block elements end lines, list items become `• ` lines, and nothing executable or remote
 //! survives: `<script>`, `<style>`, `<iframe>`, `<svg>` and their contents are skipped, and
 //! attributes (event handlers, `src`, `href`) are never copied.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
 
 const SKIPPED: [&str; 9] = [
     "script", "style", "noscript", "template", "iframe", "svg", "math", "object", "head",
@@ -41,7 +47,78 @@ const BLOCKS: [&str; 32] = [
     "form",
 ];
 
-pub fn to_text(html: &str) -> String {
+/// Elements that hold no article text: site navigation, side bars, footers, forms, and
+/// figures (an image and its caption).
+const BOILERPLATE_TAGS: [&str; 8] = [
+    "nav",
+    "aside",
+    "footer",
+    "form",
+    "button",
+    "select",
+    "figure",
+    "figcaption",
+];
+const VOID: [&str; 14] = [
+    "img", "br", "hr", "input", "meta", "link", "source", "wbr", "area", "base", "col", "embed",
+    "param", "track",
+];
+/// `rest` after the end of the element `name` that has just opened (nested elements of the
+/// same name are counted), or `None` when it never closes.
+fn skip_element<'a>(rest: &'a str, name: &str) -> Option<&'a str> {
+    let (open, close) = (format!("<{name}"), format!("</{name}"));
+    let mut depth = 1;
+    let mut at = 0;
+    loop {
+        let next_close = at + find_ascii_ci(&rest[at..], &close)?;
+        let next_open = find_ascii_ci(&rest[at..], &open)
+            .map(|i| at + i)
+            .filter(|&i| {
+                i < next_close
+                    && rest[i + open.len()..].starts_with(|c: char| c.is_whitespace() || c == '>')
+            });
+        match next_open {
+            Some(i) => {
+                depth += 1;
+                at = i + open.len();
+            }
+            None => {
+                depth -= 1;
+                at = next_close + close.len();
+                if depth == 0 {
+                    let gt = rest[at..].find('>')?;
+                    return Some(&rest[at + gt + 1..]);
+                }
+            }
+        }
+    }
+}
+
+/// What the HTML says beyond its text: the page's heading, its byline, its date.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub text: String,
+    /// The first `<h1>`.
+    pub heading: Option<String>,
+    /// An element marked as the author (`rel`/`itemprop="author"`, an author or byline class).
+    pub author: Option<String>,
+    /// The first `<time datetime>` after the heading (before it: the page header's date).
+    pub published: Option<NaiveDate>,
+}
+
+static AUTHOR_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:rel|itemprop)\s*=\s*["']author["']|class\s*=\s*["'][^"']*(?:author|byline)[^"']*["']"#)
+        .expect("valid regex")
+});
+static DATETIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)datetime\s*=\s*["'](\d{4})-(\d{2})-(\d{2})"#).expect("valid regex")
+});
+
+pub fn read(html: &str) -> Page {
+    let mut page = Page::default();
+    // (element name, where its text starts in `out`) of an open h1 and an open author element.
+    let mut heading: Option<usize> = None;
+    let mut author: Option<(String, usize)> = None;
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -72,6 +149,48 @@ pub fn to_text(html: &str) -> String {
             });
             continue;
         }
+        let boilerplate = BOILERPLATE_TAGS.contains(&name.as_str());
+        if !closing && boilerplate && !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
+            // Skip the whole element; HTML that never closes it keeps its contents.
+            if let Some(after) = skip_element(rest, &name) {
+                rest = after;
+                out.push('\n');
+                continue;
+            }
+        }
+        if !closing {
+            if name == "h1" && page.heading.is_none() {
+                heading = Some(out.len());
+            }
+            if name == "time" && page.heading.is_some() && page.published.is_none() {
+                page.published = DATETIME.captures(tag).and_then(|c| {
+                    NaiveDate::from_ymd_opt(
+                        c[1].parse().ok()?,
+                        c[2].parse().ok()?,
+                        c[3].parse().ok()?,
+                    )
+                });
+            }
+            if author.is_none()
+                && page.author.is_none()
+                && AUTHOR_MARK.is_match(tag)
+                && !VOID.contains(&name.as_str())
+            {
+                author = Some((name.clone(), out.len()));
+            }
+        } else {
+            if name == "h1"
+                && let Some(from) = heading.take()
+            {
+                page.heading = Some(out[from..].split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|h| !h.is_empty());
+            }
+            if author.as_ref().is_some_and(|(open, _)| *open == name)
+                && let Some((_, from)) = author.take()
+            {
+                page.author = person(&out[from..]);
+            }
+        }
         if BLOCKS.contains(&name.as_str()) {
             out.push('\n');
             if name == "li" && !closing {
@@ -80,7 +199,27 @@ pub fn to_text(html: &str) -> String {
         }
     }
     push_text(&mut out, rest);
-    out
+    page.text = out;
+    page
+}
+
+/// A person's name in a byline's text ("By Jane Doe, Reporter | 3 May" -> "Jane Doe").
+fn person(byline: &str) -> Option<String> {
+    let text = byline.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = text.split([',', '|', '\u{b7}', '•', '(']).next()?.trim();
+    let text = ["By ", "by ", "BY ", "Di ", "di ", "Par ", "Por ", "Von "]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+        .unwrap_or(text)
+        .trim();
+    let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+    let name_like = (1..=5).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                || ["de", "da", "di", "van", "von", "der", "la", "le", "del"].contains(w)
+        })
+        && !text.chars().any(|c| c.is_ascii_digit());
+    name_like.then(|| text.to_string())
 }
 
 fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {

@@ -121,18 +121,32 @@ fn looks_binary(s: &str) -> bool {
 /// Extracts the article from a clip. Fails only when the clip is invalid or holds no text.
 pub fn extract(clip: &Clip) -> Result<Article> {
     clip.validate()?;
+    let html = clip.html.as_deref().map(html::read);
     let lines_from_text = clip
         .text
         .as_deref()
         .map(canonical_text)
         .filter(|t| !t.trim().is_empty());
-    let page = match lines_from_text {
-        Some(text) => text,
-        None => canonical_text(&html::to_text(clip.html.as_deref().unwrap_or_default())),
+    let page = match (lines_from_text, &html) {
+        (Some(text), _) => text,
+        (None, Some(html)) => canonical_text(&html.text),
+        (None, None) => String::new(),
     };
     let mut article = text::extract(&page, clip.url.as_deref());
     if article.body.trim().is_empty() {
         return Err(Error::EmptyClip);
+    }
+    // The HTML's own marks beat what the text suggests: its heading, byline and date.
+    if let Some(html) = html {
+        let heading = html
+            .heading
+            .map(|h| canonical_text(&h))
+            .filter(|h| (1..=30).contains(&h.split_whitespace().count()));
+        if let Some(heading) = heading {
+            article.title = heading;
+        }
+        article.author = html.author.map(|a| canonical_text(&a)).or(article.author);
+        article.published = html.published.or(article.published);
     }
     article.url = clip.url.clone().filter(|u| !u.trim().is_empty());
     article.body = canonical_body(&article.body);
