@@ -127,12 +127,21 @@ pub fn extract(clip: &Clip) -> Result<Article> {
         .as_deref()
         .map(canonical_text)
         .filter(|t| !t.trim().is_empty());
-    let page = match (lines_from_text, &html) {
-        (Some(text), _) => text,
-        (None, Some(html)) => canonical_text(&html.text),
-        (None, None) => String::new(),
+    let url = clip.url.as_deref();
+    let from_text = lines_from_text.map(|text| text::extract(&text, url));
+    let from_html = html
+        .as_ref()
+        .map(|html| text::extract(&canonical_text(&html.text), url));
+    // Both flavours: the HTML's body (its structure marks what is not the article), unless
+    // it lost much of what the text holds; the metadata the chosen one lacks comes from the other.
+    let words = |a: &Article| a.body.split_whitespace().count();
+    let mut article = match (from_text, from_html) {
+        (Some(t), Some(h)) if words(&h) * 2 >= words(&t) => merge(h, t),
+        (Some(t), Some(h)) => merge(t, h),
+        (Some(t), None) => t,
+        (None, Some(h)) => h,
+        (None, None) => Article::default(),
     };
-    let mut article = text::extract(&page, clip.url.as_deref());
     if article.body.trim().is_empty() {
         return Err(Error::EmptyClip);
     }
@@ -152,6 +161,33 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     article.body = canonical_body(&article.body);
     article.language = detect_language(&article.body, &article.title).to_string();
     Ok(article)
+}
+
+/// `main` with the fields it lacks taken from `other`.
+fn merge(main: Article, other: Article) -> Article {
+    let pick = |a: Option<String>, b: Option<String>| a.or(b);
+    Article {
+        title: if main.title.is_empty() {
+            other.title
+        } else {
+            main.title
+        },
+        standfirst: pick(main.standfirst, other.standfirst),
+        author: pick(main.author, other.author),
+        published: main.published.or(other.published),
+        sections: if main.sections.is_empty() {
+            other.sections
+        } else {
+            main.sections
+        },
+        tags: if main.tags.is_empty() {
+            other.tags
+        } else {
+            main.tags
+        },
+        site: pick(main.site, other.site),
+        ..main
+    }
 }
 
 /// Line ends to LF, Unicode NFC, no zero-width or bidi control characters, no NBSP.
