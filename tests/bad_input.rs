@@ -205,3 +205,62 @@ fn an_ampersand_before_multibyte_text_does_not_panic() {
     .unwrap();
     assert!(article.body.contains("War & Peace”"), "{}", article.body);
 }
+
+/// What a clipboard can hold: every one of these ends in an article or a clear error.
+#[rstest]
+#[case::crlf_line_ends(article("Line ends", &["The first paragraph is long enough to be kept as the body of this note.\r\n\r\nThe second paragraph, too, is long enough to be kept as part of the body."]))]
+#[case::lone_cr_line_ends(article("Old Mac", &["A paragraph from an old system, with carriage returns only, is long enough.\rAnd a second one follows it, just as long as the first one was."]))]
+#[case::zero_width_and_bidi(format!("Ti\u{200b}tle\n\n{}", "Text with \u{200d}zero-width joiners and \u{202e}bidi overrides\u{202c} must still make an article here."))]
+#[case::nfd(article("Cafe\u{301}", &["Le cafe\u{301} e\u{300} chiuso, perche\u{301} il proprietario e\u{300} in vacanza fino alla fine del mese di agosto."]))]
+#[case::only_punctuation("!!! ??? ... --- ***".to_string())]
+#[case::one_long_line("word ".repeat(200_000))]
+#[case::all_breadcrumbs("Home » A » B\n".repeat(100_000))]
+#[case::all_footers("© Site\nSite\n".repeat(100_000))]
+fn any_clip_text_ends_in_an_article_or_an_error(#[case] text: String) {
+    match Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    }) {
+        Ok(article) => {
+            assert!(!article.body.contains('\r'), "LF line ends");
+            assert!(!article.body.contains('\u{200b}') && !article.body.contains('\u{202e}'));
+        }
+        Err(e) => assert_ne!(
+            e.code(),
+            ErrorCode::Internal,
+            "a clear error, not a failure: {e}"
+        ),
+    }
+}
+
+#[test]
+fn deeply_nested_html_is_read_in_one_pass() {
+    // 256 KB of nested lists: quadratic in DOM parsers, linear here.
+    let html = format!(
+        "{}<p>Deep inside the lists there is a paragraph long enough to be the body.</p>{}",
+        "<ul><li>".repeat(32_000),
+        "</li></ul>".repeat(32_000)
+    );
+    let article = Library::extract(&Clip {
+        html: Some(html),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert!(article.body.contains("Deep inside the lists"));
+}
+
+#[test]
+fn a_clip_just_under_the_cap_is_extracted() {
+    let paragraph = "The committee met again on Thursday and discussed the budget line by line, without any agreement.\n\n";
+    let text = format!(
+        "A long hearing\n\n{}",
+        paragraph.repeat(MAX_CLIP_BYTES / paragraph.len() - 1)
+    );
+    assert!(text.len() <= MAX_CLIP_BYTES);
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert!(article.body.len() > 10_000_000, "the whole body is kept");
+}

@@ -292,20 +292,22 @@ fn extract_dir(dir: &Path, out: &Path) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(out)?;
     let (mut ok, mut failed) = (0, 0);
+    let mut times = Vec::with_capacity(ids.len());
     for id in &ids {
         let flavour = |ext: &str| {
             let path = dir.join(format!("{id}.{ext}"));
             path.exists().then(|| read_file(&path)).transpose()
         };
-        let article = flavour("txt")
-            .and_then(|text| {
-                Ok(Clip {
-                    text,
-                    html: flavour("html")?,
-                    url: None,
-                })
+        let clip = flavour("txt").and_then(|text| {
+            Ok(Clip {
+                text,
+                html: flavour("html")?,
+                url: None,
             })
-            .and_then(|clip| Ok(Library::extract(&clip)?));
+        });
+        let started = std::time::Instant::now();
+        let article = clip.and_then(|clip| Ok(Library::extract(&clip)?));
+        times.push(started.elapsed());
         let (body, json) = match article {
             Ok(article) => {
                 ok += 1;
@@ -327,9 +329,13 @@ fn extract_dir(dir: &Path, out: &Path) -> anyhow::Result<()> {
             serde_json::to_string_pretty(&json)?,
         )?;
     }
+    times.sort_unstable();
+    let ms = |d: Option<&std::time::Duration>| d.map_or(0.0, |d| d.as_secs_f64() * 1000.0);
     println!(
-        "extracted {ok} clips into {} ({failed} failed)",
-        out.display()
+        "extracted {ok} clips into {} ({failed} failed); per clip: median {:.2} ms, slowest {:.1} ms",
+        out.display(),
+        ms(times.get(times.len() / 2)),
+        ms(times.last()),
     );
     Ok(())
 }

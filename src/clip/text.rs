@@ -324,12 +324,15 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     // The breadcrumb names the title (its last crumb) and the sections (the middle ones).
     let mut crumbs: Vec<String> = Vec::new();
     let mut title_at = None;
-    for (i, line) in lines.iter().enumerate() {
+    // Bounded (the head of the page, a few lines after the crumb), so hostile input that is
+    // all breadcrumbs stays linear.
+    for (i, line) in lines.iter().enumerate().take(400) {
         let parts: Vec<&str> = BREADCRUMB.split(&line.text).collect();
         if parts.len() >= 3
             && parts[0].len() <= 20
             && let Some(at) = lines[i + 1..]
                 .iter()
+                .take(40)
                 .position(|l| l.text == parts[parts.len() - 1])
         {
             crumbs = parts.iter().map(|s| s.to_string()).collect();
@@ -490,6 +493,7 @@ fn site_name(lines: &[Line]) -> Option<String> {
         .iter()
         .filter(|l| FOOTER.is_match(&l.text))
         .map(|l| l.text.as_str())
+        .take(20)
         .collect();
     let candidates = lines.iter().filter(|l| {
         l.words <= 4
