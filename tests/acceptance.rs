@@ -108,3 +108,110 @@ fn clip_search_tag_annotate_the_seed() {
         "everything after reindex"
     );
 }
+
+/// The benchmarks' body metric over a set of pages: mean shingle precision and recall over
+/// pages (as `../shared/clip-bench/score.py` computes them), then their F1.
+fn bench_f1(pages: &[(String, String)]) -> f64 {
+    use std::collections::HashMap;
+    fn shingles(text: &str) -> HashMap<Vec<&str>, usize> {
+        let tokens: Vec<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let mut counts = HashMap::new();
+        for w in tokens.windows(4) {
+            *counts.entry(w.to_vec()).or_default() += 1;
+        }
+        counts
+    }
+    let (mut precisions, mut recalls) = (Vec::new(), Vec::new());
+    for (truth, predicted) in pages {
+        let (t, p) = (shingles(truth), shingles(predicted));
+        let tp: usize = t
+            .iter()
+            .map(|(k, n)| (*n).min(*p.get(k).unwrap_or(&0)))
+            .sum();
+        let (tn, pn): (usize, usize) = (t.values().sum(), p.values().sum());
+        if pn > 0 {
+            precisions.push(tp as f64 / pn as f64);
+        }
+        if tn > 0 {
+            recalls.push(tp as f64 / tn as f64);
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let (p, r) = (mean(&precisions), mean(&recalls));
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+/// Regression floors on the shared clip-bench pages (the development set): body F1 for each
+/// clipboard flavour, and the titles recovered from the HTML. The scores themselves are in the
+/// README; these floors sit just under them so that a change that loses quality fails.
+#[test]
+fn clip_bench_scores_stay_above_their_floors() {
+    let Some(shared) = crate::common::shared_dir() else {
+        return;
+    };
+    let bench = shared.join("clip-bench");
+    let ids = std::fs::read_to_string(bench.join("ids.txt")).expect("clip-bench ids");
+    let ids: Vec<&str> = ids.lines().filter(|l| !l.trim().is_empty()).collect();
+    let normalize = |s: &str| {
+        s.to_lowercase()
+            .replace(['’', '‘'], "'")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for (flavour, floor) in [("text", 0.85), ("html", 0.87)] {
+        let mut pages = Vec::new();
+        let (mut titles, mut titled) = (0, 0);
+        for id in &ids {
+            let content = std::fs::read_to_string(bench.join(flavour).join(format!(
+                "{id}.{}",
+                if flavour == "text" { "txt" } else { "html" }
+            )))
+            .expect("page");
+            let truth: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(bench.join("truth").join(format!("{id}.json")))
+                    .expect("truth"),
+            )
+            .expect("json");
+            let clip = if flavour == "text" {
+                Clip {
+                    text: Some(content),
+                    ..Clip::default()
+                }
+            } else {
+                Clip {
+                    html: Some(content),
+                    ..Clip::default()
+                }
+            };
+            let article = Library::extract(&clip).unwrap_or_default();
+            if let Some(title) = truth["title"].as_str() {
+                titled += 1;
+                titles += usize::from(normalize(title) == normalize(&article.title));
+            }
+            pages.push((
+                truth["articleBody"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                article.body,
+            ));
+        }
+        let f1 = bench_f1(&pages);
+        eprintln!("clip-bench {flavour}: body F1 {f1:.3}, titles {titles}/{titled}");
+        assert!(f1 >= floor, "{flavour} body F1 {f1:.3} fell under {floor}");
+        if flavour == "html" {
+            assert!(
+                titles as f64 >= 0.80 * titled as f64,
+                "html titles {titles}/{titled} fell under 80%"
+            );
+        }
+    }
+}
