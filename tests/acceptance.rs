@@ -3,7 +3,7 @@
 
 use lode::{Clip, Library, NewAnnotation};
 
-use crate::common::{TestLibrary, seed, shingle_f1};
+use crate::common::{TestLibrary, seed, shingle_counts, shingle_f1};
 
 #[test]
 fn the_seed_page_becomes_its_article() {
@@ -112,26 +112,9 @@ fn clip_search_tag_annotate_the_seed() {
 /// The benchmarks' body metric over a set of pages: mean shingle precision and recall over
 /// pages (as `../shared/clip-bench/score.py` computes them), then their F1.
 fn bench_f1(pages: &[(String, String)]) -> f64 {
-    use std::collections::HashMap;
-    fn shingles(text: &str) -> HashMap<Vec<&str>, usize> {
-        let tokens: Vec<&str> = text
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .filter(|t| !t.is_empty())
-            .collect();
-        let mut counts = HashMap::new();
-        for w in tokens.windows(4) {
-            *counts.entry(w.to_vec()).or_default() += 1;
-        }
-        counts
-    }
     let (mut precisions, mut recalls) = (Vec::new(), Vec::new());
     for (truth, predicted) in pages {
-        let (t, p) = (shingles(truth), shingles(predicted));
-        let tp: usize = t
-            .iter()
-            .map(|(k, n)| (*n).min(*p.get(k).unwrap_or(&0)))
-            .sum();
-        let (tn, pn): (usize, usize) = (t.values().sum(), p.values().sum());
+        let (tp, pn, tn) = shingle_counts(truth, predicted);
         if pn > 0 {
             precisions.push(tp as f64 / pn as f64);
         }

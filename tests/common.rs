@@ -26,8 +26,15 @@ impl TestLibrary {
 
     /// Closes the library (its indexer commits what is pending) and opens it again.
     pub fn reopen(self) -> TestLibrary {
+        self.reopen_after(|_| {})
+    }
+
+    /// Closes the library, lets `meddle` change its folder (as a crash or a user might), and
+    /// opens it again.
+    pub fn reopen_after(self, meddle: impl FnOnce(&std::path::Path)) -> TestLibrary {
         let TestLibrary { dir, lib } = self;
         drop(lib);
+        meddle(dir.path());
         let lib = Library::open_with_clock(dir.path(), clock()).expect("the library reopens");
         TestLibrary { dir, lib }
     }
@@ -107,25 +114,32 @@ pub fn seed() -> Option<Seed> {
     })
 }
 
-/// The benchmarks' body metric: 4-token shingles (`\w+` tokens), F1 of precision and recall.
-pub fn shingle_f1(truth: &str, predicted: &str) -> f64 {
-    fn shingles(text: &str) -> std::collections::HashMap<Vec<&str>, usize> {
-        let tokens: Vec<&str> = text
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .filter(|t| !t.is_empty())
-            .collect();
-        let mut counts = std::collections::HashMap::new();
-        for w in tokens.windows(4) {
-            *counts.entry(w.to_vec()).or_default() += 1;
-        }
-        counts
+/// 4-token shingles of `\w+` tokens, counted: the benchmarks' unit of body overlap.
+pub fn shingles(text: &str) -> std::collections::HashMap<Vec<&str>, usize> {
+    let tokens: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut counts = std::collections::HashMap::new();
+    for w in tokens.windows(4) {
+        *counts.entry(w.to_vec()).or_default() += 1;
     }
+    counts
+}
+
+/// (true positives, predicted, true) shingle counts of one page.
+pub fn shingle_counts(truth: &str, predicted: &str) -> (usize, usize, usize) {
     let (t, p) = (shingles(truth), shingles(predicted));
-    let tp: usize = t
+    let tp = t
         .iter()
         .map(|(k, n)| (*n).min(*p.get(k).unwrap_or(&0)))
         .sum();
-    let (tn, pn): (usize, usize) = (t.values().sum(), p.values().sum());
+    (tp, p.values().sum(), t.values().sum())
+}
+
+/// The benchmarks' body metric on one page: F1 of shingle precision and recall.
+pub fn shingle_f1(truth: &str, predicted: &str) -> f64 {
+    let (tp, pn, tn) = shingle_counts(truth, predicted);
     if tp == 0 {
         return 0.0;
     }

@@ -73,13 +73,7 @@ fn reindex_gives_the_same_results() {
 fn a_deleted_index_folder_is_rebuilt_on_open() {
     let (t, _) = populated();
     let before = answers(&t);
-    let TestLibrary { dir, lib } = t;
-    drop(lib);
-    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
-    let t = TestLibrary {
-        lib: lode::Library::open_with_clock(dir.path(), crate::common::clock()).unwrap(),
-        dir,
-    };
+    let t = t.reopen_after(|dir| std::fs::remove_dir_all(dir.join("index")).unwrap());
     assert_eq!(answers(&t), before);
 }
 
@@ -87,35 +81,25 @@ fn a_deleted_index_folder_is_rebuilt_on_open() {
 fn a_corrupt_index_is_rebuilt_on_open() {
     let (t, _) = populated();
     let before = answers(&t);
-    let TestLibrary { dir, lib } = t;
-    drop(lib);
-    std::fs::write(dir.path().join("index/meta.json"), "{ not json").unwrap();
-    let t = TestLibrary {
-        lib: lode::Library::open_with_clock(dir.path(), crate::common::clock()).unwrap(),
-        dir,
-    };
+    let t =
+        t.reopen_after(|dir| std::fs::write(dir.join("index/meta.json"), "{ not json").unwrap());
     assert_eq!(answers(&t), before);
 }
 
 #[test]
 fn changes_a_crash_left_unindexed_are_replayed_on_open() {
     let (t, _) = populated();
-    let TestLibrary { dir, lib } = t;
-    drop(lib);
     // What a crash between the SQLite commit and the index commit leaves: a note and its
     // outbox entry, and an index that has never seen them.
-    let conn = lode::testing::connect(&dir.path().join("lode.db")).unwrap();
-    conn.execute_batch(
-        "INSERT INTO notes (title, language, body, content_hash, created_at, updated_at)
-         VALUES ('Crash survivor', 'en', 'The indexer never saw this paragraph about albatrosses.', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-         INSERT INTO index_outbox (note_id) VALUES (last_insert_rowid());",
-    )
-    .unwrap();
-    drop(conn);
-    let t = TestLibrary {
-        lib: lode::Library::open_with_clock(dir.path(), crate::common::clock()).unwrap(),
-        dir,
-    };
+    let t = t.reopen_after(|dir| {
+        let conn = lode::testing::connect(&dir.join("lode.db")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO notes (title, language, body, content_hash, created_at, updated_at)
+             VALUES ('Crash survivor', 'en', 'The indexer never saw this paragraph about albatrosses.', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+             INSERT INTO index_outbox (note_id) VALUES (last_insert_rowid());",
+        )
+        .unwrap();
+    });
     assert_eq!(
         t.search("albatrosses").hits.len(),
         1,

@@ -5,6 +5,16 @@ use rstest::rstest;
 
 use crate::common::{TestLibrary, article};
 
+/// The words a snippet marks, cut out by its code-point ranges.
+fn marked(snippet: &lode::Snippet) -> Vec<String> {
+    let chars: Vec<char> = snippet.text.chars().collect();
+    snippet
+        .highlights
+        .iter()
+        .map(|&(s, e)| chars[s..e].iter().collect())
+        .collect()
+}
+
 /// Two fixture pages and three short notes, tagged and annotated.
 fn corpus() -> (TestLibrary, [i64; 5]) {
     let t = TestLibrary::new();
@@ -187,13 +197,7 @@ fn snippets_mark_the_matched_words_by_offset() {
     let results = t.search("hydrologists aquifers");
     let hit = &results.hits[0];
     assert_eq!(hit.id, ids[0]);
-    let chars: Vec<char> = hit.snippet.text.chars().collect();
-    let marked: Vec<String> = hit
-        .snippet
-        .highlights
-        .iter()
-        .map(|&(s, e)| chars[s..e].iter().collect())
-        .collect();
+    let marked = marked(&hit.snippet);
     assert_eq!(
         marked,
         ["Hydrologists", "aquifers"],
@@ -209,13 +213,7 @@ fn snippets_mark_the_matched_words_by_offset() {
 fn a_typo_is_highlighted_where_it_matched() {
     let (t, _) = corpus();
     let hit = &t.search("flamingoes").hits[0];
-    let chars: Vec<char> = hit.snippet.text.chars().collect();
-    let marked: Vec<String> = hit
-        .snippet
-        .highlights
-        .iter()
-        .map(|&(s, e)| chars[s..e].iter().collect())
-        .collect();
+    let marked = marked(&hit.snippet);
     assert_eq!(marked, ["flamingos"]);
 }
 

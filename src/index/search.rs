@@ -162,19 +162,7 @@ impl<'a> Builder<'a> {
     }
 
     fn word(&mut self, word: &str, prefix: bool) -> Option<Box<dyn Query>> {
-        let mut clauses = Vec::new();
-        for lang in Lang::BOTH {
-            let tokens = self.analyze(lang, word);
-            if tokens.is_empty() {
-                continue;
-            }
-            for (t, _) in &tokens {
-                self.terms.exact[lang as usize].insert(t.clone());
-            }
-            for (field, boost) in self.text_fields(lang) {
-                clauses.push(phrase_query(field, &tokens, boost));
-            }
-        }
+        let mut clauses = self.stemmed(word);
         let plain = self.analyze_plain(word);
         let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
         let rare = || {
@@ -225,20 +213,25 @@ impl<'a> Builder<'a> {
     }
 
     fn phrase(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        should(self.stemmed(text))
+    }
+
+    /// The text, analysed in each language, as a term (one token) or a phrase over that
+    /// language's text fields; its stems are what the snippets highlight.
+    fn stemmed(&mut self, text: &str) -> Vec<Box<dyn Query>> {
         let mut clauses = Vec::new();
         for lang in Lang::BOTH {
             let tokens = self.analyze(lang, text);
-            if tokens.is_empty() {
-                continue;
-            }
             for (t, _) in &tokens {
                 self.terms.exact[lang as usize].insert(t.clone());
             }
-            for (field, boost) in self.text_fields(lang) {
-                clauses.push(phrase_query(field, &tokens, boost));
+            if !tokens.is_empty() {
+                for (field, boost) in self.text_fields(lang) {
+                    clauses.push(phrase_query(field, &tokens, boost));
+                }
             }
         }
-        should(clauses)
+        clauses
     }
 
     fn unit(&mut self, unit: &Unit, prefix: Option<&str>) -> Option<Box<dyn Query>> {
