@@ -8,6 +8,7 @@
 mod common;
 
 mod acceptance;
+mod anchoring;
 mod annotations;
 mod bad_input;
 mod cli;

@@ -1,9 +1,13 @@
 //! Passage selectors, as in the W3C Web Annotation model: a [`TextQuoteSelector`] (the exact
 //! text with up to 32 characters of context either side) and a [`TextPositionSelector`]
 //! (code-point offsets into the canonical body). Both are stored for every annotation, so a
-//! later re-anchoring pass can find the passage again after the body changes.
+//! re-anchoring pass ([`reanchor`]) can find the passage again after the body changes.
+
+mod reanchor;
 
 use serde::{Deserialize, Serialize};
+
+pub use reanchor::{AnchorStatus, Anchored, reanchor, reanchor_all};
 
 /// Characters of context kept on each side of a quote.
 pub const CONTEXT_CHARS: usize = 32;
