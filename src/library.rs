@@ -8,14 +8,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use crate::anchor::{self, SelectError};
+use crate::anchor::{self, AnchorStatus, SelectError};
 use crate::clip::{self, Article, Clip};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::export::{self, ExportFormat, ExportReport};
 use crate::index::{self, Lang, SearchIndex};
 use crate::model::*;
-use crate::store::{self, annotations, clips, notes, outbox, tags};
+use crate::store::{self, annotations, clips, notes, outbox, tags, versions};
 
 pub struct Library {
     dir: PathBuf,
@@ -267,6 +267,45 @@ impl Library {
         })
     }
 
+    /// Replaces a note's body with the user's corrected text (canonicalised); the old body is
+    /// kept as a version and every annotation is re-anchored.
+    pub fn edit(&self, id: NoteId, body: &str) -> Result<Reanchoring> {
+        let body = clip::canonical_body(body);
+        if body.is_empty() {
+            return Err(Error::invalid("body", "the new body is empty"));
+        }
+        let now = self.clock.now();
+        self.write(|c| replace_body(c, id, &body, "edit", now))
+    }
+
+    /// Every body the note had, oldest first; the last is the current one.
+    pub fn versions(&self, id: NoteId) -> Result<Vec<Version>> {
+        let conn = self.conn();
+        let note = notes::get(&conn, id)?;
+        let stored = versions::of_note(&conn, id)?;
+        let mut out: Vec<Version> = stored
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| Version {
+                number: i + 1,
+                body: v.body,
+                created: v.created,
+                current: false,
+                replaced: Some(v.replaced),
+                replaced_by: Some(v.reason),
+            })
+            .collect();
+        out.push(Version {
+            number: out.len() + 1,
+            created: versions::current_since(&conn, id, note.created)?,
+            body: note.article.body,
+            current: true,
+            replaced: None,
+            replaced_by: None,
+        });
+        Ok(out)
+    }
+
     /// A note's annotations in reading order.
     pub fn annotations(&self, id: NoteId) -> Result<Vec<Annotation>> {
         let conn = self.conn();
@@ -456,12 +495,31 @@ fn store_article(
     article: &Article,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<ClipOutcome> {
-    if let Some(id) = notes::find_duplicate(c, article)? {
-        let title = notes::get(c, id)?.article.title;
+    let existing = match notes::find_duplicate(c, article)? {
+        Some(id) => Some(id),
+        None => notes::similar_by_title(c, &article.title, &article.body, SAME_ARTICLE_SIMILARITY)?,
+    };
+    if let Some(id) = existing {
+        let note = notes::get(c, id)?;
+        if note.content_hash == notes::content_hash(&article.body) {
+            return Ok(ClipOutcome {
+                id,
+                status: ClipStatus::Unchanged,
+                title: note.article.title,
+            });
+        }
+        // The same article, updated: its new text, the earlier one kept as a version.
+        let old_clip = notes::clip_id(c, id)?;
+        let clip_id = clips::insert(c, clip, now, None)?;
+        notes::set_metadata(c, id, article, clip_id)?;
+        if let Some(old_clip) = old_clip {
+            clips::delete(c, old_clip)?;
+        }
+        replace_body(c, id, &article.body, "reclip", now)?;
         return Ok(ClipOutcome {
             id,
-            status: ClipStatus::Unchanged,
-            title,
+            status: ClipStatus::Updated,
+            title: article.title.clone(),
         });
     }
     let clip_id = clips::insert(c, clip, now, None)?;
@@ -472,6 +530,52 @@ fn store_article(
         status: ClipStatus::Created,
         title: article.title.clone(),
     })
+}
+
+/// A clip with the title of a note and a body sharing this much (Jaccard over word
+/// 3-shingles) is that note's article, updated.
+const SAME_ARTICLE_SIMILARITY: f64 = 0.8;
+
+/// Gives a note a new body: the current one is kept as a version, every annotation is
+/// re-anchored (none is dropped: one that cannot be found is an orphan), and the note is
+/// queued for reindexing. Nothing happens when the body is the same.
+fn replace_body(
+    c: &Connection,
+    id: NoteId,
+    body: &str,
+    reason: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Reanchoring> {
+    let note = notes::get(c, id)?;
+    let annotations = annotations::of_note(c, id)?;
+    let mut counts = Reanchoring::default();
+    if note.content_hash == notes::content_hash(body) {
+        counts.exact = annotations.len();
+        return Ok(counts);
+    }
+    let since = versions::current_since(c, id, note.created)?;
+    versions::push(
+        c,
+        id,
+        &note.article.body,
+        &note.content_hash,
+        since,
+        now,
+        reason,
+    )?;
+    notes::set_body(c, id, body, now)?;
+    let anchored = anchor::reanchor_all(annotations.iter().map(|a| &a.selector), body);
+    for (annotation, anchored) in annotations.iter().zip(&anchored) {
+        annotations::reanchored(c, annotation.id, annotation, anchored, now)?;
+        match anchored.status {
+            AnchorStatus::Exact => counts.exact += 1,
+            AnchorStatus::Moved => counts.moved += 1,
+            AnchorStatus::Changed => counts.changed += 1,
+            AnchorStatus::Orphan => counts.orphan += 1,
+        }
+    }
+    outbox::push(c, id)?;
+    Ok(counts)
 }
 
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {

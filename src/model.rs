@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::anchor::Selector;
+use crate::anchor::{AnchorStatus, Selector};
 use crate::clip::Article;
 use crate::index::{Facets, Snippet};
 
@@ -135,6 +135,10 @@ pub struct Annotation {
     pub id: AnnotationId,
     pub note_id: NoteId,
     pub selector: Selector,
+    /// How the passage was found after the last change of the note's body.
+    pub status: AnchorStatus,
+    /// The quote before a `changed` re-anchoring, shown beside the new one.
+    pub previous_quote: Option<String>,
     pub color: Color,
     pub comment: Option<String>,
     pub tags: Vec<String>,
@@ -195,6 +199,30 @@ pub struct AnnotationHit {
     /// Matched ranges of the quote and of the comment, in code points.
     pub quote_highlights: Vec<(usize, usize)>,
     pub comment_highlights: Vec<(usize, usize)>,
+}
+
+/// A body the note had, oldest first; the last one is the current body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Version {
+    /// 1 for the body first clipped.
+    pub number: usize,
+    pub body: String,
+    /// When this body became the note's body.
+    pub created: DateTime<Utc>,
+    pub current: bool,
+    /// When and by what it was replaced (`edit`, `reclip`, `reextract`); `None` for the
+    /// current body.
+    pub replaced: Option<DateTime<Utc>>,
+    pub replaced_by: Option<String>,
+}
+
+/// What changing a note's body did to its annotations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reanchoring {
+    pub exact: usize,
+    pub moved: usize,
+    pub changed: usize,
+    pub orphan: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -158,10 +158,24 @@ fn the_same_canonical_url_is_the_same_article() {
     let second = t.lib.clip(&clip(&b, "http://example.org/copper")).unwrap();
     assert_eq!(
         second.status,
-        ClipStatus::Unchanged,
-        "tracking parameters, www and fragments do not make a new article"
+        ClipStatus::Updated,
+        "tracking parameters, www and fragments do not make a new article; its new text updates it"
     );
     assert_eq!(second.id, first.id);
+    let again = t
+        .lib
+        .clip(&clip(&b, "https://example.org/copper/"))
+        .unwrap();
+    assert_eq!(
+        again.status,
+        ClipStatus::Unchanged,
+        "the same text again changes nothing"
+    );
+    assert_eq!(
+        t.lib.versions(first.id).unwrap().len(),
+        2,
+        "the first text is kept as a version"
+    );
 }
 
 #[test]

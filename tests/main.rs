@@ -17,3 +17,4 @@ mod persistence;
 mod schema;
 mod search;
 mod tags;
+mod versions;

@@ -118,6 +118,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Replace a note's body with corrected text; annotations are re-anchored.
+    Edit {
+        id: i64,
+        #[arg(long, value_name = "FILE|-")]
+        body_file: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the bodies a note had, oldest first.
+    Versions {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// List a note's annotations.
     Annotations {
         id: i64,
@@ -157,6 +171,8 @@ fn main() -> ExitCode {
             | Command::Tags { json: true, .. }
             | Command::Annotate { json: true, .. }
             | Command::Annotations { json: true, .. }
+            | Command::Edit { json: true, .. }
+            | Command::Versions { json: true, .. }
             | Command::Import { json: true, .. }
             | Command::Check { json: true, .. }
     );
@@ -514,6 +530,47 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
+        Command::Edit {
+            id,
+            body_file,
+            json,
+        } => {
+            let body = if body_file == "-" {
+                read_stdin()?
+            } else {
+                read_file(Path::new(&body_file))?
+            };
+            let r = open(library_dir)?.edit(id, &body)?;
+            if json {
+                print_json(&r)?;
+            } else {
+                println!(
+                    "#{id} edited; annotations: {} exact, {} moved, {} changed, {} orphaned",
+                    r.exact, r.moved, r.changed, r.orphan
+                );
+            }
+        }
+        Command::Versions { id, json } => {
+            let versions = open(library_dir)?.versions(id)?;
+            if json {
+                print_json(&versions)?;
+            } else {
+                for v in versions {
+                    let state = match (&v.replaced_by, v.replaced) {
+                        (Some(by), Some(at)) => {
+                            format!("replaced by {by} {}", at.format("%Y-%m-%d %H:%M"))
+                        }
+                        _ => "current".into(),
+                    };
+                    let words = v.body.split_whitespace().count();
+                    println!(
+                        "v{}  {}  {words} words  {state}",
+                        v.number,
+                        v.created.format("%Y-%m-%d %H:%M")
+                    );
+                }
+            }
+        }
         Command::Annotations { id, json } => {
             let annotations = open(library_dir)?.annotations(id)?;
             if json {
@@ -526,8 +583,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     } else {
                         format!("  [{}]", a.tags.join(", "))
                     };
+                    let status = match (a.status, &a.previous_quote) {
+                        (lode::anchor::AnchorStatus::Exact, _) => String::new(),
+                        (lode::anchor::AnchorStatus::Changed, Some(was)) => {
+                            format!("  (changed; was “{was}”)")
+                        }
+                        (status, _) => format!("  ({})", status.as_str()),
+                    };
                     println!(
-                        "#{} [{}] “{}”{comment}{tags}",
+                        "#{} [{}] “{}”{comment}{tags}{status}",
                         a.id,
                         a.color.as_str(),
                         a.selector.quote.exact

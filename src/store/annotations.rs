@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::anchor::{Selector, TextPositionSelector, TextQuoteSelector};
+use crate::anchor::{AnchorStatus, Anchored, Selector, TextPositionSelector, TextQuoteSelector};
 use crate::error::{Error, Result};
 use crate::model::{Annotation, AnnotationId, Color, NoteId};
 
@@ -36,7 +36,8 @@ pub fn insert(
 }
 
 const COLUMNS: &str =
-    "id, note_id, exact, prefix, suffix, start, end, color, comment, created_at, updated_at";
+    "id, note_id, exact, prefix, suffix, start, end, color, comment, created_at, updated_at,
+                       status, previous_exact";
 
 fn from_row(r: &Row) -> rusqlite::Result<Annotation> {
     let color: String = r.get(7)?;
@@ -59,7 +60,44 @@ fn from_row(r: &Row) -> rusqlite::Result<Annotation> {
         tags: Vec::new(),
         created: parse_ts(&r.get::<_, String>(9)?),
         updated: parse_ts(&r.get::<_, String>(10)?),
+        status: AnchorStatus::parse(&r.get::<_, String>(11)?),
+        previous_quote: r.get(12)?,
     })
+}
+
+/// Stores where an annotation was found again in its note's new body.
+pub fn reanchored(
+    conn: &Connection,
+    id: AnnotationId,
+    old: &Annotation,
+    anchored: &Anchored,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let s = &anchored.selector;
+    // A changed passage remembers the quote it had before (the first one, over several edits).
+    let previous = match anchored.status {
+        AnchorStatus::Changed => old
+            .previous_quote
+            .clone()
+            .or_else(|| Some(old.selector.quote.exact.clone())),
+        _ => old.previous_quote.clone(),
+    };
+    conn.prepare_cached(
+        "UPDATE annotations SET exact = ?2, prefix = ?3, suffix = ?4, start = ?5, end = ?6, status = ?7,
+                                previous_exact = ?8, updated_at = ?9 WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        s.quote.exact,
+        s.quote.prefix,
+        s.quote.suffix,
+        s.position.start as i64,
+        s.position.end as i64,
+        anchored.status.as_str(),
+        previous,
+        ts(now),
+    ])?;
+    Ok(())
 }
 
 pub fn get(conn: &Connection, id: AnnotationId) -> Result<Annotation> {

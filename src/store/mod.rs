@@ -10,6 +10,7 @@ pub mod clips;
 pub mod notes;
 pub mod outbox;
 pub mod tags;
+pub mod versions;
 
 use std::path::Path;
 use std::time::Duration;
@@ -20,7 +21,10 @@ use rusqlite::{Connection, OpenFlags};
 use crate::error::Result;
 
 /// The migrations, in order; `PRAGMA user_version` records how many have run.
-pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_versions_and_anchor_status.sql"),
+];
 
 /// Opens `path` with Lode's pragmas: WAL, `synchronous=FULL` (a clip that returned is on
 /// disk), foreign keys on, and a busy timeout so a second process waits instead of failing.

@@ -238,3 +238,70 @@ pub fn hit_fields(conn: &Connection, id: NoteId) -> Result<Option<HitFields>> {
         .optional()?;
     Ok(row)
 }
+
+/// Replaces the body (and its hash); the caller keeps the old one as a version.
+pub fn set_body(conn: &Connection, id: NoteId, body: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE notes SET body = ?2, content_hash = ?3, updated_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, body, content_hash(body), ts(now)])?;
+    Ok(())
+}
+
+/// Replaces the metadata of a re-clipped article (the body goes through [`set_body`]).
+pub fn set_metadata(conn: &Connection, id: NoteId, article: &Article, clip_id: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE notes SET clip_id = ?2, title = ?3, standfirst = ?4, author = ?5, published = ?6, site = ?7,
+                          url = coalesce(?8, url), canonical_url = coalesce(?9, canonical_url), language = ?10, sections = ?11
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        clip_id,
+        article.title,
+        article.standfirst,
+        article.author,
+        article.published.map(|d| d.to_string()),
+        article.site,
+        article.url,
+        article.url.as_deref().and_then(canonical_url),
+        article.language,
+        serde_json::to_string(&article.sections)?,
+    ])?;
+    for tag in &article.tags {
+        tags::attach_to_note(conn, id, tag)?;
+    }
+    Ok(())
+}
+
+/// A note with the same title (ignoring case) whose body shares at least `threshold` of its
+/// word 3-shingles with `body` (Jaccard): the same article, updated.
+pub fn similar_by_title(
+    conn: &Connection,
+    title: &str,
+    body: &str,
+    threshold: f64,
+) -> Result<Option<NoteId>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, body FROM notes WHERE title = ?1 COLLATE NOCASE")?;
+    let candidates: Vec<(NoteId, String)> = stmt
+        .query_map([title], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let shingles = |text: &str| -> std::collections::HashSet<String> {
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        words.windows(3).map(|w| w.join(" ")).collect()
+    };
+    let new = shingles(body);
+    for (id, old_body) in candidates {
+        let old = shingles(&old_body);
+        let union = new.union(&old).count();
+        if union > 0 && new.intersection(&old).count() as f64 / union as f64 >= threshold {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
+}

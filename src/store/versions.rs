@@ -1,0 +1,63 @@
+//! `note_versions`: the bodies a note had before its current one.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+
+use crate::error::Result;
+use crate::model::NoteId;
+
+use super::{parse_ts, ts};
+
+pub struct StoredVersion {
+    pub body: String,
+    pub created: DateTime<Utc>,
+    pub replaced: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// Keeps `body` (current since `created`) as replaced now for `reason`.
+pub fn push(
+    conn: &Connection,
+    note_id: NoteId,
+    body: &str,
+    hash: &str,
+    created: DateTime<Utc>,
+    now: DateTime<Utc>,
+    reason: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO note_versions (note_id, body, content_hash, created_at, replaced_at, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![note_id, body, hash, ts(created), ts(now), reason])?;
+    Ok(())
+}
+
+/// Earlier bodies, oldest first.
+pub fn of_note(conn: &Connection, note_id: NoteId) -> Result<Vec<StoredVersion>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT body, created_at, replaced_at, reason FROM note_versions WHERE note_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([note_id], |r| {
+            Ok(StoredVersion {
+                body: r.get(0)?,
+                created: parse_ts(&r.get::<_, String>(1)?),
+                replaced: parse_ts(&r.get::<_, String>(2)?),
+                reason: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Since when the current body has been current: the last replacement, or the note's creation.
+pub fn current_since(
+    conn: &Connection,
+    note_id: NoteId,
+    created: DateTime<Utc>,
+) -> Result<DateTime<Utc>> {
+    let last: Option<String> = conn
+        .prepare_cached("SELECT max(replaced_at) FROM note_versions WHERE note_id = ?1")?
+        .query_row([note_id], |r| r.get(0))?;
+    Ok(last.map_or(created, |t| parse_ts(&t)))
+}

@@ -1,0 +1,217 @@
+//! Bodies that change: edits, updated re-clips, versions, and the annotations that follow.
+
+use lode::anchor::AnchorStatus;
+use lode::{ClipStatus, NewAnnotation};
+
+use crate::common::{TestLibrary, article, fixture};
+
+fn annotate(t: &TestLibrary, id: i64, quote: &str) -> i64 {
+    t.lib
+        .annotate(
+            id,
+            &NewAnnotation {
+                quote: quote.into(),
+                ..NewAnnotation::default()
+            },
+        )
+        .unwrap()
+        .id
+}
+
+#[test]
+fn editing_a_body_keeps_the_old_one_and_every_annotation() {
+    let t = TestLibrary::new();
+    let id = t.clip_fixture("northwind_lithium.txt");
+    let pumps = annotate(&t, id, "The pumps never stop.");
+    let flamingos = annotate(&t, id, "Nobody asked the flamingos either.");
+    let hydro = annotate(
+        &t,
+        id,
+        "Hydrologists are divided on how the aquifers connect.",
+    );
+    let contracts = annotate(&t, id, "For now, the contracts keep coming.");
+    let old = t.lib.note(id).unwrap().article.body;
+    let new = format!("Editor's note: updated with the ministry's response.\n\n{old}")
+        .replace(
+            "Nobody asked the flamingos either.",
+            "Nobody asked the pink flamingos either.",
+        )
+        .replace("For now, the contracts keep coming.", "")
+        .replace(
+            "San Pedro de Atacama – The pumps never stop.",
+            "The pumps never stop.",
+        );
+    let counts = t.lib.edit(id, &new).unwrap();
+    assert_eq!(
+        (counts.exact, counts.moved, counts.changed, counts.orphan),
+        (0, 2, 1, 1),
+        "{counts:?}"
+    );
+
+    let by_id = |aid: i64| {
+        t.lib
+            .annotations(id)
+            .unwrap()
+            .into_iter()
+            .find(|a| a.id == aid)
+            .expect("never dropped")
+    };
+    assert_eq!(by_id(pumps).status, AnchorStatus::Moved);
+    assert_eq!(by_id(hydro).status, AnchorStatus::Moved);
+    let changed = by_id(flamingos);
+    assert_eq!(changed.status, AnchorStatus::Changed);
+    assert_eq!(
+        changed.selector.quote.exact,
+        "Nobody asked the pink flamingos either."
+    );
+    assert_eq!(
+        changed.previous_quote.as_deref(),
+        Some("Nobody asked the flamingos either."),
+        "the old quote is kept beside the new"
+    );
+    let orphan = by_id(contracts);
+    assert_eq!(orphan.status, AnchorStatus::Orphan);
+    assert_eq!(
+        orphan.selector.quote.exact, "For now, the contracts keep coming.",
+        "an orphan keeps its quote"
+    );
+
+    let body = t.lib.note(id).unwrap().article.body;
+    for a in t
+        .lib
+        .annotations(id)
+        .unwrap()
+        .iter()
+        .filter(|a| a.status != AnchorStatus::Orphan)
+    {
+        let p = a.selector.position;
+        let at: String = body.chars().skip(p.start).take(p.end - p.start).collect();
+        assert_eq!(
+            at, a.selector.quote.exact,
+            "positions point into the new body"
+        );
+    }
+    let versions = t.lib.versions(id).unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0].body, old);
+    assert_eq!(versions[0].replaced_by.as_deref(), Some("edit"));
+    assert!(versions[1].current && versions[1].body == body);
+    assert_eq!(t.ids("ministry"), vec![id], "the index follows the edit");
+    assert!(t.ids("is:note \"contracts keep coming\"").is_empty(), "the old text left the body");
+    assert_eq!(t.ids("\"contracts keep coming\""), vec![id], "the orphan's quote is still searchable");
+    assert!(t.lib.check().unwrap().ok());
+}
+
+#[test]
+fn an_unchanged_or_empty_edit_changes_nothing() {
+    let t = TestLibrary::new();
+    let id = t.clip_fixture("northwind_lithium.txt");
+    let body = t.lib.note(id).unwrap().article.body;
+    t.lib.edit(id, &body.replace("\n\n", "\r\n\r\n")).unwrap();
+    assert_eq!(
+        t.lib.versions(id).unwrap().len(),
+        1,
+        "the same canonical body is no new version"
+    );
+    assert_eq!(
+        t.lib.edit(id, "  \n ").unwrap_err().code(),
+        lode::ErrorCode::InvalidInput
+    );
+    assert_eq!(
+        t.lib.edit(404, "text").unwrap_err().code(),
+        lode::ErrorCode::NotFound
+    );
+}
+
+#[test]
+fn a_reclip_with_the_same_title_and_mostly_the_same_text_updates_the_note() {
+    let t = TestLibrary::new();
+    let paragraphs = [
+        "The harbour reopened on Friday after a week of strikes by the dock workers, who won a new contract with the port authority.",
+        "Ships that had waited outside for days began to unload on Saturday morning, and the queue should be gone by the middle of next week.",
+        "The union said that the new safety rules for the cranes will be checked by an independent inspector every three months.",
+        "Shipping companies welcomed the agreement but warned that the backlog would take weeks to clear entirely.",
+    ];
+    let first = t.clip_text(&article("Harbour reopens after strike", &paragraphs));
+    let quote = annotate(&t, first.id, "won a new contract with the port authority");
+    let mut updated = paragraphs.to_vec();
+    updated.push("Update: the port authority confirmed on Sunday that all berths are open again.");
+    let second = t.clip_text(&article("Harbour reopens after strike", &updated));
+    assert_eq!((second.id, second.status), (first.id, ClipStatus::Updated));
+    assert_eq!(
+        t.lib.annotations(first.id).unwrap()[0].id,
+        quote,
+        "the annotation stays with the note"
+    );
+    assert_eq!(
+        t.lib.versions(first.id).unwrap()[0].replaced_by.as_deref(),
+        Some("reclip")
+    );
+
+    let other = t.clip_text(&article("Harbour reopens after strike", &["A different article that happens to share its title but nothing else, about a harbour in another country."]));
+    assert_eq!(
+        other.status,
+        ClipStatus::Created,
+        "a shared title alone is not the same article"
+    );
+}
+
+#[test]
+fn edit_and_versions_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let lode = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lode"))
+            .arg("--library")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "lode {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let page = dir.path().join("page.txt");
+    std::fs::write(&page, fixture("northwind_lithium.txt")).unwrap();
+    let clipped: serde_json::Value =
+        serde_json::from_str(&lode(&["clip", "--text", page.to_str().unwrap(), "--json"])).unwrap();
+    let id = clipped["id"].to_string();
+    lode(&[
+        "annotate",
+        &id,
+        "--quote",
+        "Nobody asked the flamingos either.",
+    ]);
+    let shown: serde_json::Value = serde_json::from_str(&lode(&["show", &id, "--json"])).unwrap();
+    let body = shown["note"]["body"]
+        .as_str()
+        .unwrap()
+        .replace("the flamingos", "the pink flamingos");
+    let edited = dir.path().join("edited.txt");
+    std::fs::write(&edited, body).unwrap();
+    let counts: serde_json::Value = serde_json::from_str(&lode(&[
+        "edit",
+        &id,
+        "--body-file",
+        edited.to_str().unwrap(),
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(counts["changed"], 1);
+    let annotations: serde_json::Value =
+        serde_json::from_str(&lode(&["annotations", &id, "--json"])).unwrap();
+    assert_eq!(annotations[0]["status"], "changed");
+    assert_eq!(
+        annotations[0]["previous_quote"],
+        "Nobody asked the flamingos either."
+    );
+    assert!(
+        lode(&["annotations", &id]).contains("(changed; was “Nobody asked the flamingos either.”)")
+    );
+    let versions: serde_json::Value =
+        serde_json::from_str(&lode(&["versions", &id, "--json"])).unwrap();
+    assert_eq!(versions.as_array().unwrap().len(), 2);
+    assert_eq!(versions[1]["current"], true);
+}
