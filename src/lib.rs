@@ -35,7 +35,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};
 pub use export::ExportFormat;
 pub use index::{Facet, Facets, Snippet};
-pub use library::{ClipOutcome, ClipStatus, ImportProgress, ImportReport, Library};
+pub use library::{
+    ClipOutcome, ClipStatus, ImportProgress, ImportReport, Library, ReextractReport,
+};
 pub use model::*;
 
 /// For the schema test: migrations applied one by one must give the same schema as a fresh

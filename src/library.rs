@@ -51,6 +51,15 @@ pub struct ImportProgress {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReextractReport {
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Notes with no raw clip (imported Markdown, for instance).
+    pub without_clip: usize,
+    pub failed: Vec<(NoteId, String)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub created: usize,
     pub unchanged: usize,
@@ -276,6 +285,58 @@ impl Library {
         }
         let now = self.clock.now();
         self.write(|c| replace_body(c, id, &body, "edit", now))
+    }
+
+    /// Runs the clipper again over the raw clips of `ids` (every note when empty): notes whose
+    /// article comes out different get its metadata and body (the old body kept as a version,
+    /// annotations re-anchored); tags and annotations are kept.
+    pub fn reextract(&self, ids: &[NoteId]) -> Result<ReextractReport> {
+        let ids = if ids.is_empty() {
+            notes::all_ids(&self.conn())?
+        } else {
+            ids.to_vec()
+        };
+        let mut report = ReextractReport::default();
+        for id in ids {
+            let Some(raw) = self.raw_clip(id)? else {
+                report.without_clip += 1;
+                continue;
+            };
+            let clip = Clip {
+                text: raw.text,
+                html: raw.html,
+                url: raw.url,
+            };
+            let article = match clip::extract(&clip) {
+                Ok(article) => article,
+                Err(e) => {
+                    report.failed.push((id, e.to_string()));
+                    continue;
+                }
+            };
+            let now = self.clock.now();
+            let updated = self.write(|c| {
+                let note = notes::get(c, id)?;
+                let mut current = note.article.clone();
+                current.tags.clear();
+                let mut fresh = article.clone();
+                fresh.tags.clear();
+                if current == fresh {
+                    return Ok(false);
+                }
+                let clip_id = notes::clip_id(c, id)?.unwrap_or_default();
+                notes::set_metadata(c, id, &article, clip_id)?;
+                replace_body(c, id, &article.body, "reextract", now)?;
+                outbox::push(c, id)?;
+                Ok(true)
+            })?;
+            if updated {
+                report.updated += 1;
+            } else {
+                report.unchanged += 1;
+            }
+        }
+        Ok(report)
     }
 
     /// Every body the note had, oldest first; the last is the current one.

@@ -200,7 +200,16 @@ fn clip_search_tag_annotate_through_the_cli() {
     assert_eq!(
         keys(&annotation),
         [
-            "color", "comment", "created", "id", "note_id", "previous_quote", "selector", "status", "tags", "updated"
+            "color",
+            "comment",
+            "created",
+            "id",
+            "note_id",
+            "previous_quote",
+            "selector",
+            "status",
+            "tags",
+            "updated"
         ]
     );
     assert_eq!(annotation["color"], "green");

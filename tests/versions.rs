@@ -97,8 +97,15 @@ fn editing_a_body_keeps_the_old_one_and_every_annotation() {
     assert_eq!(versions[0].replaced_by.as_deref(), Some("edit"));
     assert!(versions[1].current && versions[1].body == body);
     assert_eq!(t.ids("ministry"), vec![id], "the index follows the edit");
-    assert!(t.ids("is:note \"contracts keep coming\"").is_empty(), "the old text left the body");
-    assert_eq!(t.ids("\"contracts keep coming\""), vec![id], "the orphan's quote is still searchable");
+    assert!(
+        t.ids("is:note \"contracts keep coming\"").is_empty(),
+        "the old text left the body"
+    );
+    assert_eq!(
+        t.ids("\"contracts keep coming\""),
+        vec![id],
+        "the orphan's quote is still searchable"
+    );
     assert!(t.lib.check().unwrap().ok());
 }
 
@@ -214,4 +221,60 @@ fn edit_and_versions_through_the_cli() {
         serde_json::from_str(&lode(&["versions", &id, "--json"])).unwrap();
     assert_eq!(versions.as_array().unwrap().len(), 2);
     assert_eq!(versions[1]["current"], true);
+}
+
+#[test]
+fn reextract_runs_the_current_clipper_over_the_raw_clips() {
+    let t = TestLibrary::new();
+    let id = t.clip_fixture("northwind_lithium.txt");
+    t.lib.tag(id, &["water"]).unwrap();
+    let note_text = annotate(&t, id, "The pumps never stop.");
+    let good = t.lib.note(id).unwrap().article.body;
+    // What an older clipper kept: the photo caption at the top of the body, a wrong title.
+    let t = t.reopen_after(|dir| {
+        let conn = lode::testing::connect(&dir.join("lode.db")).unwrap();
+        let worse = format!(
+            "Evaporation ponds near San Pedro de Atacama (Photo by Ana Reyes / Reuters)\n\n{good}"
+        );
+        conn.execute(
+            "UPDATE notes SET body = ?1, content_hash = 'of the older body', title = 'Evaporation ponds' WHERE id = ?2",
+            (worse, id),
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE annotations SET start = start + 76, end = end + 76 WHERE id = ?1",
+            [note_text],
+        )
+        .unwrap();
+    });
+    let report = t.lib.reextract(&[]).unwrap();
+    assert_eq!(
+        (report.updated, report.unchanged, report.failed.len()),
+        (1, 0, 0),
+        "{report:?}"
+    );
+    let note = t.lib.note(id).unwrap();
+    assert_eq!(
+        note.article.title,
+        "Chile's lithium rush leaves the salt flats thirsty"
+    );
+    assert_eq!(note.article.body, good);
+    assert!(
+        note.article.tags.contains(&"water".to_string()),
+        "user tags are kept"
+    );
+    let annotation = &t.lib.annotations(id).unwrap()[0];
+    assert_eq!(
+        (annotation.id, annotation.status),
+        (note_text, AnchorStatus::Moved)
+    );
+    assert_eq!(
+        t.lib.versions(id).unwrap()[0].replaced_by.as_deref(),
+        Some("reextract")
+    );
+    assert_eq!(
+        t.lib.reextract(&[id]).unwrap().unchanged,
+        1,
+        "running it again changes nothing"
+    );
 }

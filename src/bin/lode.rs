@@ -126,6 +126,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the clipper again over stored raw clips (all notes, or the IDs given).
+    Reextract {
+        ids: Vec<i64>,
+        #[arg(long)]
+        json: bool,
+    },
     /// List the bodies a note had, oldest first.
     Versions {
         id: i64,
@@ -173,6 +179,7 @@ fn main() -> ExitCode {
             | Command::Annotations { json: true, .. }
             | Command::Edit { json: true, .. }
             | Command::Versions { json: true, .. }
+            | Command::Reextract { json: true, .. }
             | Command::Import { json: true, .. }
             | Command::Check { json: true, .. }
     );
@@ -548,6 +555,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "#{id} edited; annotations: {} exact, {} moved, {} changed, {} orphaned",
                     r.exact, r.moved, r.changed, r.orphan
                 );
+            }
+        }
+        Command::Reextract { ids, json } => {
+            let report = open(library_dir)?.reextract(&ids)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "re-extracted: {} updated, {} unchanged, {} without a raw clip, {} failed",
+                    report.updated,
+                    report.unchanged,
+                    report.without_clip,
+                    report.failed.len()
+                );
+                for (id, why) in &report.failed {
+                    eprintln!("  #{id}: {why}");
+                }
             }
         }
         Command::Versions { id, json } => {
