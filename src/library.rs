@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::export::{self, ExportFormat, ExportReport};
 use crate::index::{self, Lang, SearchIndex};
 use crate::model::*;
-use crate::store::{self, annotations, clips, notes, outbox, tags, versions};
+use crate::store::{self, annotations, clips, colors, notes, outbox, tags, versions};
 
 pub struct Library {
     dir: PathBuf,
@@ -367,6 +367,30 @@ impl Library {
         Ok(out)
     }
 
+    /// The five highlight colours, with the names the user gave them.
+    pub fn colors(&self) -> Result<Vec<ColorName>> {
+        let named = colors::all(&self.conn())?;
+        Ok(Color::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &color)| ColorName {
+                color,
+                key: i + 1,
+                name: named
+                    .iter()
+                    .find(|(c, _)| *c == color)
+                    .map(|(_, n)| n.clone()),
+            })
+            .collect())
+    }
+
+    /// Names what a colour means ("evidence"); an empty name forgets it. `color:NAME` then
+    /// finds the annotations in that colour.
+    pub fn name_color(&self, color: Color, name: &str) -> Result<Vec<ColorName>> {
+        colors::set(&self.conn(), color, name)?;
+        self.colors()
+    }
+
     /// A note's annotations in reading order.
     pub fn annotations(&self, id: NoteId) -> Result<Vec<Annotation>> {
         let conn = self.conn();
@@ -376,7 +400,22 @@ impl Library {
 
     /// Ranked search over notes and annotations; see the README for the query syntax.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
-        let parsed = index::parse(query);
+        let mut parsed = index::parse(query);
+        {
+            // `color:` takes a colour or the name the user gave it.
+            let conn = self.conn();
+            for filter in parsed
+                .filters
+                .iter_mut()
+                .chain(parsed.negative_filters.iter_mut())
+            {
+                if let index::Filter::Color(word) = filter
+                    && let Some(color) = colors::resolve(&conn, word)?
+                {
+                    *word = color.as_str().to_string();
+                }
+            }
+        }
         let limit = options.limit.clamp(1, 1000);
         let (raw, mut highlighter) =
             self.index

@@ -119,6 +119,14 @@ impl std::str::FromStr for Color {
     }
 }
 
+/// A highlight colour, its key in the UI (1-5) and what the user says it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColorName {
+    pub color: Color,
+    pub key: usize,
+    pub name: Option<String>,
+}
+
 /// What to annotate: a quote of the note's body, chosen among repeats by `occurrence`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAnnotation {

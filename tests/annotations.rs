@@ -138,3 +138,60 @@ fn deleting_a_note_deletes_its_annotations_from_search() {
     assert!(t.ids("glacier").is_empty());
     assert_eq!(t.lib.note(id).unwrap_err().code(), ErrorCode::NotFound);
 }
+
+#[test]
+fn colours_have_meanings_that_search_understands() {
+    let t = TestLibrary::new();
+    let id = t.clip_text(&article("Reservoirs", &["The reservoir is at a third of its capacity, the lowest level since records began, and the town has rationed water."])).id;
+    let other = t.clip_text(&article("Forests", &["The forest lost a fifth of its trees to the drought, and the foresters expect to replant for a decade at least."])).id;
+    t.lib
+        .annotate(
+            id,
+            &NewAnnotation {
+                quote: "the lowest level since records began".into(),
+                color: Color::Green,
+                ..NewAnnotation::default()
+            },
+        )
+        .unwrap();
+    t.lib
+        .annotate(
+            other,
+            &NewAnnotation {
+                quote: "replant for a decade".into(),
+                color: Color::Blue,
+                ..NewAnnotation::default()
+            },
+        )
+        .unwrap();
+    let colors = t.lib.name_color(Color::Green, "Evidence").unwrap();
+    assert_eq!(colors[1].name.as_deref(), Some("Evidence"));
+    assert_eq!(colors[1].key, 2, "green is key 2");
+    assert_eq!(
+        t.ids("color:evidence"),
+        vec![id],
+        "by the user's name, in any case"
+    );
+    assert_eq!(t.ids("color:green"), vec![id], "by the colour itself");
+    assert_eq!(t.ids("color:2"), vec![id], "by its key");
+    assert_eq!(t.ids("-color:evidence is:annotation"), vec![other]);
+    t.lib.name_color(Color::Green, "proof").unwrap();
+    assert_eq!(t.ids("color:proof"), vec![id], "renaming needs no reindex");
+    assert!(t.ids("color:evidence").is_empty());
+    assert_eq!(
+        t.lib.name_color(Color::Blue, "PROOF").unwrap_err().code(),
+        ErrorCode::InvalidInput,
+        "one colour per name"
+    );
+    assert_eq!(
+        t.lib.name_color(Color::Blue, "yellow").unwrap_err().code(),
+        ErrorCode::InvalidInput,
+        "no colour's word"
+    );
+    t.lib.name_color(Color::Green, "").unwrap();
+    assert_eq!(
+        t.lib.colors().unwrap()[1].name,
+        None,
+        "an empty name forgets it"
+    );
+}

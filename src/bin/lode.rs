@@ -132,6 +132,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the highlight colours and their meanings.
+    Colors {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Name what a colour means (an empty NAME forgets it): `lode color-name 2 evidence`.
+    ColorName { color: String, name: String },
     /// List the bodies a note had, oldest first.
     Versions {
         id: i64,
@@ -180,6 +187,7 @@ fn main() -> ExitCode {
             | Command::Edit { json: true, .. }
             | Command::Versions { json: true, .. }
             | Command::Reextract { json: true, .. }
+            | Command::Colors { json: true }
             | Command::Import { json: true, .. }
             | Command::Check { json: true, .. }
     );
@@ -573,6 +581,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     eprintln!("  #{id}: {why}");
                 }
             }
+        }
+        Command::Colors { json } => {
+            let colors = open(library_dir)?.colors()?;
+            if json {
+                print_json(&colors)?;
+            } else {
+                for c in colors {
+                    println!(
+                        "{}  {:<7} {}",
+                        c.key,
+                        c.color.as_str(),
+                        c.name.unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Command::ColorName { color, name } => {
+            let color: Color = color.parse()?;
+            open(library_dir)?.name_color(color, &name)?;
+            println!("{} means {:?}", color.as_str(), name.trim());
         }
         Command::Versions { id, json } => {
             let versions = open(library_dir)?.versions(id)?;

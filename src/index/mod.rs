@@ -571,6 +571,7 @@ fn add_documents(
         common(&mut doc, KIND_ANNOTATION, annotation.id as u64, &tags);
         doc.add_text(f.body[l], &annotation.selector.quote.exact);
         doc.add_text(f.raw, &annotation.selector.quote.exact);
+        doc.add_text(f.color, annotation.color.as_str());
         if let Some(comment) = &annotation.comment {
             doc.add_text(f.body[l], comment);
             doc.add_text(f.raw, comment);

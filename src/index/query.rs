@@ -11,6 +11,7 @@
 //! author:name  site:name  lang:en|it
 //! after:2025-11-01  before:2026   (published date; after is inclusive, before exclusive)
 //! is:annotation  is:note  has:annotation
+//! color:green  color:evidence   (annotations in a colour, by its name or the user's)
 //! ```
 
 use chrono::NaiveDate;
@@ -28,6 +29,8 @@ pub enum Filter {
     Author(String),
     Site(String),
     Lang(String),
+    /// An annotation colour, or a name the user gave one (resolved by the caller).
+    Color(String),
     After(NaiveDate),
     Before(NaiveDate),
     IsAnnotation,
@@ -152,6 +155,7 @@ fn filter(token: &str) -> Option<Filter> {
         "author" => Filter::Author(value.to_string()),
         "site" => Filter::Site(value.to_string()),
         "lang" => Filter::Lang(value.to_lowercase()),
+        "color" | "colour" => Filter::Color(value.to_lowercase()),
         "after" => Filter::After(date(value, false)?),
         "before" => Filter::Before(date(value, false)?),
         "is" if value.eq_ignore_ascii_case("annotation")

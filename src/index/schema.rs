@@ -16,7 +16,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The two stemmed languages; the index into the per-language field arrays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +70,8 @@ pub struct Fields {
     pub site_facet: Field,
     pub year: Field,
     pub lang: Field,
+    /// An annotation's colour (`yellow`…), for `color:`.
+    pub color: Field,
     /// Published date, or the clip date when the article has none.
     pub date: Field,
 }
@@ -116,6 +118,7 @@ impl Fields {
         let site_facet = b.add_facet_field("site_facet", FacetOptions::default());
         let year = b.add_facet_field("year", FacetOptions::default());
         let lang = b.add_text_field("lang", STRING);
+        let color = b.add_text_field("color", STRING);
         let date = b.add_date_field("date", DateOptions::from(INDEXED) | FAST);
         Fields {
             schema: b.build(),
@@ -134,6 +137,7 @@ impl Fields {
             site_facet,
             year,
             lang,
+            color,
             date,
         }
     }

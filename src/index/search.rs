@@ -267,6 +267,10 @@ impl<'a> Builder<'a> {
                 }
                 phrase_query(field, &tokens, 1.0)
             }
+            Filter::Color(color) => boxed(TermQuery::new(
+                Term::from_field_text(f.color, color),
+                IndexRecordOption::Basic,
+            )),
             Filter::Lang(code) => boxed(TermQuery::new(
                 Term::from_field_text(f.lang, code),
                 IndexRecordOption::Basic,

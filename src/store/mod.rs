@@ -7,6 +7,7 @@
 
 pub mod annotations;
 pub mod clips;
+pub mod colors;
 pub mod notes;
 pub mod outbox;
 pub mod tags;

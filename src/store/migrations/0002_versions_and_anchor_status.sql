@@ -19,3 +19,10 @@ ALTER TABLE annotations ADD COLUMN previous_exact TEXT;
 
 -- A re-clip with the same title is compared with the notes of that title.
 CREATE INDEX notes_title ON notes(title COLLATE NOCASE);
+
+-- The five highlight colours' meanings, named by the user ("evidence", "question"…).
+CREATE TABLE color_names (
+    color TEXT PRIMARY KEY,
+    name  TEXT NOT NULL,
+    key   TEXT NOT NULL UNIQUE    -- lower-cased name: `color:evidence` finds it in any case
+);
