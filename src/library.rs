@@ -12,7 +12,7 @@ use crate::anchor::{self, AnchorStatus, SelectError};
 use crate::clip::{self, Article, Clip};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
-use crate::export::{self, ExportFormat, ExportReport};
+use crate::export::{self, ExportFormat, ExportReport, w3c};
 use crate::index::{self, Lang, SearchIndex};
 use crate::model::*;
 use crate::store::{self, annotations, clips, colors, notes, outbox, tags, versions};
@@ -63,6 +63,8 @@ pub struct ReextractReport {
 pub struct ImportReport {
     pub created: usize,
     pub unchanged: usize,
+    /// Annotations read from a W3C bundle.
+    pub annotations: usize,
     /// Files that could not be imported, with the reason; the others were imported.
     pub failed: Vec<(PathBuf, String)>,
 }
@@ -533,11 +535,15 @@ impl Library {
         paths: &[PathBuf],
         progress: &mut dyn FnMut(&ImportProgress),
     ) -> Result<ImportReport> {
+        let mut report = ImportReport::default();
         let mut files = Vec::new();
         for path in paths {
-            collect_files(path, &mut files)?;
+            if w3c::is_bundle(path) {
+                self.import_bundle(path, &mut report)?;
+            } else {
+                collect_files(path, &mut files)?;
+            }
         }
-        let mut report = ImportReport::default();
         let total = files.len();
         for (batch_no, batch) in files.chunks(IMPORT_BATCH).enumerate() {
             let prepared: Vec<(PathBuf, Result<(Clip, Article)>)> = batch
@@ -583,8 +589,112 @@ impl Library {
         for id in notes::all_ids(&conn)? {
             items.push((notes::get(&conn, id)?, annotations::of_note(&conn, id)?));
         }
+        if format != ExportFormat::W3c {
+            drop(conn);
+            return export::write(format, &items, dir);
+        }
+        let mut bundle = Vec::new();
+        for (note, _) in &items {
+            let raw = match notes::clip_id(&conn, note.id)? {
+                Some(clip_id) => clips::get(&conn, clip_id)?,
+                None => None,
+            };
+            let versions = versions::of_note(&conn, note.id)?
+                .into_iter()
+                .map(|v| w3c::BundleVersion {
+                    body: v.body,
+                    created: v.created,
+                    replaced: v.replaced,
+                    reason: v.reason,
+                })
+                .collect();
+            bundle.push(w3c::BundleNote {
+                id: note.id,
+                article: note.article.clone(),
+                created: note.created,
+                updated: note.updated,
+                raw,
+                versions,
+            });
+        }
         drop(conn);
-        export::write(format, &items, dir)
+        let annotations: Vec<Annotation> = items.into_iter().flat_map(|(_, a)| a).collect();
+        let files = w3c::write(dir, &bundle, &annotations)?;
+        Ok(ExportReport {
+            notes: bundle.len(),
+            files,
+        })
+    }
+
+    /// Reads a W3C bundle (what `export --format w3c` writes): notes not already in the
+    /// library are added with their tags, times, raw clip and versions (keeping their ids when
+    /// free), and annotations with their selectors, colour, comment, tags, status and times.
+    fn import_bundle(&self, dir: &Path, report: &mut ImportReport) -> Result<()> {
+        let (bundle_notes, bundle_annotations) = w3c::read(dir)?;
+        self.write(|c| {
+            let mut ids = std::collections::HashMap::new();
+            for n in &bundle_notes {
+                if let Some(existing) = notes::find_duplicate(c, &n.article)? {
+                    ids.insert(n.id, (existing, false));
+                    report.unchanged += 1;
+                    continue;
+                }
+                let clip_id = match &n.raw {
+                    Some(raw) => Some(clips::insert(
+                        c,
+                        &Clip {
+                            text: raw.text.clone(),
+                            html: raw.html.clone(),
+                            url: raw.url.clone(),
+                        },
+                        raw.received,
+                        None,
+                    )?),
+                    None => None,
+                };
+                let id =
+                    notes::insert_as(c, &n.article, clip_id, Some(n.id), n.created, n.updated)?;
+                for v in &n.versions {
+                    versions::push(
+                        c,
+                        id,
+                        &v.body,
+                        &notes::content_hash(&v.body),
+                        v.created,
+                        v.replaced,
+                        &v.reason,
+                    )?;
+                }
+                outbox::push(c, id)?;
+                ids.insert(n.id, (id, true));
+                report.created += 1;
+            }
+            for (bundle_note, a) in &bundle_annotations {
+                let Some(&(note_id, new)) = ids.get(bundle_note) else {
+                    return Err(Error::invalid(
+                        "annotation bundle",
+                        format!(
+                            "annotation {} targets note {bundle_note}, not in notes.json",
+                            a.id
+                        ),
+                    ));
+                };
+                if !new
+                    && annotations::of_note(c, note_id)?
+                        .iter()
+                        .any(|b| b.selector == a.selector && b.comment == a.comment)
+                {
+                    continue; // already here
+                }
+                let id = annotations::insert_record(c, note_id, a)?;
+                for tag in &a.tags {
+                    tags::attach_to_annotation(c, id, tag)?;
+                }
+                outbox::push(c, note_id)?;
+                report.annotations += 1;
+            }
+            Ok(())
+        })
     }
 }
 

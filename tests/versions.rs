@@ -278,3 +278,138 @@ fn reextract_runs_the_current_clipper_over_the_raw_clips() {
         "running it again changes nothing"
     );
 }
+
+#[test]
+fn a_w3c_bundle_round_trips_into_an_empty_library() {
+    let t = TestLibrary::new();
+    let lithium = t.clip_fixture("northwind_lithium.txt");
+    let terre = t.clip_fixture("cronache_terre_rare.txt");
+    t.lib.tag(lithium, &["geo/latam/chile"]).unwrap();
+    t.lib
+        .annotate(
+            lithium,
+            &NewAnnotation {
+                quote: "Nobody asked the flamingos either.".into(),
+                comment: Some("wildlife angle".into()),
+                tags: vec!["ecology".into(), "follow-up".into()],
+                color: lode::Color::Pink,
+                ..NewAnnotation::default()
+            },
+        )
+        .unwrap();
+    annotate(&t, terre, "quarantasette progetti strategici");
+    let body = t
+        .lib
+        .note(lithium)
+        .unwrap()
+        .article
+        .body
+        .replace("the flamingos", "the pink flamingos");
+    t.lib.edit(lithium, &body).unwrap(); // a version, and a `changed` annotation with its old quote
+
+    let bundle = tempfile::tempdir().unwrap();
+    let report = t
+        .lib
+        .export(lode::ExportFormat::W3c, bundle.path())
+        .unwrap();
+    assert_eq!(report.notes, 2);
+    let collection: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(bundle.path().join("annotations.jsonld")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(collection["type"], "AnnotationCollection");
+    let item = &collection["items"][0];
+    assert_eq!(item["type"], "Annotation");
+    assert_eq!(item["target"]["selector"][0]["type"], "TextQuoteSelector");
+    assert_eq!(
+        item["target"]["selector"][1]["type"],
+        "TextPositionSelector"
+    );
+
+    let empty = TestLibrary::new();
+    let imported = empty
+        .lib
+        .import(&[bundle.path().to_path_buf()], &mut |_| {})
+        .unwrap();
+    assert_eq!(
+        (imported.created, imported.annotations),
+        (2, 2),
+        "{imported:?}"
+    );
+    for id in [lithium, terre] {
+        assert_eq!(
+            empty.lib.note(id).unwrap(),
+            t.lib.note(id).unwrap(),
+            "note {id}: article, tags, times, hash"
+        );
+        assert_eq!(
+            empty.lib.annotations(id).unwrap(),
+            t.lib.annotations(id).unwrap(),
+            "annotations of {id}"
+        );
+        assert_eq!(
+            empty.lib.versions(id).unwrap(),
+            t.lib.versions(id).unwrap(),
+            "versions of {id}"
+        );
+        assert_eq!(
+            empty.lib.raw_clip(id).unwrap(),
+            t.lib.raw_clip(id).unwrap(),
+            "raw clip of {id}"
+        );
+    }
+    assert_eq!(empty.lib.tags().unwrap(), t.lib.tags().unwrap());
+    assert_eq!(
+        empty.ids("wildlife"),
+        vec![lithium],
+        "the imported library is searchable"
+    );
+
+    let again = empty
+        .lib
+        .import(&[bundle.path().to_path_buf()], &mut |_| {})
+        .unwrap();
+    assert_eq!(
+        (again.created, again.unchanged, again.annotations),
+        (0, 2, 0),
+        "importing twice adds nothing"
+    );
+}
+
+#[test]
+fn a_bundle_imports_into_a_library_that_has_notes_already() {
+    let t = TestLibrary::new();
+    let id = t.clip_fixture("northwind_lithium.txt");
+    annotate(&t, id, "The pumps never stop.");
+    let bundle = tempfile::tempdir().unwrap();
+    t.lib
+        .export(lode::ExportFormat::W3c, bundle.path())
+        .unwrap();
+
+    let other = TestLibrary::new();
+    let mine = other
+        .clip_text(&article(
+            "My own note",
+            &["Something written before the import, which takes the id the bundle's note had."],
+        ))
+        .id;
+    assert_eq!(mine, id, "the bundle's id is taken");
+    let report = other
+        .lib
+        .import(&[bundle.path().to_path_buf()], &mut |_| {})
+        .unwrap();
+    assert_eq!((report.created, report.annotations), (1, 1));
+    let imported = other.ids("\"pumps never stop\"");
+    assert_eq!(imported.len(), 1);
+    assert_ne!(
+        imported[0], mine,
+        "a new id, and the annotation follows its note"
+    );
+    assert_eq!(
+        other.lib.annotations(imported[0]).unwrap()[0]
+            .selector
+            .quote
+            .exact,
+        "The pumps never stop."
+    );
+}

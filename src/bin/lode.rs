@@ -151,7 +151,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import .txt, .md and .html files, and folders of them.
+    /// Import .txt, .md and .html files, folders of them, and W3C bundles (export --format w3c).
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -678,8 +678,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&report)?;
             } else {
                 println!(
-                    "imported {} notes ({} already in the library, {} failed)",
+                    "imported {} notes and {} annotations ({} notes already in the library, {} failed)",
                     report.created,
+                    report.annotations,
                     report.unchanged,
                     report.failed.len()
                 );

@@ -1,6 +1,8 @@
 //! Export: every note with its annotations, as Markdown (YAML front matter, the body, then
 //! the highlights) or JSON (the same records `lode show --json` prints), one file per note.
 
+pub mod w3c;
+
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -13,6 +15,8 @@ use crate::model::{Annotation, Note};
 pub enum ExportFormat {
     Markdown,
     Json,
+    /// W3C Web Annotation JSON-LD, with the notes it targets (see [`w3c`]).
+    W3c,
 }
 
 impl std::str::FromStr for ExportFormat {
@@ -21,9 +25,10 @@ impl std::str::FromStr for ExportFormat {
         match s.to_lowercase().as_str() {
             "markdown" | "md" => Ok(ExportFormat::Markdown),
             "json" => Ok(ExportFormat::Json),
+            "w3c" | "jsonld" => Ok(ExportFormat::W3c),
             _ => Err(Error::invalid(
                 "export format",
-                format!("'{s}' (use markdown or json)"),
+                format!("'{s}' (use markdown, json or w3c)"),
             )),
         }
     }
@@ -53,7 +58,7 @@ pub fn write(
         let stem = format!("{:05}-{}", note.id, slug(&note.article.title));
         let (path, content) = match format {
             ExportFormat::Markdown => (dir.join(format!("{stem}.md")), markdown(note, annotations)),
-            ExportFormat::Json => (
+            ExportFormat::Json | ExportFormat::W3c => (
                 dir.join(format!("{stem}.json")),
                 serde_json::to_string_pretty(&NoteExport { note, annotations })?,
             ),

@@ -65,6 +65,39 @@ fn from_row(r: &Row) -> rusqlite::Result<Annotation> {
     })
 }
 
+/// Inserts an annotation as a bundle carries it: its id (when free), selectors, status,
+/// colour, comment and times. Tags are attached by the caller.
+pub fn insert_record(conn: &Connection, note_id: NoteId, a: &Annotation) -> Result<AnnotationId> {
+    let taken: i64 = conn.query_row(
+        "SELECT count(*) FROM annotations WHERE id = ?1",
+        [a.id],
+        |r| r.get(0),
+    )?;
+    let id = (a.id > 0 && taken == 0).then_some(a.id);
+    let s = &a.selector;
+    conn.prepare_cached(
+        "INSERT INTO annotations (id, note_id, exact, prefix, suffix, start, end, color, comment, created_at, updated_at,
+                                  status, previous_exact)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        id,
+        note_id,
+        s.quote.exact,
+        s.quote.prefix,
+        s.quote.suffix,
+        s.position.start as i64,
+        s.position.end as i64,
+        a.color.as_str(),
+        a.comment,
+        ts(a.created),
+        ts(a.updated),
+        a.status.as_str(),
+        a.previous_quote,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
 /// Stores where an annotation was found again in its note's new body.
 pub fn reanchored(
     conn: &Connection,

@@ -54,10 +54,31 @@ pub fn insert(
     clip_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<NoteId> {
+    insert_as(conn, article, clip_id, None, now, now)
+}
+
+/// [`insert`] with the id (when free) and the times a note had elsewhere (an imported bundle).
+pub fn insert_as(
+    conn: &Connection,
+    article: &Article,
+    clip_id: Option<i64>,
+    id: Option<NoteId>,
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
+) -> Result<NoteId> {
+    let free: Option<i64> = id
+        .map(|id| {
+            conn.query_row("SELECT count(*) FROM notes WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| (n == 0).then_some(id))
+        })
+        .transpose()?
+        .flatten();
     conn.prepare_cached(
-        "INSERT INTO notes (clip_id, title, standfirst, author, published, site, url, canonical_url,
+        "INSERT INTO notes (id, clip_id, title, standfirst, author, published, site, url, canonical_url,
                             language, sections, body, content_hash, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+         VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         clip_id,
@@ -72,7 +93,9 @@ pub fn insert(
         serde_json::to_string(&article.sections)?,
         article.body,
         content_hash(&article.body),
-        ts(now),
+        ts(created),
+        ts(updated),
+        free,
     ])?;
     let id = conn.last_insert_rowid();
     for tag in &article.tags {
