@@ -630,7 +630,10 @@ impl Library {
     /// library are added with their tags, times, raw clip and versions (keeping their ids when
     /// free), and annotations with their selectors, colour, comment, tags, status and times.
     fn import_bundle(&self, dir: &Path, report: &mut ImportReport) -> Result<()> {
-        let (bundle_notes, bundle_annotations) = w3c::read(dir)?;
+        let w3c::Bundle {
+            notes: bundle_notes,
+            annotations: bundle_annotations,
+        } = w3c::read(dir)?;
         self.write(|c| {
             let mut ids = std::collections::HashMap::new();
             for n in &bundle_notes {

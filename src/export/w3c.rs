@@ -179,8 +179,14 @@ pub fn is_bundle(dir: &Path) -> bool {
     dir.join(ANNOTATIONS_FILE).is_file() && dir.join(NOTES_FILE).is_file()
 }
 
-/// Reads a bundle: its notes, and its annotations with the (bundle) id of the note each targets.
-pub fn read(dir: &Path) -> Result<(Vec<BundleNote>, Vec<(NoteId, Annotation)>)> {
+/// A bundle as read: its notes, and its annotations with the (bundle) id of the note each
+/// targets.
+pub struct Bundle {
+    pub notes: Vec<BundleNote>,
+    pub annotations: Vec<(NoteId, Annotation)>,
+}
+
+pub fn read(dir: &Path) -> Result<Bundle> {
     let notes: Vec<BundleNote> =
         serde_json::from_str(&std::fs::read_to_string(dir.join(NOTES_FILE))?)?;
     let collection: Collection =
@@ -245,5 +251,5 @@ pub fn read(dir: &Path) -> Result<(Vec<BundleNote>, Vec<(NoteId, Annotation)>)> 
             },
         ));
     }
-    Ok((notes, annotations))
+    Ok(Bundle { notes, annotations })
 }
