@@ -590,8 +590,9 @@ impl Library {
             items.push((notes::get(&conn, id)?, annotations::of_note(&conn, id)?));
         }
         if format != ExportFormat::W3c {
+            let names = colors::all(&conn)?;
             drop(conn);
-            return export::write(format, &items, dir);
+            return export::write(format, &items, &names, dir);
         }
         let mut bundle = Vec::new();
         for (note, _) in &items {

@@ -314,6 +314,21 @@ fn import_and_export() {
         "importing again adds nothing"
     );
 
+    let lithium = cli.json(&["search", "brine", "--json"])["hits"][0]["id"].to_string();
+    cli.ok(&[
+        "annotate",
+        &lithium,
+        "--quote",
+        "The pumps never stop.",
+        "--comment",
+        "opening line",
+        "--tag",
+        "style",
+        "--color",
+        "green",
+    ]);
+    cli.ok(&["color-name", "green", "evidence"]);
+    assert!(cli.ok(&["colors"]).contains("2  green   evidence"));
     let out = cli.dir.path().join("out");
     cli.ok(&["export", "--format", "markdown", &out.display().to_string()]);
     let files: Vec<_> = std::fs::read_dir(&out)
@@ -331,6 +346,14 @@ fn import_and_export() {
         "YAML front matter: {md}"
     );
     assert!(md.contains("author: \"Maria Okonkwo\"") && md.contains("published: 2025-12-03"));
+    assert!(
+        md.contains("## Highlights\n\n> The pumps never stop.\n\nopening line\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("*colour: evidence (green) · tags: #style*"),
+        "the highlight names its colour's meaning: {md}"
+    );
 
     let json_out = cli.dir.path().join("json");
     cli.ok(&[

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{Annotation, Note};
+use crate::model::{Annotation, Color, Note};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -47,9 +47,11 @@ struct NoteExport<'a> {
     annotations: &'a [Annotation],
 }
 
+/// Writes one file a note; `color_names` are the meanings the user gave the colours.
 pub fn write(
     format: ExportFormat,
     items: &[(Note, Vec<Annotation>)],
+    color_names: &[(Color, String)],
     dir: &Path,
 ) -> Result<ExportReport> {
     std::fs::create_dir_all(dir)?;
@@ -57,7 +59,10 @@ pub fn write(
     for (note, annotations) in items {
         let stem = format!("{:05}-{}", note.id, slug(&note.article.title));
         let (path, content) = match format {
-            ExportFormat::Markdown => (dir.join(format!("{stem}.md")), markdown(note, annotations)),
+            ExportFormat::Markdown => (
+                dir.join(format!("{stem}.md")),
+                markdown(note, annotations, color_names),
+            ),
             ExportFormat::Json | ExportFormat::W3c => (
                 dir.join(format!("{stem}.json")),
                 serde_json::to_string_pretty(&NoteExport { note, annotations })?,
@@ -91,7 +96,7 @@ fn yaml(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-fn markdown(note: &Note, annotations: &[Annotation]) -> String {
+fn markdown(note: &Note, annotations: &[Annotation], color_names: &[(Color, String)]) -> String {
     let a = &note.article;
     let mut out = String::from("---\n");
     out.push_str(&format!("title: {}\n", yaml(&a.title)));
@@ -131,7 +136,11 @@ fn markdown(note: &Note, annotations: &[Annotation]) -> String {
             if let Some(comment) = &ann.comment {
                 out.push_str(&format!("\n{comment}\n"));
             }
-            let mut meta = vec![format!("colour: {}", ann.color.as_str())];
+            let colour = match color_names.iter().find(|(c, _)| *c == ann.color) {
+                Some((c, name)) => format!("colour: {name} ({})", c.as_str()),
+                None => format!("colour: {}", ann.color.as_str()),
+            };
+            let mut meta = vec![colour];
             if !ann.tags.is_empty() {
                 meta.push(format!(
                     "tags: {}",
