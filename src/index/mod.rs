@@ -405,14 +405,9 @@ impl Indexer {
         Ok(())
     }
 
+    /// Commits the live writer, makes the change searchable and wakes whoever waits for it.
     fn commit(&mut self, seq: i64) -> Result<()> {
-        let payload = serde_json::to_string(&Payload {
-            schema: schema::SCHEMA_VERSION,
-            outbox_seq: seq,
-        })?;
-        let mut prepared = self.writer.prepare_commit()?;
-        prepared.set_payload(&payload);
-        prepared.commit()?;
+        commit_with_payload(&mut self.writer, seq)?;
         self.last_commit = Instant::now();
         self.live
             .read()
@@ -450,13 +445,7 @@ impl Indexer {
             schema::register_analyzers(&index);
             let mut writer = writer(&fresh_dir, &index)?;
             fill(&self.conn, &writer, &self.fields)?;
-            let payload = serde_json::to_string(&Payload {
-                schema: schema::SCHEMA_VERSION,
-                outbox_seq: seq,
-            })?;
-            let mut prepared = writer.prepare_commit()?;
-            prepared.set_payload(&payload);
-            prepared.commit()?;
+            commit_with_payload(&mut writer, seq)?;
             writer.wait_merging_threads()?;
         }
         // Swap: release the live writer's lock, move directories, reopen.
@@ -477,9 +466,21 @@ impl Indexer {
             .write()
             .map_err(|_| Error::IndexerGone("poisoned".into()))? = Live { reader };
         std::fs::remove_dir_all(&old_dir)?;
-        self.applied = seq;
-        self.commit(seq.max(self.applied))
+        self.commit(seq) // nothing new to write: reloads the reader and wakes the waiters
     }
+}
+
+/// Commits with the payload that records the last outbox sequence applied, which is what
+/// opening a library replays from.
+fn commit_with_payload(writer: &mut IndexWriter, seq: i64) -> Result<()> {
+    let payload = serde_json::to_string(&Payload {
+        schema: schema::SCHEMA_VERSION,
+        outbox_seq: seq,
+    })?;
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&payload);
+    prepared.commit()?;
+    Ok(())
 }
 
 fn load(conn: &rusqlite::Connection, id: i64) -> Result<Option<(Note, Vec<Annotation>)>> {
