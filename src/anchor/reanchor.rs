@@ -182,6 +182,12 @@ fn similarity(a: &[char], b: &[char]) -> f64 {
 }
 
 fn levenshtein(a: &[char], b: &[char]) -> usize {
+    last_row(a, b)[b.len()]
+}
+
+/// The last row of the edit-distance table of `a` against `b`: entry `j` is the distance
+/// between `a` and `b[..j]`.
+fn last_row(a: &[char], b: &[char]) -> Vec<usize> {
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut diagonal = row[0];
@@ -194,7 +200,7 @@ fn levenshtein(a: &[char], b: &[char]) -> usize {
             row[j + 1] = next;
         }
     }
-    row[b.len()]
+    row
 }
 
 /// The best approximate match of `pattern` within `chars[window]`, as code-point offsets.
@@ -301,19 +307,9 @@ fn match_start(text: &[char], end: usize, pattern: &[char], k: usize) -> usize {
     let from = end.saturating_sub(pattern.len() + k);
     let window: Vec<char> = text[from..end].iter().rev().copied().collect();
     let reversed: Vec<char> = pattern.iter().rev().copied().collect();
-    // row[j]: edit distance of reversed[..i] and window[..j]; the alignment starts at window[0].
-    let mut row: Vec<usize> = (0..=window.len()).collect();
-    for (i, pc) in reversed.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, wc) in window.iter().enumerate() {
-            let next = (diagonal + usize::from(pc != wc))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
+    // row[j]: edit distance of the reversed pattern and window[..j]; the alignment starts at
+    // window[0], the match's end.
+    let row = last_row(&reversed, &window);
     // Fewest errors; among those, the length closest to the pattern's.
     let (length, _) = row
         .iter()

@@ -17,22 +17,19 @@ pub fn insert(
     comment: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<AnnotationId> {
-    conn.prepare_cached(
-        "INSERT INTO annotations (note_id, exact, prefix, suffix, start, end, color, comment, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-    )?
-    .execute(params![
+    let fresh = Annotation {
+        id: 0,
         note_id,
-        selector.quote.exact,
-        selector.quote.prefix,
-        selector.quote.suffix,
-        selector.position.start as i64,
-        selector.position.end as i64,
-        color.as_str(),
-        comment,
-        ts(now),
-    ])?;
-    Ok(conn.last_insert_rowid())
+        selector: selector.clone(),
+        status: AnchorStatus::Exact,
+        previous_quote: None,
+        color,
+        comment: comment.map(str::to_string),
+        tags: Vec::new(),
+        created: now,
+        updated: now,
+    };
+    insert_record(conn, note_id, &fresh)
 }
 
 const COLUMNS: &str =
