@@ -442,13 +442,27 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
                 .then(|| BYLINE.captures(&l.text))
                 .flatten()
                 .map(|c| c[1].to_string())
+        })
+        .or_else(|| labelled(&lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)));
+    // The article's date: between title and body; else a date line (not an "updated" one) in
+    // the block of labels that often follows the opening; else the closest before the body.
+    article.published = head
+        .iter()
+        .find_map(|l| dates::find(&l.text))
+        .or_else(|| {
+            let near = (start + 1..lines.len().min(start + 40))
+                .filter(|&i| dates::is_date_line(&lines[i].text));
+            near.filter(|&i| {
+                !UPDATED.is_match(&lines[i].text) && !UPDATED.is_match(&lines[i - 1].text)
+            })
+            .find_map(|i| dates::find(&lines[i].text))
+        })
+        .or_else(|| {
+            lines[..start]
+                .iter()
+                .rev()
+                .find_map(|l| dates::find(&l.text))
         });
-    article.published = head.iter().find_map(|l| dates::find(&l.text)).or_else(|| {
-        lines[..start]
-            .iter()
-            .rev()
-            .find_map(|l| dates::find(&l.text))
-    });
     article.sections = head
         .iter()
         .find_map(|l| {
@@ -484,6 +498,40 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     article.standfirst = standfirst;
     article.body = body.join("\n\n");
     article
+}
+
+static AUTHOR_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:written by|by|author|authors|posted by|autore|di)\s*:?$")
+        .expect("valid regex")
+});
+static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:last )?(?:updated|modified|aggiornato)").expect("valid regex")
+});
+
+/// The line after a label line ("Written by", then the name) within 40 lines of the body start.
+fn labelled<'a>(lines: &'a [Line], start: usize, label: &Regex) -> Option<&'a Line> {
+    let from = start.saturating_sub(40);
+    let to = lines.len().min(start + 40);
+    (from..to.saturating_sub(1))
+        .find(|&i| label.is_match(&lines[i].text))
+        .map(|i| &lines[i + 1])
+}
+
+/// A person's name at the start of a byline ("Eliz - Product marketer" -> "Eliz").
+fn person(text: &str) -> Option<String> {
+    let name = text
+        .split([',', '|', '(', '•'])
+        .next()?
+        .split(" - ")
+        .next()?
+        .split(" – ")
+        .next()?
+        .trim();
+    let words = name.split_whitespace().count();
+    let name_like = (1..=5).contains(&words)
+        && name.chars().next().is_some_and(char::is_uppercase)
+        && !name.chars().any(|c| c.is_ascii_digit());
+    name_like.then(|| name.to_string())
 }
 
 /// The site's name: a short stand-alone line (the masthead) that the footer's copyright
