@@ -4,10 +4,12 @@
 //!
 //! Modules:
 //! - [`clip`]: clipboard payload (text/plain, text/html) -> [`Article`]; pure functions.
-//! - `store`: SQLite, the source of truth (migrations, notes, tags, annotations, the outbox).
+//! - `store`: SQLite, the source of truth (migrations, notes and their earlier bodies, tags,
+//!   annotations, colour names, the outbox).
 //! - `index`: the Tantivy index, derived from the store and rebuildable at any time.
-//! - [`anchor`]: passage selectors (W3C TextQuote + TextPosition).
-//! - `export`: Markdown and JSON export.
+//! - [`anchor`]: passage selectors (W3C TextQuote + TextPosition) and re-anchoring after a
+//!   body changes.
+//! - `export`: Markdown, JSON, and the W3C Web Annotation bundle that `import` reads back.
 //!
 //! ```no_run
 //! use lode::{Clip, Library, SearchOptions};
