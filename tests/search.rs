@@ -63,6 +63,7 @@ fn corpus() -> (TestLibrary, [i64; 5]) {
 #[case::tag_root("tag:geo", &[0, 1, 3])]
 #[case::tag_case_insensitive("tag:MINERALS", &[0, 1])]
 #[case::exclude_tag("tag:geo -tag:markets", &[0, 1])]
+#[case::section_word("markets", &[0, 3])]
 #[case::author("author:okonkwo", &[0])]
 #[case::author_full_name("author:\"giulia ferraresi\"", &[1])]
 #[case::site("site:\"cronache del nord\"", &[1])]

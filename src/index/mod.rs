@@ -554,6 +554,7 @@ fn add_documents(
     }
     doc.add_text(f.body[l], &a.body);
     doc.add_text(f.raw, &a.body);
+    doc.add_text(f.sections, a.sections.join(" , "));
     if let Some(site) = a.site.as_deref().filter(|s| !s.is_empty()) {
         doc.add_facet(f.site_facet, TantivyFacet::from_path([site]));
     }

@@ -16,7 +16,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The two stemmed languages; the index into the per-language field arrays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +65,7 @@ pub struct Fields {
     pub title_raw: Field,
     pub author: Field,
     pub site: Field,
+    pub sections: Field,
     pub tags_text: Field,
     pub tag: Field,
     pub site_facet: Field,
@@ -113,6 +114,7 @@ impl Fields {
         let title_raw = b.add_text_field("title_raw", words_only);
         let author = b.add_text_field("author", text(PLAIN));
         let site = b.add_text_field("site", text(PLAIN));
+        let sections = b.add_text_field("sections", text(PLAIN));
         let tags_text = b.add_text_field("tags_text", text(PLAIN));
         let tag = b.add_facet_field("tag", FacetOptions::default());
         let site_facet = b.add_facet_field("site_facet", FacetOptions::default());
@@ -132,6 +134,7 @@ impl Fields {
             title_raw,
             author,
             site,
+            sections,
             tags_text,
             tag,
             site_facet,

@@ -1,7 +1,7 @@
 //! A [`ParsedQuery`] -> Tantivy queries, and their execution.
 //!
 //! Each positive word becomes a disjunction over the title and body (with the standfirst)
-//! fields of both languages (title weighs most), plus author and tags; words of 5+ letters
+//! fields of both languages (title weighs most), plus author, sections and tags; words of 5+ letters
 //! also match within edit distance 1 (2 from 9 letters) at a low constant score, so typos
 //! find notes but rank below exact matches. The strict query requires every word; when it
 //! fills less than a page, a lenient one (any word) adds the notes holding most of them.
@@ -191,6 +191,7 @@ impl<'a> Builder<'a> {
         if !plain.is_empty() && !self.titles_only {
             for (field, boost) in [
                 (self.fields.author, 1.0),
+                (self.fields.sections, 1.0),
                 (self.fields.tags_text, TAGS_BOOST),
             ] {
                 clauses.push(phrase_query(field, &plain, boost));
