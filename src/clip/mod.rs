@@ -60,9 +60,10 @@ impl Clip {
                 }
             }
         }
+        // Blank: nothing but white space and the characters canonical text drops.
         let blank = |v: &Option<String>| {
             v.as_deref()
-                .is_none_or(|s| canonical_text(s).trim().is_empty())
+                .is_none_or(|s| s.chars().all(|c| c.is_whitespace() || is_invisible(c)))
         };
         if blank(&self.text) && blank(&self.html) {
             return Err(Error::EmptyClip);

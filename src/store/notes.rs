@@ -318,6 +318,9 @@ pub fn similar_by_title(
             .collect();
         words.windows(3).map(|w| w.join(" ")).collect()
     };
+    if candidates.is_empty() {
+        return Ok(None); // the common case: no note has this title
+    }
     let new = shingles(body);
     for (id, old_body) in candidates {
         let old = shingles(&old_body);
