@@ -5,6 +5,8 @@
 //! `LODE_BENCH_QUERIES` (default 300 per kind). Prints a table and writes
 //! `target/bench-corpus.json`.
 
+use std::ops::ControlFlow;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -267,7 +269,7 @@ fn bench_lode(
     let lib = Library::open(&lib_dir).expect("open");
     let (imported, import_time) = time(|| {
         let report = lib
-            .import(&[files.to_path_buf()], &mut |_| {})
+            .import(&[files.to_path_buf()], &mut |_| ControlFlow::Continue(()))
             .expect("import");
         lib.flush_index().expect("flush");
         report

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 /// What a caller can act on. Add a code only when a caller uses it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {

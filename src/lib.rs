@@ -35,7 +35,7 @@ mod store;
 pub use clip::{Article, Clip, MAX_CLIP_BYTES};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};
-pub use export::ExportFormat;
+pub use export::{ExportFormat, ExportReport};
 pub use index::{Facet, Facets, Snippet};
 pub use library::{
     ClipOutcome, ClipStatus, ImportProgress, ImportReport, Library, ReextractReport,

@@ -2,6 +2,7 @@
 //! Every write goes to SQLite (with an outbox entry, in one transaction) and then nudges the
 //! indexer; reads come from SQLite, searches from the index.
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -27,6 +28,7 @@ pub struct Library {
     clock: Arc<dyn Clock>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClipStatus {
@@ -36,6 +38,7 @@ pub enum ClipStatus {
     Updated,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClipOutcome {
     pub id: NoteId,
@@ -43,6 +46,7 @@ pub struct ClipOutcome {
     pub title: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportProgress {
     pub done: usize,
@@ -50,6 +54,7 @@ pub struct ImportProgress {
     pub path: PathBuf,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReextractReport {
     pub updated: usize,
@@ -59,6 +64,7 @@ pub struct ReextractReport {
     pub failed: Vec<(NoteId, String)>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub created: usize,
@@ -67,6 +73,8 @@ pub struct ImportReport {
     pub annotations: usize,
     /// Files that could not be imported, with the reason; the others were imported.
     pub failed: Vec<(PathBuf, String)>,
+    /// The caller stopped the import; the files before the stop were imported.
+    pub cancelled: bool,
 }
 
 /// Notes written per SQLite transaction during an import.
@@ -190,6 +198,45 @@ impl Library {
         notes::list(&self.conn(), filter)
     }
 
+    /// A page of notes with the library's tag, site and year counts, for the desktop's
+    /// library view.
+    pub fn browse(&self, filter: &NoteFilter) -> Result<Browse> {
+        let conn = self.conn();
+        let (sites, years) = notes::site_and_year_counts(&conn)?;
+        Ok(Browse {
+            notes: notes::list(&conn, filter)?,
+            total: notes::count(&conn, filter)?,
+            tags: tags::counts(&conn)?,
+            sites,
+            years,
+        })
+    }
+
+    /// Corrects a note's title, author and date (after a clip the clipper got wrong).
+    pub fn update_metadata(&self, id: NoteId, edit: &MetadataEdit) -> Result<Note> {
+        let title = edit.title.trim();
+        if title.is_empty() {
+            return Err(Error::invalid("title", "a note needs a title"));
+        }
+        let edit = MetadataEdit {
+            title: title.to_string(),
+            author: edit
+                .author
+                .as_deref()
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_string),
+            published: edit.published,
+        };
+        let now = self.clock.now();
+        self.write(|c| {
+            notes::get(c, id)?;
+            notes::set_user_metadata(c, id, &edit, now)?;
+            outbox::push(c, id)?;
+            notes::get(c, id)
+        })
+    }
+
     /// Deletes a note with its annotations and raw clip.
     pub fn delete(&self, id: NoteId) -> Result<()> {
         self.write(|c| {
@@ -275,6 +322,35 @@ impl Library {
             }
             outbox::push(c, id)?;
             annotations::get(c, annotation_id)
+        })
+    }
+
+    /// Changes an annotation's colour, comment and tags.
+    pub fn update_annotation(
+        &self,
+        id: AnnotationId,
+        change: &AnnotationChange,
+    ) -> Result<Annotation> {
+        let now = self.clock.now();
+        let comment = change
+            .comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        self.write(|c| {
+            annotations::update(c, id, change.color, comment, now)?;
+            tags::set_for_annotation(c, id, &change.tags)?;
+            let annotation = annotations::get(c, id)?;
+            outbox::push(c, annotation.note_id)?;
+            Ok(annotation)
+        })
+    }
+
+    pub fn delete_annotation(&self, id: AnnotationId) -> Result<()> {
+        self.write(|c| {
+            let note_id = annotations::delete(c, id)?;
+            tags::prune_unused(c)?;
+            outbox::push(c, note_id)
         })
     }
 
@@ -398,6 +474,14 @@ impl Library {
         let conn = self.conn();
         notes::get(&conn, id)?;
         annotations::of_note(&conn, id)
+    }
+
+    /// Where the words of `query` occur in a note's body, as code-point ranges: the reader
+    /// opened from a search marks them and scrolls to the first.
+    pub fn find_in_note(&self, id: NoteId, query: &str) -> Result<Vec<(usize, usize)>> {
+        let note = self.note(id)?;
+        let mut highlighter = self.index.highlighter(&index::parse(query))?;
+        Ok(highlighter.highlight_all(&note.article.body, Lang::of(&note.article.language)))
     }
 
     /// Ranked search over notes and annotations; see the README for the query syntax.
@@ -529,11 +613,12 @@ impl Library {
     }
 
     /// Imports `.txt`, `.md` and `.html` files, and folders of them (recursively). A file that
-    /// fails is reported and skipped; the rest are imported.
+    /// fails is reported and skipped; the rest are imported. `progress` hears of every file
+    /// and may answer `Break` to stop after the current batch (the report says `cancelled`).
     pub fn import(
         &self,
         paths: &[PathBuf],
-        progress: &mut dyn FnMut(&ImportProgress),
+        progress: &mut dyn FnMut(&ImportProgress) -> ControlFlow<()>,
     ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut files = Vec::new();
@@ -566,17 +651,23 @@ impl Library {
                 }
                 Ok(outcomes)
             })?;
+            let mut stop = false;
             for (i, outcome) in outcomes.into_iter().enumerate() {
                 match outcome {
                     Ok(ClipStatus::Unchanged) => report.unchanged += 1,
                     Ok(_) => report.created += 1,
                     Err(failure) => report.failed.push(failure),
                 }
-                progress(&ImportProgress {
+                stop |= progress(&ImportProgress {
                     done: batch_no * IMPORT_BATCH + i + 1,
                     total,
                     path: batch[i].clone(),
-                });
+                })
+                .is_break();
+            }
+            if stop && (batch_no + 1) * IMPORT_BATCH < total {
+                report.cancelled = true;
+                break;
             }
         }
         Ok(report)

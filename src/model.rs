@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::anchor::{AnchorStatus, Selector};
 use crate::clip::Article;
-use crate::index::{Facets, Snippet};
+use crate::index::{Facet, Facets, Snippet};
 
 pub type NoteId = i64;
 pub type AnnotationId = i64;
 
 /// A stored article with its tags and bookkeeping.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
     pub id: NoteId,
@@ -25,6 +26,7 @@ pub struct Note {
 }
 
 /// A line of a note listing.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteSummary {
     pub id: NoteId,
@@ -37,6 +39,7 @@ pub struct NoteSummary {
 }
 
 /// The raw clip exactly as received, kept so a better clipper can re-extract it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawClip {
     pub text: Option<String>,
@@ -45,12 +48,65 @@ pub struct RawClip {
     pub received: DateTime<Utc>,
 }
 
+/// Which notes to list, in what order, and which page of them.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NoteFilter {
     /// Notes with this tag or one of its children (`geo` matches `geo/central-asia`).
     pub tag: Option<String>,
+    pub site: Option<String>,
+    /// Year of publication.
+    pub year: Option<i32>,
+    pub order: NoteOrder,
+    /// At most this many notes (all when `None`), after skipping `offset`.
+    pub limit: Option<usize>,
+    pub offset: usize,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoteOrder {
+    /// Newest clip first.
+    #[default]
+    Created,
+    /// Latest publication first; notes without a date last.
+    Published,
+}
+
+/// A page of a listing, with what the library can be narrowed by.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Browse {
+    pub notes: Vec<NoteSummary>,
+    /// Notes the filter selects, over all pages.
+    pub total: usize,
+    /// Over the whole library, most first.
+    pub tags: Vec<TagCount>,
+    pub sites: Vec<Facet>,
+    pub years: Vec<Facet>,
+}
+
+/// What the user may correct of an article's metadata after a clip.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataEdit {
+    pub title: String,
+    pub author: Option<String>,
+    pub published: Option<NaiveDate>,
+}
+
+/// An annotation's new colour, comment and tags (all three replace the old ones).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnotationChange {
+    pub color: Color,
+    pub comment: Option<String>,
+    pub tags: Vec<String>,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagCount {
     pub name: String,
@@ -60,6 +116,7 @@ pub struct TagCount {
     pub annotations: usize,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagRename {
     pub renamed: usize,
@@ -68,6 +125,7 @@ pub struct TagRename {
 }
 
 /// Highlight colours; the UI binds them to keys 1 to 5.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Color {
@@ -120,6 +178,7 @@ impl std::str::FromStr for Color {
 }
 
 /// A highlight colour, its key in the UI (1-5) and what the user says it means.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColorName {
     pub color: Color,
@@ -128,6 +187,7 @@ pub struct ColorName {
 }
 
 /// What to annotate: a quote of the note's body, chosen among repeats by `occurrence`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAnnotation {
     pub quote: String,
@@ -138,6 +198,7 @@ pub struct NewAnnotation {
     pub color: Color,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Annotation {
     pub id: AnnotationId,
@@ -154,6 +215,7 @@ pub struct Annotation {
     pub updated: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchOptions {
     pub limit: usize,
@@ -173,6 +235,7 @@ impl Default for SearchOptions {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     pub query: String,
@@ -182,6 +245,7 @@ pub struct SearchResults {
     pub facets: Facets,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
     pub id: NoteId,
@@ -197,6 +261,7 @@ pub struct Hit {
     pub annotations: Vec<AnnotationHit>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnnotationHit {
     pub id: AnnotationId,
@@ -210,6 +275,7 @@ pub struct AnnotationHit {
 }
 
 /// A body the note had, oldest first; the last one is the current body.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Version {
     /// 1 for the body first clipped.
@@ -225,6 +291,7 @@ pub struct Version {
 }
 
 /// What changing a note's body did to its annotations.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reanchoring {
     pub exact: usize,
@@ -233,6 +300,7 @@ pub struct Reanchoring {
     pub orphan: usize,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckReport {
     pub sqlite_ok: bool,

@@ -13,6 +13,7 @@ mod annotations;
 mod bad_input;
 mod cli;
 mod clip;
+mod desktop;
 mod persistence;
 mod schema;
 mod search;

@@ -13,6 +13,7 @@ fn listed(t: &TestLibrary, tag: &str) -> Vec<i64> {
         .lib
         .notes(&NoteFilter {
             tag: Some(tag.into()),
+            ..Default::default()
         })
         .unwrap()
         .iter()

@@ -1,5 +1,7 @@
 //! Bodies that change: edits, updated re-clips, versions, and the annotations that follow.
 
+use std::ops::ControlFlow;
+
 use lode::anchor::AnchorStatus;
 use lode::{ClipStatus, NewAnnotation};
 
@@ -329,7 +331,9 @@ fn a_w3c_bundle_round_trips_into_an_empty_library() {
     let empty = TestLibrary::new();
     let imported = empty
         .lib
-        .import(&[bundle.path().to_path_buf()], &mut |_| {})
+        .import(&[bundle.path().to_path_buf()], &mut |_| {
+            ControlFlow::Continue(())
+        })
         .unwrap();
     assert_eq!(
         (imported.created, imported.annotations),
@@ -367,7 +371,9 @@ fn a_w3c_bundle_round_trips_into_an_empty_library() {
 
     let again = empty
         .lib
-        .import(&[bundle.path().to_path_buf()], &mut |_| {})
+        .import(&[bundle.path().to_path_buf()], &mut |_| {
+            ControlFlow::Continue(())
+        })
         .unwrap();
     assert_eq!(
         (again.created, again.unchanged, again.annotations),
@@ -396,7 +402,9 @@ fn a_bundle_imports_into_a_library_that_has_notes_already() {
     assert_eq!(mine, id, "the bundle's id is taken");
     let report = other
         .lib
-        .import(&[bundle.path().to_path_buf()], &mut |_| {})
+        .import(&[bundle.path().to_path_buf()], &mut |_| {
+            ControlFlow::Continue(())
+        })
         .unwrap();
     assert_eq!((report.created, report.annotations), (1, 1));
     let imported = other.ids("\"pumps never stop\"");

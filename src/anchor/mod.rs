@@ -12,6 +12,7 @@ pub use reanchor::{AnchorStatus, Anchored, reanchor, reanchor_all};
 /// Characters of context kept on each side of a quote.
 pub const CONTEXT_CHARS: usize = 32;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextQuoteSelector {
     pub exact: String,
@@ -20,12 +21,14 @@ pub struct TextQuoteSelector {
 }
 
 /// Offsets in Unicode code points into the note's canonical body; `end` is exclusive.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextPositionSelector {
     pub start: usize,
     pub end: usize,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Selector {
     pub quote: TextQuoteSelector,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{CONTEXT_CHARS, Selector, TextPositionSelector, TextQuoteSelector};
 
 /// How a passage was found again.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AnchorStatus {

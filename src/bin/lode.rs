@@ -1,6 +1,8 @@
 //! The `lode` CLI: parse arguments, call `Library`, print. Nothing else.
 //! With `--json`, output is a stable contract for scripts: fields are added, never removed.
 
+use std::ops::ControlFlow;
+
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -461,7 +463,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::List { tag, json } => {
-            let notes = open(library_dir)?.notes(&NoteFilter { tag })?;
+            let notes = open(library_dir)?.notes(&NoteFilter {
+                tag,
+                ..Default::default()
+            })?;
             if json {
                 print_json(&notes)?;
             } else {
@@ -669,6 +674,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     bar.set_position(p.done as u64);
                     bar.set_message(p.path.display().to_string());
                 }
+                ControlFlow::Continue(())
             })?;
             if let Some(bar) = bar {
                 bar.finish_and_clear();

@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 pub const MAX_CLIP_BYTES: usize = 16 * 1024 * 1024;
 
 /// What the clipboard held.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clip {
     pub text: Option<String>,
@@ -28,6 +29,7 @@ pub struct Clip {
 }
 
 /// A clean article: what Lode keeps of a clip.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Article {
     pub title: String,

@@ -40,6 +40,7 @@ use crate::model::{Annotation, Note};
 use crate::store;
 use schema::{Fields, KIND_ANNOTATION, KIND_NOTE};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facet {
     pub name: String,
@@ -47,6 +48,7 @@ pub struct Facet {
 }
 
 /// Counts over every note matching a query (not just the page shown).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facets {
     pub tags: Vec<Facet>,
@@ -233,6 +235,22 @@ impl SearchIndex {
         self.send(Msg::Rebuild(tx))?;
         rx.recv()
             .map_err(|_| Error::IndexerGone(self.last_error()))?
+    }
+
+    /// What `parsed` matches, to mark it in a whole text (the reader opened from a search).
+    pub fn highlighter(&self, parsed: &ParsedQuery) -> Result<Highlighter> {
+        let live = self
+            .live
+            .read()
+            .map_err(|_| Error::IndexerGone("poisoned".into()))?;
+        let searcher = live.reader.searcher();
+        let mut builder =
+            search::Builder::new(&self.fields, &searcher, self.analyzers.clone(), false);
+        builder.build(parsed);
+        Ok(Highlighter::new(
+            std::mem::take(&mut builder.terms),
+            self.analyzers.clone(),
+        ))
     }
 
     pub fn search(

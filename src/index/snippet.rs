@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::schema::{self, Analyzers, Lang};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snippet {
     pub text: String,

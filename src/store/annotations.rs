@@ -156,6 +156,38 @@ pub fn of_note(conn: &Connection, note_id: NoteId) -> Result<Vec<Annotation>> {
         .collect()
 }
 
+/// Sets an annotation's colour and comment (its tags go through `tags`).
+pub fn update(
+    conn: &Connection,
+    id: AnnotationId,
+    color: Color,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE annotations SET color = ?2, comment = ?3, updated_at = ?4 WHERE id = ?1",
+        )?
+        .execute(params![id, color.as_str(), comment, ts(now)])?;
+    if changed == 0 {
+        return Err(Error::AnnotationNotFound(id));
+    }
+    Ok(())
+}
+
+/// Deletes an annotation; returns the note it belonged to.
+pub fn delete(conn: &Connection, id: AnnotationId) -> Result<NoteId> {
+    let note_id: NoteId = conn
+        .query_row("SELECT note_id FROM annotations WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or(Error::AnnotationNotFound(id))?;
+    conn.prepare_cached("DELETE FROM annotations WHERE id = ?1")?
+        .execute([id])?;
+    Ok(note_id)
+}
+
 pub fn count(conn: &Connection) -> Result<usize> {
     Ok(conn.query_row("SELECT count(*) FROM annotations", [], |r| {
         r.get::<_, i64>(0)

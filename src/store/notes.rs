@@ -6,7 +6,8 @@ use sha2::{Digest, Sha256};
 
 use crate::clip::Article;
 use crate::error::{Error, Result};
-use crate::model::{Note, NoteFilter, NoteId, NoteSummary};
+use crate::index::Facet;
+use crate::model::{MetadataEdit, Note, NoteFilter, NoteId, NoteOrder, NoteSummary};
 
 use super::{parse_ts, tags, ts};
 
@@ -181,17 +182,19 @@ pub fn clip_id(conn: &Connection, id: NoteId) -> Result<Option<i64>> {
 
 /// Newest first; with a tag, the notes carrying it or one of its children.
 pub fn list(conn: &Connection, filter: &NoteFilter) -> Result<Vec<NoteSummary>> {
-    let mut sql = String::from("SELECT id, title, site, author, published, created_at FROM notes");
-    let mut args: Vec<String> = Vec::new();
-    if let Some(tag) = &filter.tag {
-        let key = tags::key(&tags::normalize(tag)?);
-        sql.push_str(
-            " WHERE id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id
-                           WHERE t.key = ?1 OR substr(t.key, 1, length(?1) + 1) = ?1 || '/')",
-        );
-        args.push(key);
+    let (mut sql, args) = select_where(
+        "SELECT id, title, site, author, published, created_at FROM notes",
+        filter,
+    )?;
+    sql.push_str(match filter.order {
+        NoteOrder::Created => " ORDER BY created_at DESC, id DESC",
+        NoteOrder::Published => {
+            " ORDER BY published IS NULL, published DESC, created_at DESC, id DESC"
+        }
+    });
+    if let Some(limit) = filter.limit {
+        sql.push_str(&format!(" LIMIT {limit} OFFSET {}", filter.offset));
     }
-    sql.push_str(" ORDER BY created_at DESC, id DESC");
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(args.iter()), |r| {
@@ -213,6 +216,87 @@ pub fn list(conn: &Connection, filter: &NoteFilter) -> Result<Vec<NoteSummary>> 
             Ok(s)
         })
         .collect()
+}
+
+/// The number of notes `filter` selects (its limit and offset aside).
+pub fn count(conn: &Connection, filter: &NoteFilter) -> Result<usize> {
+    let (sql, args) = select_where("SELECT count(*) FROM notes", filter)?;
+    let n: i64 = conn.query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    Ok(n as usize)
+}
+
+/// Notes per site and per year of publication, most first, over the whole library.
+pub fn site_and_year_counts(conn: &Connection) -> Result<(Vec<Facet>, Vec<Facet>)> {
+    let counts = |sql: &str| -> Result<Vec<Facet>> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Facet {
+                    name: r.get(0)?,
+                    count: r.get::<_, i64>(1)? as usize,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    };
+    Ok((
+        counts(
+            "SELECT site, count(*) FROM notes WHERE site IS NOT NULL
+             GROUP BY site ORDER BY count(*) DESC, site",
+        )?,
+        counts(
+            "SELECT substr(published, 1, 4), count(*) FROM notes WHERE published IS NOT NULL
+             GROUP BY 1 ORDER BY 1 DESC",
+        )?,
+    ))
+}
+
+/// `base` with the WHERE clause of `filter` (tag, site, year) and its arguments.
+fn select_where(base: &str, filter: &NoteFilter) -> Result<(String, Vec<String>)> {
+    let mut conditions = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    if let Some(tag) = &filter.tag {
+        args.push(tags::key(&tags::normalize(tag)?));
+        let n = args.len();
+        conditions.push(format!(
+            "id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id
+                    WHERE t.key = ?{n} OR substr(t.key, 1, length(?{n}) + 1) = ?{n} || '/')"
+        ));
+    }
+    if let Some(site) = &filter.site {
+        args.push(site.clone());
+        conditions.push(format!("site = ?{}", args.len()));
+    }
+    if let Some(year) = filter.year {
+        args.push(format!("{year:04}"));
+        conditions.push(format!("substr(published, 1, 4) = ?{}", args.len()));
+    }
+    let mut sql = base.to_string();
+    if !conditions.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conditions.join(" AND "));
+    }
+    Ok((sql, args))
+}
+
+/// Sets what the user corrected after a clip; an empty author or date clears it.
+pub fn set_user_metadata(
+    conn: &Connection,
+    id: NoteId,
+    edit: &MetadataEdit,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE notes SET title = ?2, author = ?3, published = ?4, updated_at = ?5 WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        edit.title,
+        edit.author,
+        edit.published.map(|d| d.to_string()),
+        ts(now)
+    ])?;
+    Ok(())
 }
 
 pub fn delete(conn: &Connection, id: NoteId) -> Result<bool> {

@@ -85,6 +85,20 @@ pub fn attach_to_annotation(
     Ok(())
 }
 
+/// Replaces an annotation's tags.
+pub fn set_for_annotation(
+    conn: &Connection,
+    annotation_id: AnnotationId,
+    new_tags: &[String],
+) -> Result<()> {
+    conn.prepare_cached("DELETE FROM annotation_tags WHERE annotation_id = ?1")?
+        .execute([annotation_id])?;
+    for tag in new_tags {
+        attach_to_annotation(conn, annotation_id, tag)?;
+    }
+    prune_unused(conn)
+}
+
 pub fn of_note(conn: &Connection, note_id: NoteId) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.name FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE nt.note_id = ?1 ORDER BY t.key",

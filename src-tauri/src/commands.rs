@@ -1,0 +1,337 @@
+//! The commands the UI invokes, noun first. Each takes the library from Tauri's state, runs
+//! the core call on a blocking thread (never the main thread, which draws the window) and
+//! hands errors to the UI as `{code, message}`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use lode::{
+    Annotation, AnnotationChange, AnnotationId, Browse, ClipOutcome, ClipStatus, Color, ColorName,
+    ErrorCode, ExportFormat, ExportReport, ImportReport, Library, MetadataEdit, NewAnnotation,
+    Note, NoteFilter, NoteId, SearchOptions, SearchResults,
+};
+use serde::Serialize;
+use tauri::ipc::Invoke;
+use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::settings::{DesktopSettings, Settings};
+use crate::{clipboard, security, shortcut};
+
+type Lib<'a> = State<'a, Arc<Library>>;
+type Reply<T> = Result<T, CommandError>;
+
+/// What the UI receives when a command fails; it branches on `code`.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct CommandError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl From<lode::Error> for CommandError {
+    fn from(e: lode::Error) -> Self {
+        CommandError {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl CommandError {
+    fn new(code: ErrorCode, message: impl ToString) -> Self {
+        CommandError {
+            code,
+            message: message.to_string(),
+        }
+    }
+}
+
+/// The `library-changed` event: the UI reloads what it shows.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct LibraryChanged {
+    /// `clip` (in the app), `shortcut` (the global clip key) or `import`.
+    pub reason: String,
+    pub id: Option<NoteId>,
+    pub status: Option<ClipStatus>,
+}
+
+impl LibraryChanged {
+    pub fn clipped(reason: &str, id: NoteId, status: ClipStatus) -> Self {
+        LibraryChanged {
+            reason: reason.into(),
+            id: Some(id),
+            status: Some(status),
+        }
+    }
+}
+
+/// Runs `f` on a blocking thread with the library.
+async fn blocking<T: Send + 'static>(
+    library: &Lib<'_>,
+    f: impl FnOnce(&Library) -> lode::Result<T> + Send + 'static,
+) -> Reply<T> {
+    let library = Arc::clone(library.inner());
+    tauri::async_runtime::spawn_blocking(move || f(&library))
+        .await
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e))?
+        .map_err(CommandError::from)
+}
+
+#[tauri::command]
+async fn notes_browse(library: Lib<'_>, filter: NoteFilter) -> Reply<Browse> {
+    blocking(&library, move |l| l.browse(&filter)).await
+}
+
+#[tauri::command]
+async fn note_get(library: Lib<'_>, id: NoteId) -> Reply<Note> {
+    blocking(&library, move |l| l.note(id)).await
+}
+
+/// Where a search's words occur in a note's body (code-point ranges).
+#[tauri::command]
+async fn note_find(library: Lib<'_>, id: NoteId, query: String) -> Reply<Vec<(usize, usize)>> {
+    blocking(&library, move |l| l.find_in_note(id, &query)).await
+}
+
+#[tauri::command]
+async fn note_update(library: Lib<'_>, id: NoteId, edit: MetadataEdit) -> Reply<Note> {
+    blocking(&library, move |l| l.update_metadata(id, &edit)).await
+}
+
+#[tauri::command]
+async fn notes_delete(library: Lib<'_>, ids: Vec<NoteId>) -> Reply<()> {
+    blocking(&library, move |l| {
+        ids.iter().try_for_each(|&id| l.delete(id))
+    })
+    .await
+}
+
+/// Adds `tags` to every note of `ids`.
+#[tauri::command]
+async fn tag_add(library: Lib<'_>, ids: Vec<NoteId>, tags: Vec<String>) -> Reply<()> {
+    blocking(&library, move |l| {
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        ids.iter().try_for_each(|&id| l.tag(id, &tags).map(drop))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn tag_remove(library: Lib<'_>, id: NoteId, tag: String) -> Reply<Vec<String>> {
+    blocking(&library, move |l| l.untag(id, &[&tag])).await
+}
+
+#[tauri::command]
+async fn search_query(
+    library: Lib<'_>,
+    query: String,
+    options: SearchOptions,
+) -> Reply<SearchResults> {
+    blocking(&library, move |l| l.search(&query, &options)).await
+}
+
+#[tauri::command]
+async fn annotations_list(library: Lib<'_>, note_id: NoteId) -> Reply<Vec<Annotation>> {
+    blocking(&library, move |l| l.annotations(note_id)).await
+}
+
+#[tauri::command]
+async fn annotation_create(
+    library: Lib<'_>,
+    note_id: NoteId,
+    annotation: NewAnnotation,
+) -> Reply<Annotation> {
+    blocking(&library, move |l| l.annotate(note_id, &annotation)).await
+}
+
+#[tauri::command]
+async fn annotation_update(
+    library: Lib<'_>,
+    id: AnnotationId,
+    change: AnnotationChange,
+) -> Reply<Annotation> {
+    blocking(&library, move |l| l.update_annotation(id, &change)).await
+}
+
+#[tauri::command]
+async fn annotation_delete(library: Lib<'_>, id: AnnotationId) -> Reply<()> {
+    blocking(&library, move |l| l.delete_annotation(id)).await
+}
+
+#[tauri::command]
+async fn colors_list(library: Lib<'_>) -> Reply<Vec<ColorName>> {
+    blocking(&library, |l| l.colors()).await
+}
+
+#[tauri::command]
+async fn color_name(library: Lib<'_>, color: Color, name: String) -> Reply<Vec<ColorName>> {
+    blocking(&library, move |l| l.name_color(color, &name)).await
+}
+
+/// Clips what the clipboard holds (Ctrl+Shift+V in the app).
+#[tauri::command]
+async fn clip_from_clipboard<R: Runtime>(
+    app: AppHandle<R>,
+    library: Lib<'_>,
+) -> Reply<ClipOutcome> {
+    let reader = app.clone();
+    let outcome = blocking(&library, move |l| l.clip(&clipboard::read(&reader))).await?;
+    let _ = app.emit(
+        "library-changed",
+        LibraryChanged::clipped("clip", outcome.id, outcome.status),
+    );
+    Ok(outcome)
+}
+
+/// A running import: `import_cancel` sets the flag, the import stops after its batch.
+#[derive(Default)]
+pub struct Import {
+    cancel: Arc<AtomicBool>,
+}
+
+/// Imports a folder (chosen in a dialog when `path` is `None`; `None` back when the user
+/// cancels the dialog), reporting progress with `import-progress` events.
+#[tauri::command]
+async fn import_start<R: Runtime>(
+    app: AppHandle<R>,
+    library: Lib<'_>,
+    import: State<'_, Import>,
+    path: Option<PathBuf>,
+) -> Reply<Option<ImportReport>> {
+    let Some(path) = path.or_else(|| pick_folder(&app, "Import a folder into Lode")) else {
+        return Ok(None);
+    };
+    let cancel = Arc::clone(&import.cancel);
+    cancel.store(false, Ordering::SeqCst);
+    let events = app.clone();
+    let report = blocking(&library, move |l| {
+        let report = l.import(&[path], &mut |progress| {
+            let _ = events.emit("import-progress", progress);
+            if cancel.load(Ordering::SeqCst) {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })?;
+        l.flush_index()?;
+        Ok(report)
+    })
+    .await?;
+    let _ = app.emit(
+        "library-changed",
+        LibraryChanged {
+            reason: "import".into(),
+            id: None,
+            status: None,
+        },
+    );
+    Ok(Some(report))
+}
+
+#[tauri::command]
+fn import_cancel(import: State<'_, Import>) {
+    import.cancel.store(true, Ordering::SeqCst);
+}
+
+/// Exports every note to a folder chosen in a dialog (or `path`).
+#[tauri::command]
+async fn export_start<R: Runtime>(
+    app: AppHandle<R>,
+    library: Lib<'_>,
+    format: ExportFormat,
+    path: Option<PathBuf>,
+) -> Reply<Option<ExportReport>> {
+    let Some(dir) = path.or_else(|| pick_folder(&app, "Export Lode's notes to")) else {
+        return Ok(None);
+    };
+    blocking(&library, move |l| l.export(format, &dir))
+        .await
+        .map(Some)
+}
+
+fn pick_folder<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<PathBuf> {
+    app.dialog()
+        .file()
+        .set_title(title)
+        .blocking_pick_folder()
+        .and_then(|p| p.into_path().ok())
+}
+
+/// Opens an article's link in the system browser; only http(s) links are opened.
+#[tauri::command]
+fn link_open<R: Runtime>(app: AppHandle<R>, url: String) -> Reply<()> {
+    let Some(url) = security::external_link(&url) else {
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            format!("only web links (http, https) are opened, not '{url}'"),
+        ));
+    };
+    app.opener()
+        .open_url(url.as_str(), None::<&str>)
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e))
+}
+
+#[tauri::command]
+fn settings_get(settings: State<'_, Settings>) -> DesktopSettings {
+    settings.get()
+}
+
+/// Changes the global clip shortcut; the old one stays when the new one cannot be used.
+#[tauri::command]
+fn shortcut_set<R: Runtime>(
+    app: AppHandle<R>,
+    settings: State<'_, Settings>,
+    accelerator: String,
+) -> Reply<DesktopSettings> {
+    let old = settings.get();
+    if let Err(message) = shortcut::register(&app, &accelerator) {
+        let _ = shortcut::register(&app, &old.shortcut);
+        return Err(CommandError::new(ErrorCode::InvalidInput, message));
+    }
+    let new = DesktopSettings {
+        shortcut: accelerator,
+    };
+    settings
+        .set(new.clone())
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e))?;
+    Ok(new)
+}
+
+/// Every command, each call traced when `LODE_IPC_LOG` is set (the E2E tests check that a
+/// clipped page never calls the app).
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    let commands = typed::<R, _>(tauri::generate_handler![
+        notes_browse,
+        note_get,
+        note_find,
+        note_update,
+        notes_delete,
+        tag_add,
+        tag_remove,
+        search_query,
+        annotations_list,
+        annotation_create,
+        annotation_update,
+        annotation_delete,
+        colors_list,
+        color_name,
+        clip_from_clipboard,
+        import_start,
+        import_cancel,
+        export_start,
+        link_open,
+        settings_get,
+        shortcut_set,
+    ]);
+    move |invoke| {
+        security::trace(&format!("ipc {}", invoke.message.command()));
+        commands(invoke)
+    }
+}
+
+/// Names the argument type of the closure `generate_handler!` makes.
+fn typed<R: Runtime, F: Fn(Invoke<R>) -> bool>(f: F) -> F {
+    f
+}

@@ -1,0 +1,77 @@
+//! Lode's desktop shell: the Tauri window around the web UI in `ui/`. Wiring only, as
+//! STYLE.md asks: [`commands`] translate arguments and errors for [`lode::Library`], the one
+//! facade; [`clipboard`] reads both flavours of the clipboard; [`shortcut`] owns the global
+//! clip key; [`security`] holds the navigation rules. The library is opened once, here, and
+//! shared by every command as `State<Arc<Library>>`.
+
+pub mod bindings;
+mod clipboard;
+mod commands;
+pub mod security;
+mod settings;
+mod shortcut;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use lode::Library;
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+
+/// Where the library lives: `LODE_LIBRARY`, else the platform's data folder.
+fn library_dir() -> Option<PathBuf> {
+    std::env::var_os("LODE_LIBRARY")
+        .map(PathBuf::from)
+        .or_else(Library::default_dir)
+}
+
+pub fn run() {
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(shortcut::plugin())
+        .manage(commands::Import::default())
+        .invoke_handler(commands::handler())
+        .setup(|app| {
+            let opened = library_dir()
+                .ok_or_else(|| {
+                    "no home folder to keep the library in; set LODE_LIBRARY".to_string()
+                })
+                .and_then(|dir| Library::open(dir).map_err(|e| e.to_string()));
+            let library = match opened {
+                Ok(library) => library,
+                Err(message) => {
+                    app.dialog()
+                        .message(format!("Lode cannot open its library: {message}"))
+                        .kind(MessageDialogKind::Error)
+                        .title("Lode")
+                        .blocking_show();
+                    std::process::exit(1);
+                }
+            };
+            app.manage(Arc::new(library));
+            app.manage(settings::Settings::load(app.handle()));
+            shortcut::register_saved(app.handle());
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                .title("Lode")
+                .inner_size(1280.0, 840.0)
+                .min_inner_size(720.0, 480.0)
+                .on_navigation(security::allow_navigation)
+                .on_new_window(|url, _| {
+                    security::refused("new window", url.as_str());
+                    tauri::webview::NewWindowResponse::Deny
+                })
+                .build()?;
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            eprintln!("lode-desktop: {e}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! The global clip key (default Ctrl+Alt+L): clips the clipboard without leaving the browser
+//! and confirms with a system notification. The UI hears of the new note through the
+//! `library-changed` event.
+
+use std::sync::Arc;
+
+use lode::{ClipStatus, Library};
+use tauri::plugin::TauriPlugin;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_global_shortcut::{GlobalShortcutExt, Shortcut, ShortcutState};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::commands::LibraryChanged;
+use crate::settings::Settings;
+use crate::{clipboard, security};
+
+pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
+    tauri_plugin_global_shortcut::Builder::new()
+        .with_handler(|app, _shortcut, event| {
+            if event.state() == ShortcutState::Pressed {
+                let app = app.clone();
+                std::thread::spawn(move || clip_and_notify(&app));
+            }
+        })
+        .build()
+}
+
+/// Registers the saved shortcut; a failure (another program holds the keys) is logged and
+/// shown in the settings, and the in-app Ctrl+Shift+V still works.
+pub fn register_saved<R: Runtime>(app: &AppHandle<R>) {
+    let shortcut = app.state::<Settings>().get().shortcut;
+    if let Err(e) = register(app, &shortcut) {
+        eprintln!("lode-desktop: the clip shortcut {shortcut} is not available: {e}");
+    }
+}
+
+/// Replaces the registered shortcut with `accelerator` ("Ctrl+Alt+L", "Super+Shift+C"…).
+pub fn register<R: Runtime>(app: &AppHandle<R>, accelerator: &str) -> Result<(), String> {
+    let shortcut: Shortcut = accelerator
+        .parse()
+        .map_err(|e| format!("'{accelerator}' is not a shortcut: {e}"))?;
+    let shortcuts = app.global_shortcut();
+    shortcuts.unregister_all().map_err(|e| e.to_string())?;
+    shortcuts.register(shortcut).map_err(|e| e.to_string())
+}
+
+fn clip_and_notify<R: Runtime>(app: &AppHandle<R>) {
+    let library = app.state::<Arc<Library>>();
+    let (title, body) = match library.clip(&clipboard::read(app)) {
+        Ok(outcome) => {
+            let _ = app.emit(
+                "library-changed",
+                LibraryChanged::clipped("shortcut", outcome.id, outcome.status),
+            );
+            let title = match outcome.status {
+                ClipStatus::Unchanged => "Already in Lode",
+                ClipStatus::Updated => "Updated in Lode",
+                ClipStatus::Created => "Clipped to Lode",
+            };
+            (title, outcome.title)
+        }
+        Err(e) => ("Nothing clipped", e.to_string()),
+    };
+    security::trace(&format!("notification {title}: {body}"));
+    if let Err(e) = app.notification().builder().title(title).body(&body).show() {
+        eprintln!("lode-desktop: no notification ({e}): {title}: {body}");
+    }
+}

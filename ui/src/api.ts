@@ -1,0 +1,90 @@
+// The only module that calls `invoke`: one typed function per command of src-tauri, with
+// the request and response types generated from the Rust types (bindings.ts).
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  Annotation,
+  AnnotationChange,
+  Browse,
+  ClipOutcome,
+  Color,
+  ColorName,
+  CommandError,
+  DesktopSettings,
+  ExportFormat,
+  ExportReport,
+  ImportProgress,
+  ImportReport,
+  LibraryChanged,
+  MetadataEdit,
+  NewAnnotation,
+  Note,
+  NoteFilter,
+  SearchOptions,
+  SearchResults,
+} from "./bindings";
+
+export type * from "./bindings";
+
+/// A failed command: `code` is what the UI branches on, `message` is for people.
+export class ApiError extends Error {
+  constructor(
+    readonly code: CommandError["code"],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    const err = e as Partial<CommandError> | string;
+    if (typeof err === "object" && err && typeof err.message === "string" && err.code) {
+      throw new ApiError(err.code, err.message);
+    }
+    throw new ApiError("internal", String(e));
+  }
+}
+
+export const api = {
+  browse: (filter: NoteFilter) => call<Browse>("notes_browse", { filter }),
+  note: (id: number) => call<Note>("note_get", { id }),
+  findInNote: (id: number, query: string) =>
+    call<Array<[number, number]>>("note_find", { id, query }),
+  updateNote: (id: number, edit: MetadataEdit) => call<Note>("note_update", { id, edit }),
+  deleteNotes: (ids: number[]) => call<void>("notes_delete", { ids }),
+  tag: (ids: number[], tags: string[]) => call<void>("tag_add", { ids, tags }),
+  untag: (id: number, tag: string) => call<string[]>("tag_remove", { id, tag }),
+  search: (query: string, options: SearchOptions) =>
+    call<SearchResults>("search_query", { query, options }),
+  annotations: (noteId: number) => call<Annotation[]>("annotations_list", { noteId }),
+  annotate: (noteId: number, annotation: NewAnnotation) =>
+    call<Annotation>("annotation_create", { noteId, annotation }),
+  updateAnnotation: (id: number, change: AnnotationChange) =>
+    call<Annotation>("annotation_update", { id, change }),
+  deleteAnnotation: (id: number) => call<void>("annotation_delete", { id }),
+  colors: () => call<ColorName[]>("colors_list"),
+  nameColor: (color: Color, name: string) => call<ColorName[]>("color_name", { color, name }),
+  clip: () => call<ClipOutcome>("clip_from_clipboard"),
+  importFolder: (path?: string) =>
+    call<ImportReport | null>("import_start", { path: path ?? null }),
+  cancelImport: () => call<void>("import_cancel"),
+  exportNotes: (format: ExportFormat, path?: string) =>
+    call<ExportReport | null>("export_start", { format, path: path ?? null }),
+  openLink: (url: string) => call<void>("link_open", { url }),
+  settings: () => call<DesktopSettings>("settings_get"),
+  setShortcut: (accelerator: string) => call<DesktopSettings>("shortcut_set", { accelerator }),
+};
+
+export const events = {
+  libraryChanged: (f: (e: LibraryChanged) => void): Promise<UnlistenFn> =>
+    listen<LibraryChanged>("library-changed", (e) => f(e.payload)),
+  importProgress: (f: (e: ImportProgress) => void): Promise<UnlistenFn> =>
+    listen<ImportProgress>("import-progress", (e) => f(e.payload)),
+};
+
+export function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

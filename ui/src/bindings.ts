@@ -1,0 +1,178 @@
+// Generated from the Rust types by src-tauri/src/bindings.rs; do not edit.
+// `LODE_BLESS=1 cargo test -p lode-desktop bindings` rewrites it.
+
+export type Article = { title: string, standfirst: string | null, author: string | null, published: string | null, sections: Array<string>, tags: Array<string>, site: string | null, url: string | null, 
+/**
+ * ISO 639-1 code: `en` or `it`.
+ */
+language: string, 
+/**
+ * Paragraphs separated by one blank line, NFC, LF line ends.
+ */
+body: string, };
+
+export type Note = { id: number, created: string, updated: string, 
+/**
+ * SHA-256 of the canonical body, hex.
+ */
+content_hash: string, annotation_count: number, title: string, standfirst: string | null, author: string | null, published: string | null, sections: Array<string>, tags: Array<string>, site: string | null, url: string | null, 
+/**
+ * ISO 639-1 code: `en` or `it`.
+ */
+language: string, 
+/**
+ * Paragraphs separated by one blank line, NFC, LF line ends.
+ */
+body: string, };
+
+export type NoteSummary = { id: number, title: string, site: string | null, author: string | null, published: string | null, tags: Array<string>, created: string, };
+
+export type NoteFilter = { 
+/**
+ * Notes with this tag or one of its children (`geo` matches `geo/central-asia`).
+ */
+tag: string | null, site: string | null, 
+/**
+ * Year of publication.
+ */
+year: number | null, order: NoteOrder, 
+/**
+ * At most this many notes (all when `None`), after skipping `offset`.
+ */
+limit: number | null, offset: number, };
+
+export type NoteOrder = "created" | "published";
+
+export type Browse = { notes: Array<NoteSummary>, 
+/**
+ * Notes the filter selects, over all pages.
+ */
+total: number, 
+/**
+ * Over the whole library, most first.
+ */
+tags: Array<TagCount>, sites: Array<Facet>, years: Array<Facet>, };
+
+export type MetadataEdit = { title: string, author: string | null, published: string | null, };
+
+export type TagCount = { name: string, 
+/**
+ * Notes tagged with exactly this tag.
+ */
+notes: number, 
+/**
+ * Annotations tagged with exactly this tag.
+ */
+annotations: number, };
+
+export type Color = "yellow" | "green" | "blue" | "pink" | "purple";
+
+export type ColorName = { color: Color, key: number, name: string | null, };
+
+export type NewAnnotation = { quote: string, 
+/**
+ * 1-based; needed when the quote occurs more than once.
+ */
+occurrence: number | null, comment: string | null, tags: Array<string>, color: Color, };
+
+export type AnnotationChange = { color: Color, comment: string | null, tags: Array<string>, };
+
+export type Annotation = { id: number, note_id: number, selector: Selector, 
+/**
+ * How the passage was found after the last change of the note's body.
+ */
+status: AnchorStatus, 
+/**
+ * The quote before a `changed` re-anchoring, shown beside the new one.
+ */
+previous_quote: string | null, color: Color, comment: string | null, tags: Array<string>, created: string, updated: string, };
+
+export type Selector = { quote: TextQuoteSelector, position: TextPositionSelector, };
+
+export type TextQuoteSelector = { exact: string, prefix: string, suffix: string, };
+
+export type TextPositionSelector = { start: number, end: number, };
+
+export type AnchorStatus = "exact" | "moved" | "changed" | "orphan";
+
+export type SearchOptions = { limit: number, 
+/**
+ * Match only titles (search-as-you-type suggestions).
+ */
+titles_only: boolean, 
+/**
+ * Compute tag, site and year counts over all matching notes.
+ */
+facets: boolean, };
+
+export type SearchResults = { query: string, 
+/**
+ * Notes that hold every word of the query (the strict match), whatever the limit.
+ */
+total: number, hits: Array<Hit>, facets: Facets, };
+
+export type Hit = { id: number, title: string, 
+/**
+ * Matched ranges of the title, in code points.
+ */
+title_highlights: Array<[number, number]>, site: string | null, published: string | null, score: number, 
+/**
+ * False when the note holds only some of the query's words.
+ */
+all_words: boolean, snippet: Snippet, annotations: Array<AnnotationHit>, };
+
+export type AnnotationHit = { id: number, quote: string, comment: string | null, color: Color, tags: Array<string>, 
+/**
+ * Matched ranges of the quote and of the comment, in code points.
+ */
+quote_highlights: Array<[number, number]>, comment_highlights: Array<[number, number]>, };
+
+export type Snippet = { text: string, 
+/**
+ * Matched ranges of `text`, in code points, end exclusive.
+ */
+highlights: Array<[number, number]>, };
+
+export type Facets = { tags: Array<Facet>, sites: Array<Facet>, years: Array<Facet>, };
+
+export type Facet = { name: string, count: number, };
+
+export type ClipOutcome = { id: number, status: ClipStatus, title: string, };
+
+export type ClipStatus = "created" | "unchanged" | "updated";
+
+export type ImportProgress = { done: number, total: number, path: string, };
+
+export type ImportReport = { created: number, unchanged: number, 
+/**
+ * Annotations read from a W3C bundle.
+ */
+annotations: number, 
+/**
+ * Files that could not be imported, with the reason; the others were imported.
+ */
+failed: Array<[string, string]>, 
+/**
+ * The caller stopped the import; the files before the stop were imported.
+ */
+cancelled: boolean, };
+
+export type ExportFormat = "markdown" | "json" | "w3c";
+
+export type ExportReport = { notes: number, files: Array<string>, };
+
+export type ErrorCode = "invalid_input" | "too_large" | "not_found" | "quote_not_found" | "quote_ambiguous" | "library_locked" | "read_only" | "internal";
+
+export type CommandError = { code: ErrorCode, message: string, };
+
+export type LibraryChanged = { 
+/**
+ * `clip`, `import` or `export`.
+ */
+reason: string, id: number | null, status: ClipStatus | null, };
+
+export type DesktopSettings = { 
+/**
+ * Clips from anywhere, without leaving the browser.
+ */
+shortcut: string, };

@@ -1,0 +1,100 @@
+// Text helpers for the views. The core counts positions in code points (Rust `char`s);
+// JavaScript strings count UTF-16 units. Everything that crosses goes through here.
+
+/// UTF-16 index of each code point boundary of `s` (length: code points + 1).
+export function codePointOffsets(s: string): Uint32Array {
+  const out = new Uint32Array(s.length + 1);
+  let cp = 0;
+  for (let i = 0; i < s.length; ) {
+    out[cp++] = i;
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+  }
+  out[cp] = s.length;
+  return out.subarray(0, cp + 1);
+}
+
+/// The number of code points in `s`.
+export function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > 0)) n++;
+  }
+  return n;
+}
+
+export interface Mark {
+  /// Code-point range.
+  start: number;
+  end: number;
+  /// A CSS class (`hl-yellow`, `hit`…) and, for highlights, the annotation's id.
+  kind: string;
+  id?: number;
+}
+
+export interface Segment {
+  text: string;
+  marks: Mark[];
+}
+
+/// Cuts `text` (which starts at code point `base` of the whole) into segments, each covered
+/// by the same set of marks. Rendered as text nodes inside <mark> elements: a clipped string
+/// is never parsed as HTML.
+export function segments(text: string, base: number, marks: Mark[]): Segment[] {
+  const offsets = codePointOffsets(text);
+  const length = offsets.length - 1;
+  const inside = marks
+    .map((m) => ({ ...m, start: m.start - base, end: m.end - base }))
+    .filter((m) => m.end > 0 && m.start < length && m.end > m.start);
+  const cuts = new Set<number>([0, length]);
+  for (const m of inside) {
+    cuts.add(Math.max(0, m.start));
+    cuts.add(Math.min(length, m.end));
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const out: Segment[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [from, to] = [points[i], points[i + 1]];
+    out.push({
+      text: text.slice(offsets[from], offsets[to]),
+      marks: inside.filter((m) => m.start <= from && m.end >= to),
+    });
+  }
+  return out;
+}
+
+/// Highlight ranges of a short text (title, snippet, quote) as segments.
+export function highlighted(text: string, ranges: Array<[number, number]>): Segment[] {
+  return segments(
+    text,
+    0,
+    ranges.map(([start, end]) => ({ start, end, kind: "hit" })),
+  );
+}
+
+/// Paragraphs of a canonical body (split by one blank line) with their code-point starts.
+export function paragraphs(body: string): Array<{ text: string; start: number }> {
+  const out: Array<{ text: string; start: number }> = [];
+  let start = 0;
+  for (const text of body.split("\n\n")) {
+    out.push({ text, start });
+    start += codePoints(text) + 2;
+  }
+  return out;
+}
+
+export function formatDate(iso: string | null): string {
+  if (!iso) return "";
+  const d = new Date(iso.length === 10 ? iso + "T00:00:00" : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+}
+
+/// Tags typed by a person: split on commas, trimmed, empty ones dropped.
+export function parseTags(input: string): string[] {
+  return input
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+}
