@@ -211,6 +211,37 @@ fn an_html_only_clip_keeps_the_text_and_nothing_executable() {
     }
 }
 
+/// Found by the XSS corpus: an `<svg>` that never closes swallowed the rest of the page,
+/// though a browser shows the paragraphs after it.
+#[rstest]
+#[case::unclosed_svg("<svg onload=alert(1)>")]
+#[case::attribute_breakout(r#""><svg onload=alert(1)//"#)]
+#[case::unclosed_math("<math><mtext>x")]
+fn an_unclosed_svg_or_math_keeps_the_text_after_it(#[case] payload: &str) {
+    let html = format!(
+        "<article><h1>Harbour strike</h1><p>Dock workers in the northern port extended their strike on Monday, and thirty container ships wait outside.</p>{payload}<p>The union says that talks with the port authority will resume only when the new safety rules are written down.</p></article>"
+    );
+    let article = Library::extract(&Clip {
+        html: Some(html),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert!(
+        article
+            .body
+            .contains("thirty container ships wait outside.")
+    );
+    assert!(
+        article.body.contains("safety rules are written down."),
+        "the paragraph after {payload:?} is kept: {:?}",
+        article.body
+    );
+    assert!(
+        !article.body.contains("alert"),
+        "nothing of the payload's code is text"
+    );
+}
+
 #[test]
 fn bodies_are_canonical_nfc_without_invisible_characters() {
     let nfd = "Perche\u{301} l'energia costa di piu\u{300}";

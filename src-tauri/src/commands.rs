@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use lode::{
     Annotation, AnnotationChange, AnnotationId, Browse, ClipOutcome, ClipStatus, Color, ColorName,
     ErrorCode, ExportFormat, ExportReport, ImportReport, Library, MetadataEdit, NewAnnotation,
-    Note, NoteFilter, NoteId, SearchOptions, SearchResults,
+    Note, NoteFilter, NoteId, Reanchoring, SearchOptions, SearchResults, Version,
 };
 use serde::Serialize;
 use tauri::ipc::Invoke;
@@ -98,6 +98,18 @@ async fn note_find(library: Lib<'_>, id: NoteId, query: String) -> Reply<Vec<(us
 #[tauri::command]
 async fn note_update(library: Lib<'_>, id: NoteId, edit: MetadataEdit) -> Reply<Note> {
     blocking(&library, move |l| l.update_metadata(id, &edit)).await
+}
+
+/// Replaces a note's text with the user's correction; annotations are re-anchored.
+#[tauri::command]
+async fn note_edit(library: Lib<'_>, id: NoteId, body: String) -> Reply<Reanchoring> {
+    blocking(&library, move |l| l.edit(id, &body)).await
+}
+
+/// Every body the note had, oldest first.
+#[tauri::command]
+async fn note_versions(library: Lib<'_>, id: NoteId) -> Reply<Vec<Version>> {
+    blocking(&library, move |l| l.versions(id)).await
 }
 
 #[tauri::command]
@@ -307,6 +319,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         note_get,
         note_find,
         note_update,
+        note_edit,
+        note_versions,
         notes_delete,
         tag_add,
         tag_remove,

@@ -14,7 +14,7 @@ mod shortcut;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use lode::Library;
+use lode::{ErrorCode, Library};
 use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
@@ -23,6 +23,20 @@ fn library_dir() -> Option<PathBuf> {
     std::env::var_os("LODE_LIBRARY")
         .map(PathBuf::from)
         .or_else(Library::default_dir)
+}
+
+/// Opens the library, waiting up to three seconds for a Lode that is closing to let go of it.
+fn open_library() -> Result<Library, String> {
+    let dir = library_dir().ok_or("no home folder to keep the library in; set LODE_LIBRARY")?;
+    for _ in 0..30 {
+        match Library::open(&dir) {
+            Err(e) if e.code() == ErrorCode::LibraryLocked => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            opened => return opened.map_err(|e| e.to_string()),
+        }
+    }
+    Library::open(&dir).map_err(|e| e.to_string())
 }
 
 pub fn run() {

@@ -143,10 +143,16 @@ pub fn read(html: &str) -> Page {
             .to_ascii_lowercase();
         if !closing && SKIPPED.contains(&name.as_str()) && !tag.ends_with('/') {
             let close = format!("</{name}");
-            rest = find_ascii_ci(rest, &close).map_or("", |at| {
-                let after = &rest[at..];
-                after.find('>').map_or("", |gt| &after[gt + 1..])
-            });
+            rest = match find_ascii_ci(rest, &close) {
+                Some(at) => {
+                    let after = &rest[at..];
+                    after.find('>').map_or("", |gt| &after[gt + 1..])
+                }
+                // An <svg> or <math> that never closes holds only itself: browsers leave
+                // foreign content at the next HTML paragraph, so the text after it stays.
+                None if matches!(name.as_str(), "svg" | "math") => rest,
+                None => "",
+            };
             continue;
         }
         let boilerplate = BOILERPLATE_TAGS.contains(&name.as_str());

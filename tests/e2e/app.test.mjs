@@ -1,109 +1,28 @@
 // End-to-end tests of the desktop app: the real window, driven under Xvfb through
 // tauri-driver and WebKitWebDriver. Run by tests/e2e/run (from scripts/test), which builds
-// the app and the clipboard helper and starts Xvfb. Screenshots and timings go to
-// $LODE_E2E_ARTIFACTS.
+// the app, the CLI and the clipboard helper and starts Xvfb. Screenshots and timings go to
+// $LODE_E2E_ARTIFACTS (target/e2e).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { newSession } from "./webdriver.mjs";
+import {
+  ELEMENT,
+  Harness,
+  SELECT,
+  TIME_READER,
+  TIME_SEARCHES,
+  appMemoryMb,
+  fixtures,
+  percentile,
+  shared,
+  sleep,
+} from "./harness.mjs";
 
-const root = path.resolve(import.meta.dirname, "../..");
-const app = process.env.LODE_E2E_APP;
-const clipboardOwner = process.env.LODE_E2E_CLIPBOARD;
-const artifacts = process.env.LODE_E2E_ARTIFACTS ?? path.join(root, "target/e2e");
-const seeds = path.resolve(root, "../shared/seeds");
-const fixtures = path.join(root, "tests/fixtures");
-const PORT = 4444 + (process.pid % 500);
-const metrics = {};
+const seeds = path.join(shared, "seeds");
+let h;
 
-let home; // this run's library, config and IPC log
-let driver; // tauri-driver
-let owner; // the clipboard helper
-
-function startDriver() {
-  driver = spawn("tauri-driver", ["--port", String(PORT), "--native-driver", "/usr/bin/WebKitWebDriver", "--native-port", String(PORT + 1)], {
-    env: {
-      ...process.env,
-      LODE_LIBRARY: path.join(home, "library"),
-      XDG_CONFIG_HOME: path.join(home, "config"),
-      XDG_DATA_HOME: path.join(home, "data"),
-      LODE_IPC_LOG: path.join(home, "ipc.log"),
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-}
-
-async function waitForDriver() {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${PORT}/status`);
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("tauri-driver did not start");
-}
-
-/// Starts the app; returns the session and how long the window took to show the UI.
-async function launch() {
-  const t0 = performance.now();
-  const s = await newSession(`http://127.0.0.1:${PORT}`, app);
-  await s.waitFor(".shell", { timeout: 20000 });
-  return { s, ms: performance.now() - t0 };
-}
-
-/// Puts text (and HTML) on the X11 CLIPBOARD, owned by the helper until the next call.
-async function setClipboard(textFile, htmlFile) {
-  owner?.kill();
-  const args = textFile === null ? ["--clear"] : [textFile, ...(htmlFile ? [htmlFile] : [])];
-  owner = spawn(clipboardOwner, args, { stdio: "inherit" });
-  await new Promise((r) => setTimeout(r, 300));
-}
-
-async function shot(s, name) {
-  await new Promise((r) => setTimeout(r, 250)); // let the last frame reach the screen
-  fs.mkdirSync(artifacts, { recursive: true });
-  fs.writeFileSync(path.join(artifacts, `${name}.png`), Buffer.from(await s.screenshot(), "base64"));
-}
-
-/// The commands the app made since the last call (from the shell's LODE_IPC_LOG).
-let ipcSeen = 0;
-function ipcSince() {
-  const lines = fs.existsSync(path.join(home, "ipc.log"))
-    ? fs.readFileSync(path.join(home, "ipc.log"), "utf8").split("\n").filter(Boolean)
-    : [];
-  const fresh = lines.slice(ipcSeen);
-  ipcSeen = lines.length;
-  return fresh;
-}
-
-/// Selects `phrase` in the reader's body as a mouse would, and releases the mouse.
-const SELECT = `
-  const phrase = arguments[0];
-  for (const p of document.querySelectorAll(".article-body p")) {
-    const at = p.textContent.indexOf(phrase);
-    if (at < 0) continue;
-    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
-    const range = document.createRange();
-    let seen = 0, node;
-    while ((node = walker.nextNode())) {
-      const len = node.data.length;
-      if (seen <= at && at < seen + len) range.setStart(node, at - seen);
-      if (seen < at + phrase.length && at + phrase.length <= seen + len) { range.setEnd(node, at + phrase.length - seen); break; }
-      seen += len;
-    }
-    const sel = window.getSelection();
-    sel.removeAllRanges();
-    sel.addRange(range);
-    p.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
-    return true;
-  }
-  return false;`;
-
-/// Search-as-you-type: types `query` in the palette and times the keystroke to painted results.
+/// Opens the search palette and types `query`.
 async function search(s, query) {
   await s.keys("Control", "k");
   const input = await s.waitFor(".palette input");
@@ -113,34 +32,25 @@ async function search(s, query) {
 }
 
 before(async () => {
-  assert.ok(app && fs.existsSync(app), "LODE_E2E_APP names the built lode-desktop binary");
-  assert.ok(clipboardOwner && fs.existsSync(clipboardOwner), "LODE_E2E_CLIPBOARD names the clipboard helper");
-  home = fs.mkdtempSync(path.join(os.tmpdir(), "lode-e2e-"));
-  startDriver();
-  await waitForDriver();
+  h = new Harness();
+  await h.start();
 });
 
-after(async () => {
-  owner?.kill();
-  driver?.kill();
-  fs.mkdirSync(artifacts, { recursive: true });
-  fs.writeFileSync(path.join(artifacts, "metrics.json"), JSON.stringify(metrics, null, 2));
-  console.log("e2e metrics:", JSON.stringify(metrics));
-});
+after(() => h.stop("metrics"));
 
 test("first run teaches how to clip, and an empty clipboard gets a friendly message", async () => {
-  const { s, ms } = await launch();
-  metrics.window_ready_ms = Math.round(ms);
+  const { s, ms } = await h.launch();
+  h.metrics.window_ready_ms = Math.round(ms);
   try {
     await s.waitFor(".first-run", { test: (t) => t.includes("Ctrl") });
-    await shot(s, "library-first-run");
-    await setClipboard(null);
+    await h.shot(s, "library-first-run");
+    await h.setClipboard(null);
     await s.keys("Control", "Shift", "v");
     const notice = await s.waitFor(".notice", { test: (t) => /clip is empty/i.test(t) });
     assert.match(await s.text(notice), /copy a page or a selection/);
     assert.deepEqual(await s.findAll(".notice.error"), [], "an empty clipboard is not an error");
   } finally {
-    await s.quit();
+    await h.quit(s);
   }
 });
 
@@ -152,22 +62,22 @@ test("clip, search with a typo, highlight, find the highlight, and find it all a
     return;
   }
   const expected = JSON.parse(fs.readFileSync(path.join(seeds, seed.replace(/\.txt$/, ".expected.json")), "utf8"));
-  let { s } = await launch();
+  let { s } = await h.launch();
   try {
-    await setClipboard(path.join(seeds, seed));
+    await h.setClipboard(path.join(seeds, seed));
     await s.keys("Control", "Shift", "v");
     // The new note opens with its details editable.
     const title = await s.waitFor(".edit-meta input[name=title]");
     assert.equal(await s.value(title), expected.title);
     await s.click(await s.find(".edit-meta button[type=submit]"));
     await s.waitFor(".article-title", { test: (x) => x === expected.title });
-    await shot(s, "reader-clipped");
+    await h.shot(s, "reader-clipped");
 
     // Misspelt search finds it, with a highlighted snippet.
     await search(s, "tungstn");
     const snippet = await s.waitFor(".hit-row .snippet mark");
     assert.match(await s.text(snippet), /tungsten/i);
-    await shot(s, "search-typo");
+    await h.shot(s, "search-typo");
     await s.keys("Enter");
     await s.waitFor(".article-body mark.hit");
 
@@ -182,28 +92,28 @@ test("clip, search with a typo, highlight, find the highlight, and find it all a
     assert.equal(await s.exec(`return [...document.querySelectorAll(".article-body mark.hl-green")].map(m => m.textContent).join("")`), "a well-stocked mine");
     assert.ok(mark);
     await s.keys("Escape");
-    await shot(s, "reader-highlight");
+    await h.shot(s, "reader-highlight");
 
     // The comment is searchable, shown under its note.
     await search(s, "leverage");
     const found = await s.waitFor(".annotation-hit .comment", { test: (x) => x.includes("supply chain leverage") });
     assert.ok(found);
-    await shot(s, "search-annotation");
+    await h.shot(s, "search-annotation");
     await s.keys("Escape");
 
     // Quit, start again: all of it is still there.
-    await s.quit();
-    ({ s } = await launch());
+    await h.quit(s);
+    ({ s } = await h.launch());
     await s.waitFor(".note-row .title", { test: (x) => x === expected.title });
     await s.waitFor(".sidebar .tags", { test: (x) => x.includes("minerals") });
-    await shot(s, "library");
+    await h.shot(s, "library");
     await search(s, "leverage");
     await s.waitFor(".annotation-hit .comment", { test: (x) => x.includes("supply chain leverage") });
     await s.keys("Enter");
     await s.waitFor(".article-body mark.hl-green", { test: (x) => x === "a well-stocked mine" });
     await s.waitFor(".annotation-card .chips", { test: (x) => x.includes("#minerals") });
   } finally {
-    await s.quit();
+    await h.quit(s);
   }
 });
 
@@ -220,7 +130,7 @@ const SENTINEL = `
 /// Fires the events payloads wait for on every element of the article, then waits a second.
 const PROVOKE = `
   const done = arguments[arguments.length - 1];
-  for (const el of document.querySelectorAll(".article-body *, .article-header *")) {
+  for (const el of document.querySelectorAll(".article-title, .standfirst, .article-body, .article-body *")) {
     for (const type of ["click", "mouseover", "mouseenter", "focus", "input", "keydown", "keyup", "animationstart"]) {
       el.dispatchEvent(new Event(type, { bubbles: true }));
     }
@@ -233,11 +143,11 @@ const PROVOKE = `
   }), 1000);`;
 
 test("a clip whose HTML carries scripts, handlers, javascript: links and iframes renders inert", async () => {
-  const { s } = await launch();
+  const { s } = await h.launch();
   try {
     const start = await s.exec(SENTINEL);
-    ipcSince();
-    await setClipboard(path.join(fixtures, "xss_article.txt"), path.join(fixtures, "xss_article.html"));
+    h.ipcSince();
+    await h.setClipboard(path.join(fixtures, "xss_article.txt"), path.join(fixtures, "xss_article.html"));
     await s.keys("Control", "Shift", "v");
     await s.waitFor(".edit-meta input[name=title]");
     await s.click(await s.find(".edit-meta button[type=submit]"));
@@ -252,10 +162,160 @@ test("a clip whose HTML carries scripts, handlers, javascript: links and iframes
     const own = (u) => u.startsWith("tauri://localhost/") || u.startsWith("ipc://") || u.startsWith("http://ipc.localhost/");
     assert.deepEqual(result.requests.filter((u) => !own(u)), [], "no request left the app");
     assert.equal((await s.windowHandles()).length, 1, "no window was opened");
-    const calls = ipcSince().filter((l) => !/^ipc (clip_from_clipboard|note_get|annotations_list|colors_list|notes_browse|note_update|tag_add|tag_remove|plugin:event\|listen)$/.test(l));
+    const calls = h.ipcSince().filter((l) => !/^ipc (clip_from_clipboard|note_get|annotations_list|colors_list|notes_browse|note_update|tag_add|tag_remove|plugin:event\|listen)$/.test(l));
     assert.deepEqual(calls, [], "only the app's own commands reached the shell");
-    await shot(s, "reader-xss-inert");
+    await h.shot(s, "reader-xss-inert");
   } finally {
-    await s.quit();
+    await h.quit(s);
+  }
+});
+
+test("correcting the text in the reader keeps the highlight, and History shows what changed", async () => {
+  const { s } = await h.launch();
+  try {
+    await h.setClipboard(path.join(fixtures, "northwind_lithium.txt"));
+    await s.keys("Control", "Shift", "v");
+    await s.waitFor(".edit-meta input[name=title]");
+    await s.click(await s.find(".edit-meta button[type=submit]"));
+    await s.waitFor(".article-title", { test: (x) => x.includes("lithium rush") });
+    assert.equal(await s.exec(SELECT, ["turquoise ponds"]), true);
+    await s.waitFor(".popover");
+    await s.keys("3"); // colour 3 from the keyboard
+    await s.waitFor(".article-body mark.hl-blue", { test: (x) => x === "turquoise ponds" });
+    await s.keys("Escape");
+
+    await s.clickText(".bar-actions button", "Edit text");
+    const editor = await s.waitFor(".body-edit textarea");
+    const body = await s.value(editor);
+    await s.exec("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))", [
+      { [ELEMENT]: editor },
+      "Editor's note: figures updated on 5 December.\n\n" + body,
+    ]);
+    await s.click(await s.find(".body-edit button[type=submit]"));
+    await s.waitFor(".notice", { test: (x) => /1 moved/.test(x) });
+    await s.waitFor(".article-body mark.hl-blue", { test: (x) => x === "turquoise ponds" });
+    await s.waitFor(".annotation-card .status", { test: (x) => x === "Moved with the text" });
+
+    await s.clickText(".bar-actions button", "History");
+    await s.waitFor(".history .diff p.added", { test: (x) => x.startsWith("Editor's note") });
+    await h.shot(s, "reader-history");
+  } finally {
+    await h.quit(s);
+  }
+});
+
+test("speed on this library: keystroke to painted results, opening a note, idle memory", async () => {
+  const ids = JSON.parse(await h.cli("list", "--json")).map((n) => n.id);
+  assert.ok(ids.length > 0, "the earlier tests left notes to open");
+  const { s, ms } = await h.launch();
+  h.metrics.window_ready_restart_ms = Math.round(ms);
+  try {
+    await s.keys("Control", "k");
+    await s.waitFor(".palette input");
+    const queries = ["t", "tu", "tun", "tung", "tungs", "tungst", "tungste", "tungsten", "l", "li", "lit", "lith", "lithium", "salt", "brine", "strike", "harbour", "central asia"];
+    const times = await s.execAsync(TIME_SEARCHES, [queries]);
+    h.metrics.search_paint_ms = { p50: percentile(times, 50), p95: percentile(times, 95), n: times.length };
+    await s.keys("Escape");
+    const reader = await s.execAsync(TIME_READER, [[...ids, ...ids, ...ids]]);
+    h.metrics.reader_open_ms = { p50: percentile(reader, 50), p95: percentile(reader, 95), n: reader.length };
+    await sleep(2000);
+    h.metrics.idle_memory = appMemoryMb();
+    assert.ok(h.metrics.idle_memory.mb > 0, "the app's processes were found");
+  } finally {
+    await h.quit(s);
+  }
+});
+
+/// Renders each case in the reader and fires, on every element of the clipped article, the
+/// events payloads wait for.
+const RENDER_CASES = `
+  const [cases, done] = [arguments[0], arguments[arguments.length - 1]];
+  const events = ["click", "dblclick", "mouseover", "mouseenter", "mousemove", "focus", "focusin", "input", "keydown", "keyup", "animationstart", "transitionend", "load", "error"];
+  (async () => {
+    const out = [];
+    for (const [caseId, noteId] of cases) {
+      location.hash = "#/note/" + noteId;
+      let article = null;
+      for (let i = 0; i < 2000 && !(article = document.querySelector('article[data-note="' + noteId + '"]'))?.querySelector(".article-body"); i++) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      const body = article?.querySelector(".article-body");
+      if (!body) { out.push({ caseId, rendered: false }); continue; }
+      // Where clipped text lands: the title, the standfirst and the body (not the app's
+      // own buttons around them, whose clicks would be the app's own commands).
+      for (const el of article.querySelectorAll(".article-title, .standfirst, .article-body, .article-body *")) {
+        for (const type of events) el.dispatchEvent(new Event(type, { bubbles: true }));
+      }
+      await new Promise((r) => setTimeout(r, 0));
+      const text = body.textContent;
+      out.push({
+        caseId,
+        rendered: true,
+        pwned: window.__pwned ?? null,
+        active: article.querySelectorAll("script, iframe, frame, img, image, object, embed, svg, math, a, form, video, audio, link, style, meta, base, input, textarea:not([name]), [onload], [onerror], [onclick], [onmouseover], [onfocus], [style]").length,
+        before: text.includes("Text before the payload"),
+        after: text.includes("Text after the payload"),
+      });
+      window.__pwned = undefined;
+    }
+    done(out);
+  })();`;
+
+test("every payload of the shared XSS corpus renders inert in the reader", async (t) => {
+  const corpus = path.join(shared, "xss-corpus/payloads.json");
+  if (!fs.existsSync(corpus)) {
+    console.error("!! ../shared/xss-corpus is not beside the checkout: the XSS corpus test is SKIPPED");
+    t.skip("../shared/xss-corpus is absent");
+    return;
+  }
+  // Each payload wrapped in a minimal article, imported as a clip of text/html.
+  const payloads = JSON.parse(fs.readFileSync(corpus, "utf8"));
+  const dir = path.join(h.home, "xss");
+  fs.mkdirSync(dir, { recursive: true });
+  payloads.forEach((p, i) => {
+    const html = `<html><body><article><h1>XSS case ${p.id}</h1><p>Text before the payload. Case ${p.id}: the harbour authority published its quarterly figures on Monday, and the number of ships waiting at anchor fell for the first time this year.</p>${p.payload}<p>Text after the payload. Dock workers said the new shift patterns would be discussed again at the end of the month.</p></article></body></html>`;
+    fs.writeFileSync(path.join(dir, `${String(i).padStart(4, "0")}.html`), html);
+  });
+  const report = JSON.parse(await h.cli("import", dir, "--json"));
+  assert.equal(report.failed.length, 0, `every case imports: ${JSON.stringify(report.failed.slice(0, 3))}`);
+  const byTitle = new Map(JSON.parse(await h.cli("list", "--json")).map((n) => [n.title, n.id]));
+  const cases = payloads.map((p) => {
+    const id = byTitle.get(`XSS case ${p.id}`);
+    assert.ok(id, `case ${p.id} became a note`);
+    return [p.id, id];
+  });
+
+  const { s } = await h.launch();
+  try {
+    const start = await s.exec(SENTINEL);
+    h.ipcSince();
+    const results = [];
+    for (let i = 0; i < cases.length; i += 200) {
+      results.push(...(await s.execAsync(RENDER_CASES, [cases.slice(i, i + 200)])));
+    }
+    await sleep(1000); // timers and late events of the last cases
+    const late = await s.exec("return window.__pwned ?? null");
+    for (const r of results) {
+      assert.ok(r.rendered, `case ${r.caseId}: the note was not rendered`);
+      assert.equal(r.pwned, null, `case ${r.caseId}: script ran (${r.pwned})`);
+      assert.equal(r.active, 0, `case ${r.caseId}: an active element or attribute was rendered`);
+      assert.ok(r.before, `case ${r.caseId}: the text before the payload did not reach the note, so the case proves nothing`);
+    }
+    assert.equal(late, null, `a payload ran late: ${late}`);
+    const page = await s.exec("return { url: location.href.split('#')[0], requests: window.__requests(), violations: window.__violations }");
+    assert.equal(page.url, start.split("#")[0], "the webview did not navigate");
+    const own = (u) => u.startsWith("tauri://localhost/") || u.startsWith("ipc://") || u.startsWith("http://ipc.localhost/");
+    assert.deepEqual(page.requests.filter((u) => !own(u)), [], "no request left the app");
+    assert.equal((await s.windowHandles()).length, 1, "no window was opened");
+    const calls = h.ipcSince().filter((l) => !/^ipc (note_get|annotations_list|colors_list|plugin:event\|listen|plugin:event\|unlisten)$/.test(l));
+    assert.deepEqual(calls, [], "only the reader's own commands reached the shell");
+    h.metrics.xss_corpus = {
+      cases: results.length,
+      inert: results.filter((r) => r.pwned === null && r.active === 0).length,
+      text_after_payload_kept: results.filter((r) => r.after).length,
+      csp_violations: page.violations.length,
+    };
+  } finally {
+    await h.quit(s);
   }
 });

@@ -10,6 +10,7 @@ async function request(method, url, body) {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(120000),
   });
   const json = await res.json().catch(() => ({}));
   if (!res.ok || (json.value && json.value.error)) {
@@ -59,6 +60,21 @@ export class Session {
       if (Date.now() > until) {
         throw new Error(`timed out waiting for ${css}${test ? ` (last text: ${JSON.stringify(last)})` : ""}`);
       }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  /// Clicks the first element matching `css` whose text is `label`.
+  async clickText(css, label) {
+    const until = Date.now() + 10000;
+    for (;;) {
+      const ok = await this.exec(
+        `const el = [...document.querySelectorAll(arguments[0])].find(e => e.textContent.trim() === arguments[1]);
+         if (el) el.click();
+         return !!el;`,
+        [css, label],
+      );
+      if (ok) return;
+      if (Date.now() > until) throw new Error(`no ${css} reads "${label}"`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -20,8 +20,10 @@ import type {
   NewAnnotation,
   Note,
   NoteFilter,
+  Reanchoring,
   SearchOptions,
   SearchResults,
+  Version,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -54,6 +56,8 @@ export const api = {
   findInNote: (id: number, query: string) =>
     call<Array<[number, number]>>("note_find", { id, query }),
   updateNote: (id: number, edit: MetadataEdit) => call<Note>("note_update", { id, edit }),
+  editNote: (id: number, body: string) => call<Reanchoring>("note_edit", { id, body }),
+  versions: (id: number) => call<Version[]>("note_versions", { id }),
   deleteNotes: (ids: number[]) => call<void>("notes_delete", { ids }),
   tag: (ids: number[], tags: string[]) => call<void>("tag_add", { ids, tags }),
   untag: (id: number, tag: string) => call<string[]>("tag_remove", { id, tag }),

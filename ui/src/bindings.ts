@@ -141,6 +141,23 @@ export type ClipOutcome = { id: number, status: ClipStatus, title: string, };
 
 export type ClipStatus = "created" | "unchanged" | "updated";
 
+export type Version = { 
+/**
+ * 1 for the body first clipped.
+ */
+number: number, body: string, 
+/**
+ * When this body became the note's body.
+ */
+created: string, current: boolean, 
+/**
+ * When and by what it was replaced (`edit`, `reclip`, `reextract`); `None` for the
+ * current body.
+ */
+replaced: string | null, replaced_by: string | null, };
+
+export type Reanchoring = { exact: number, moved: number, changed: number, orphan: number, };
+
 export type ImportProgress = { done: number, total: number, path: string, };
 
 export type ImportReport = { created: number, unchanged: number, 
@@ -167,7 +184,7 @@ export type CommandError = { code: ErrorCode, message: string, };
 
 export type LibraryChanged = { 
 /**
- * `clip`, `import` or `export`.
+ * `clip` (in the app), `shortcut` (the global clip key) or `import`.
  */
 reason: string, id: number | null, status: ClipStatus | null, };
 

@@ -98,3 +98,58 @@ export function parseTags(input: string): string[] {
     .map((t) => t.trim())
     .filter((t) => t.length > 0);
 }
+
+export interface DiffPart {
+  kind: "same" | "added" | "removed";
+  text: string;
+}
+
+/// Longest-common-subsequence diff of two token lists.
+function lcsDiff(a: string[], b: string[]): Array<{ kind: DiffPart["kind"]; token: string }> {
+  const n = a.length;
+  const m = b.length;
+  const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+    }
+  }
+  const out: Array<{ kind: DiffPart["kind"]; token: string }> = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (a[i] === b[j]) {
+      out.push({ kind: "same", token: a[i++] });
+      j++;
+    } else if (table[i + 1][j] >= table[i][j + 1]) out.push({ kind: "removed", token: a[i++] });
+    else out.push({ kind: "added", token: b[j++] });
+  }
+  while (i < n) out.push({ kind: "removed", token: a[i++] });
+  while (j < m) out.push({ kind: "added", token: b[j++] });
+  return out;
+}
+
+/// What changed from `before` to `after`, paragraph by paragraph; a paragraph replaced by
+/// another is diffed word by word. Each inner list is one paragraph of parts.
+export function diffBodies(before: string, after: string): DiffPart[][] {
+  const ops = lcsDiff(before.split("\n\n"), after.split("\n\n"));
+  const out: DiffPart[][] = [];
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k];
+    const next = ops[k + 1];
+    if (op.kind === "removed" && next?.kind === "added") {
+      const words = lcsDiff(op.token.split(/(?<=\s)/), next.token.split(/(?<=\s)/));
+      const parts: DiffPart[] = [];
+      for (const w of words) {
+        const last = parts[parts.length - 1];
+        if (last && last.kind === w.kind) last.text += w.token;
+        else parts.push({ kind: w.kind, text: w.token });
+      }
+      out.push(parts);
+      k++;
+    } else {
+      out.push([{ kind: op.kind, text: op.token }]);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,233 @@
+// What the end-to-end tests share: tauri-driver with a private library, the app's window,
+// the X11 clipboard helper, screenshots, the shell's IPC log and in-page timings.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { newSession } from "./webdriver.mjs";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+export const shared = path.resolve(root, "../shared");
+export const fixtures = path.join(root, "tests/fixtures");
+export const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+const artifacts = process.env.LODE_E2E_ARTIFACTS ?? path.join(root, "target/e2e");
+
+export class Harness {
+  /// `library`: the library folder the app opens (a fresh one under a temp home by default).
+  constructor({ library } = {}) {
+    for (const v of ["LODE_E2E_APP", "LODE_E2E_CLIPBOARD", "LODE_E2E_CLI"]) {
+      if (!process.env[v] || !fs.existsSync(process.env[v])) {
+        throw new Error(`${v} must name a built binary (tests/e2e/run sets it)`);
+      }
+    }
+    this.home = fs.mkdtempSync(path.join(os.tmpdir(), "lode-e2e-"));
+    this.library = library ?? path.join(this.home, "library");
+    this.ipcLog = path.join(this.home, "ipc.log");
+    this.port = 4444 + (process.pid % 500) * 2;
+    this.metrics = {};
+    this.ipcSeen = 0;
+  }
+
+  async start() {
+    this.driver = spawn(
+      "tauri-driver",
+      ["--port", String(this.port), "--native-driver", "/usr/bin/WebKitWebDriver", "--native-port", String(this.port + 1)],
+      {
+        env: {
+          ...process.env,
+          LODE_LIBRARY: this.library,
+          XDG_CONFIG_HOME: path.join(this.home, "config"),
+          XDG_DATA_HOME: path.join(this.home, "data"),
+          LODE_IPC_LOG: this.ipcLog,
+        },
+        stdio: ["ignore", "inherit", "inherit"],
+      },
+    );
+    for (let i = 0; i < 200; i++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${this.port}/status`)).ok) return;
+      } catch {}
+      await sleep(100);
+    }
+    throw new Error("tauri-driver did not start");
+  }
+
+  async stop(name) {
+    this.owner?.kill();
+    this.driver?.kill();
+    fs.mkdirSync(artifacts, { recursive: true });
+    fs.writeFileSync(path.join(artifacts, `${name}.json`), JSON.stringify(this.metrics, null, 2));
+    console.log(`e2e ${name}:`, JSON.stringify(this.metrics));
+  }
+
+  /// Starts the app; returns the session and the time until the UI was on screen.
+  async launch() {
+    const t0 = performance.now();
+    const s = await newSession(`http://127.0.0.1:${this.port}`, process.env.LODE_E2E_APP);
+    await s.waitFor(".shell", { timeout: 20000 });
+    await s.cmd("POST", "/timeouts", { script: 600000 });
+    return { s, ms: performance.now() - t0 };
+  }
+
+  /// Closes the window and waits for the app to exit (it holds the library's lock).
+  async quit(s) {
+    const t0 = performance.now();
+    await s.quit();
+    for (let i = 0; i < 100 && appPids().length; i++) await sleep(100);
+    const left = appPids();
+    (this.metrics.exit_ms ??= []).push(Math.round(performance.now() - t0));
+    if (left.length) {
+      left.forEach((pid) => process.kill(pid, "SIGKILL"));
+      throw new Error(`the app did not exit within 10 s of its window closing (pids ${left})`);
+    }
+  }
+
+  /// Runs the `lode` CLI on this library (while no window holds it).
+  cli(...args) {
+    return new Promise((resolve, reject) => {
+      const p = spawn(process.env.LODE_E2E_CLI, ["--library", this.library, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      p.stdout.on("data", (d) => (out += d));
+      p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`lode ${args.join(" ")} exited ${code}`))));
+    });
+  }
+
+  /// Puts text (and HTML) on the X11 CLIPBOARD, owned by the helper until the next call;
+  /// `null` clears it.
+  async setClipboard(textFile, htmlFile) {
+    this.owner?.kill();
+    const args = textFile === null ? ["--clear"] : [textFile, ...(htmlFile ? [htmlFile] : [])];
+    this.owner = spawn(process.env.LODE_E2E_CLIPBOARD, args, { stdio: "inherit" });
+    await sleep(300);
+  }
+
+  async shot(s, name) {
+    await sleep(250); // let the last frame reach the screen
+    fs.mkdirSync(artifacts, { recursive: true });
+    fs.writeFileSync(path.join(artifacts, `${name}.png`), Buffer.from(await s.screenshot(), "base64"));
+  }
+
+  /// The commands the webview sent the shell since the last call.
+  ipcSince() {
+    const lines = fs.existsSync(this.ipcLog) ? fs.readFileSync(this.ipcLog, "utf8").split("\n").filter(Boolean) : [];
+    const fresh = lines.slice(this.ipcSeen);
+    this.ipcSeen = lines.length;
+    return fresh;
+  }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/// Selects `phrase` in the reader's body as a mouse would, and releases the mouse.
+export const SELECT = `
+  const phrase = arguments[0];
+  for (const p of document.querySelectorAll(".article-body p")) {
+    const at = p.textContent.indexOf(phrase);
+    if (at < 0) continue;
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let seen = 0, node;
+    while ((node = walker.nextNode())) {
+      const len = node.data.length;
+      if (seen <= at && at < seen + len) range.setStart(node, at - seen);
+      if (seen < at + phrase.length && at + phrase.length <= seen + len) { range.setEnd(node, at + phrase.length - seen); break; }
+      seen += len;
+    }
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    p.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+    return true;
+  }
+  return false;`;
+
+/// In the page: types each query into the open search palette, one keystroke's input event
+/// at a time, and times input -> results painted (the results element names the query it
+/// shows; the task after the next animation frame runs once that frame is painted).
+export const TIME_SEARCHES = `
+  const [queries, done] = [arguments[0], arguments[arguments.length - 1]];
+  const input = document.querySelector(".palette input");
+  const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  (async () => {
+    const times = [];
+    for (const q of queries) {
+      const t0 = performance.now();
+      input.value = q;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      for (let i = 0; i < 2000 && !document.querySelector('.results[data-query="' + CSS.escape(q) + '"]'); i++) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      await painted();
+      times.push(performance.now() - t0);
+    }
+    done(times);
+  })();`;
+
+/// In the page: opens each note through its link and times link -> text painted.
+export const TIME_READER = `
+  const [ids, done] = [arguments[0], arguments[arguments.length - 1]];
+  const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  (async () => {
+    const times = [];
+    for (const id of ids) {
+      const t0 = performance.now();
+      location.hash = "#/note/" + id;
+      for (let i = 0; i < 5000 && !document.querySelector('article[data-note="' + id + '"] .article-body p'); i++) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      await painted();
+      times.push(performance.now() - t0);
+    }
+    location.hash = "";
+    done(times);
+  })();`;
+
+function appPids() {
+  return fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "lode-desktop";
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/// Resident memory (MB) of the app and every process it started (WebKit's web and network
+/// processes), from /proc.
+export function appMemoryMb() {
+  const procs = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  const info = new Map();
+  for (const pid of procs) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const rss = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+      info.set(Number(pid), { ppid, comm, kb: rss ? Number(rss[1]) : 0 });
+    } catch {}
+  }
+  const app = [...info].filter(([, p]) => p.comm.startsWith("lode-desktop")).map(([pid]) => pid);
+  const tree = new Set(app);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, p] of info) {
+      if (!tree.has(pid) && tree.has(p.ppid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  const kb = [...tree].reduce((sum, pid) => sum + info.get(pid).kb, 0);
+  const each = Object.fromEntries([...tree].map((pid) => [`${info.get(pid).comm} ${pid}`, Math.round(info.get(pid).kb / 1024)]));
+  return { mb: Math.round(kb / 1024), each };
+}
