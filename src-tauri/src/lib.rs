@@ -39,6 +39,32 @@ fn open_library() -> Result<Library, String> {
     Library::open(&dir).map_err(|e| e.to_string())
 }
 
+/// WebKitGTK settings. Without a GPU, WebKit emulates GL in software to composite the page:
+/// a frame then costs tens of milliseconds and the web process a few hundred megabytes more,
+/// and Lode's pages paint faster without compositing. `LODE_WEBKIT_COMPOSITING=always|never`
+/// overrides the choice (the E2E tests need compositing: WebKitWebDriver's screenshots hang
+/// without it). One page with no history needs no page cache either.
+#[cfg(target_os = "linux")]
+fn tune_webkit(webview: tauri::webview::PlatformWebview) {
+    use webkit2gtk::{
+        CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
+    };
+    let webview = webview.inner();
+    if let Some(context) = webview.context() {
+        context.set_cache_model(CacheModel::DocumentViewer);
+    }
+    let compositing = match std::env::var("LODE_WEBKIT_COMPOSITING").as_deref() {
+        Ok("always") => true,
+        Ok("never") => false,
+        _ => std::fs::read_dir("/dev/dri").is_ok_and(|mut d| {
+            d.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("renderD")))
+        }),
+    };
+    if !compositing && let Some(settings) = WebViewExt::settings(&webview) {
+        settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+    }
+}
+
 pub fn run() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -49,12 +75,7 @@ pub fn run() {
         .manage(commands::Import::default())
         .invoke_handler(commands::handler())
         .setup(|app| {
-            let opened = library_dir()
-                .ok_or_else(|| {
-                    "no home folder to keep the library in; set LODE_LIBRARY".to_string()
-                })
-                .and_then(|dir| Library::open(dir).map_err(|e| e.to_string()));
-            let library = match opened {
+            let library = match open_library() {
                 Ok(library) => library,
                 Err(message) => {
                     app.dialog()
@@ -68,16 +89,20 @@ pub fn run() {
             app.manage(Arc::new(library));
             app.manage(settings::Settings::load(app.handle()));
             shortcut::register_saved(app.handle());
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
-                .title("Lode")
-                .inner_size(1280.0, 840.0)
-                .min_inner_size(720.0, 480.0)
-                .on_navigation(security::allow_navigation)
-                .on_new_window(|url, _| {
-                    security::refused("new window", url.as_str());
-                    tauri::webview::NewWindowResponse::Deny
-                })
-                .build()?;
+            let window =
+                WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                    .title("Lode")
+                    .inner_size(1280.0, 840.0)
+                    .min_inner_size(720.0, 480.0)
+                    .on_navigation(security::allow_navigation)
+                    .on_new_window(|url, _| {
+                        security::refused("new window", url.as_str());
+                        tauri::webview::NewWindowResponse::Deny
+                    })
+                    .build()?;
+            #[cfg(target_os = "linux")]
+            #[cfg(target_os = "linux")]
+            window.with_webview(tune_webkit)?;
             Ok(())
         })
         .build(tauri::generate_context!());

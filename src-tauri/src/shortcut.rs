@@ -61,8 +61,14 @@ fn clip_and_notify<R: Runtime>(app: &AppHandle<R>) {
         }
         Err(e) => ("Nothing clipped", e.to_string()),
     };
-    security::trace(&format!("notification {title}: {body}"));
-    if let Err(e) = app.notification().builder().title(title).body(&body).show() {
-        eprintln!("lode-desktop: no notification ({e}): {title}: {body}");
+    let shown = app.notification().builder().title(title).body(&body).show();
+    if let Err(e) = &shown {
+        eprintln!("lode-desktop: no notification server ({e}): {title}: {body}");
     }
+    let delivery = if shown.is_ok() {
+        "shown"
+    } else {
+        "undelivered"
+    };
+    security::trace(&format!("notification {title}: {body} ({delivery})"));
 }

@@ -183,7 +183,7 @@ pub fn clip_id(conn: &Connection, id: NoteId) -> Result<Option<i64>> {
 /// Newest first; with a tag, the notes carrying it or one of its children.
 pub fn list(conn: &Connection, filter: &NoteFilter) -> Result<Vec<NoteSummary>> {
     let (mut sql, args) = select_where(
-        "SELECT id, title, site, author, published, created_at FROM notes",
+        "SELECT id, title, site, author, published, created_at, standfirst FROM notes",
         filter,
     )?;
     sql.push_str(match filter.order {
@@ -207,6 +207,7 @@ pub fn list(conn: &Connection, filter: &NoteFilter) -> Result<Vec<NoteSummary>> 
                 published: published.and_then(|p| NaiveDate::parse_from_str(&p, "%Y-%m-%d").ok()),
                 tags: Vec::new(),
                 created: parse_ts(&r.get::<_, String>(5)?),
+                standfirst: r.get(6)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

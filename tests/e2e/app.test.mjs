@@ -4,6 +4,7 @@
 // $LODE_E2E_ARTIFACTS (target/e2e).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import {
@@ -92,6 +93,16 @@ test("clip, search with a typo, highlight, find the highlight, and find it all a
     assert.equal(await s.exec(`return [...document.querySelectorAll(".article-body mark.hl-green")].map(m => m.textContent).join("")`), "a well-stocked mine");
     assert.ok(mark);
     await s.keys("Escape");
+    // Clicking the highlight in the side panel scrolls the reader to it.
+    await s.exec("document.querySelector('main').scrollTo(0, 0)");
+    await s.click(await s.find(".annotations-panel .annotation-card"));
+    let visible = false;
+    for (let i = 0; i < 40 && !visible; i++) {
+      await sleep(50);
+      visible = await s.exec(`const r = document.querySelector(".article-body mark.hl-green").getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight;`);
+    }
+    assert.ok(visible, "the reader scrolled to the highlight");
     await h.shot(s, "reader-highlight");
 
     // The comment is searchable, shown under its note.
@@ -204,6 +215,31 @@ test("correcting the text in the reader keeps the highlight, and History shows w
   }
 });
 
+test("the global shortcut clips from outside the app and confirms with a notification", async () => {
+  const { s } = await h.launch();
+  try {
+    await s.waitFor(".note-row");
+    await h.setClipboard(path.join(fixtures, "cronache_terre_rare.txt"));
+    h.ipcSince();
+    // Another X client presses the keys, as from a browser: the app's window is not involved.
+    await new Promise((resolve, reject) =>
+      spawn("xdotool", ["key", "--clearmodifiers", "ctrl+alt+l"], { stdio: "inherit" }).on("close", (code) =>
+        code === 0 ? resolve() : reject(new Error(`xdotool exited ${code}`)),
+      ),
+    );
+    await s.waitFor(".notice", { test: (x) => x.includes("Clipped with the shortcut") });
+    const notified = () => h.ipcSince().find((l) => l.startsWith("notification Clipped to Lode"));
+    let line;
+    for (let i = 0; i < 50 && !(line = notified()); i++) await sleep(100);
+    assert.ok(line, "a system notification confirmed the clip");
+    assert.ok(line.endsWith("(shown)"), `the notification server showed it: ${line}`);
+    await s.clickText(".notice button", "Open it");
+    await s.waitFor(".article-title", { test: (x) => /terre rare/i.test(x) });
+  } finally {
+    await h.quit(s);
+  }
+});
+
 test("speed on this library: keystroke to painted results, opening a note, idle memory", async () => {
   const ids = JSON.parse(await h.cli("list", "--json")).map((n) => n.id);
   assert.ok(ids.length > 0, "the earlier tests left notes to open");
@@ -220,7 +256,7 @@ test("speed on this library: keystroke to painted results, opening a note, idle 
     h.metrics.reader_open_ms = { p50: percentile(reader, 50), p95: percentile(reader, 95), n: reader.length };
     await sleep(2000);
     h.metrics.idle_memory = appMemoryMb();
-    assert.ok(h.metrics.idle_memory.mb > 0, "the app's processes were found");
+    assert.ok(h.metrics.idle_memory.pss_mb > 0, "the app's processes were found");
   } finally {
     await h.quit(s);
   }

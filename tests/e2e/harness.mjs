@@ -1,6 +1,6 @@
 // What the end-to-end tests share: tauri-driver with a private library, the app's window,
 // the X11 clipboard helper, screenshots, the shell's IPC log and in-page timings.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,7 +14,9 @@ const artifacts = process.env.LODE_E2E_ARTIFACTS ?? path.join(root, "target/e2e"
 
 export class Harness {
   /// `library`: the library folder the app opens (a fresh one under a temp home by default).
-  constructor({ library } = {}) {
+  /// `compositing`: WebKit's GPU compositing (emulated in software under Xvfb), which
+  /// WebDriver screenshots need; the speed run measures the app as it ships (`auto`).
+  constructor({ library, compositing = "always" } = {}) {
     for (const v of ["LODE_E2E_APP", "LODE_E2E_CLIPBOARD", "LODE_E2E_CLI"]) {
       if (!process.env[v] || !fs.existsSync(process.env[v])) {
         throw new Error(`${v} must name a built binary (tests/e2e/run sets it)`);
@@ -24,6 +26,7 @@ export class Harness {
     this.library = library ?? path.join(this.home, "library");
     this.ipcLog = path.join(this.home, "ipc.log");
     this.port = 4444 + (process.pid % 500) * 2;
+    this.compositing = compositing;
     this.metrics = {};
     this.ipcSeen = 0;
   }
@@ -39,6 +42,7 @@ export class Harness {
           XDG_CONFIG_HOME: path.join(this.home, "config"),
           XDG_DATA_HOME: path.join(this.home, "data"),
           LODE_IPC_LOG: this.ipcLog,
+          LODE_WEBKIT_COMPOSITING: this.compositing,
         },
         stdio: ["ignore", "inherit", "inherit"],
       },
@@ -69,16 +73,33 @@ export class Harness {
     return { s, ms: performance.now() - t0 };
   }
 
-  /// Closes the window and waits for the app to exit (it holds the library's lock).
+  /// Ends the WebDriver session and waits for the app to exit (it holds the library's lock).
+  /// WebKitWebDriver ends the app's process itself when a session closes, but now and then
+  /// leaves it running: after 3 s the app is sent SIGTERM (counted in `exits_forced`), as a
+  /// system shutting down would; one that survives that too is a failure, with its stacks.
   async quit(s) {
     const t0 = performance.now();
     await s.quit();
-    for (let i = 0; i < 100 && appPids().length; i++) await sleep(100);
-    const left = appPids();
-    (this.metrics.exit_ms ??= []).push(Math.round(performance.now() - t0));
+    const wait = async (ms) => {
+      for (let i = 0; i < ms / 100 && appPids().length; i++) await sleep(100);
+      return appPids();
+    };
+    let left = await wait(3000);
     if (left.length) {
+      this.metrics.exits_forced = (this.metrics.exits_forced ?? 0) + 1;
+      left.forEach((pid) => process.kill(pid, "SIGTERM"));
+      left = await wait(2000);
+    }
+    (this.metrics.exit_ms ??= []).push(Math.round(performance.now() - t0));
+    fs.mkdirSync(artifacts, { recursive: true });
+    if (fs.existsSync(this.ipcLog)) fs.copyFileSync(this.ipcLog, path.join(artifacts, "ipc.log"));
+    if (left.length) {
+      for (const pid of left) {
+        const dump = spawnSync("gdb", ["-p", String(pid), "-batch", "-ex", "thread apply all bt"], { encoding: "utf8" });
+        fs.writeFileSync(path.join(artifacts, `hung-${pid}.txt`), `${dump.stdout ?? ""}${dump.stderr ?? ""}`);
+      }
       left.forEach((pid) => process.kill(pid, "SIGKILL"));
-      throw new Error(`the app did not exit within 10 s of its window closing (pids ${left})`);
+      throw new Error(`the app did not exit, even on SIGTERM (pids ${left}); stacks in ${artifacts}`);
     }
   }
 
@@ -162,6 +183,7 @@ export const TIME_SEARCHES = `
       for (let i = 0; i < 2000 && !document.querySelector('.results[data-query="' + CSS.escape(q) + '"]'); i++) {
         await new Promise((r) => setTimeout(r, 1));
       }
+      (window.__domTimes ??= []).push(performance.now() - t0);
       await painted();
       times.push(performance.now() - t0);
     }
@@ -201,8 +223,10 @@ function appPids() {
     .map(Number);
 }
 
-/// Resident memory (MB) of the app and every process it started (WebKit's web and network
-/// processes), from /proc.
+/// Memory (MB) of the app and every process it started (WebKit's web and network processes),
+/// from /proc. `pss_mb` counts each shared page once, shared by the processes that map it
+/// (WebKit's libraries are mapped by all three): the app's real footprint. `rss_mb` adds up
+/// each process's resident pages, counting shared libraries once per process.
 export function appMemoryMb() {
   const procs = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
   const info = new Map();
@@ -211,12 +235,10 @@ export function appMemoryMb() {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const rss = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-      info.set(Number(pid), { ppid, comm, kb: rss ? Number(rss[1]) : 0 });
+      info.set(Number(pid), { ppid, comm });
     } catch {}
   }
-  const app = [...info].filter(([, p]) => p.comm.startsWith("lode-desktop")).map(([pid]) => pid);
-  const tree = new Set(app);
+  const tree = new Set([...info].filter(([, p]) => p.comm.startsWith("lode-desktop")).map(([pid]) => pid));
   let grew = true;
   while (grew) {
     grew = false;
@@ -227,7 +249,17 @@ export function appMemoryMb() {
       }
     }
   }
-  const kb = [...tree].reduce((sum, pid) => sum + info.get(pid).kb, 0);
-  const each = Object.fromEntries([...tree].map((pid) => [`${info.get(pid).comm} ${pid}`, Math.round(info.get(pid).kb / 1024)]));
-  return { mb: Math.round(kb / 1024), each };
+  const each = {};
+  let pss = 0;
+  let rss = 0;
+  for (const pid of tree) {
+    try {
+      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+      const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(rollup)?.[1] ?? 0);
+      pss += kb("Pss");
+      rss += kb("Rss");
+      each[`${info.get(pid).comm} ${pid}`] = { pss: Math.round(kb("Pss") / 1024), rss: Math.round(kb("Rss") / 1024) };
+    } catch {}
+  }
+  return { pss_mb: Math.round(pss / 1024), rss_mb: Math.round(rss / 1024), each };
 }

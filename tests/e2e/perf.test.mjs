@@ -10,7 +10,7 @@ let h;
 
 before(async () => {
   assert.ok(library, "LODE_E2E_LIBRARY names the library to measure");
-  h = new Harness({ library });
+  h = new Harness({ library, compositing: "auto" });
   await h.start();
 });
 
@@ -46,6 +46,24 @@ test("speed with a big library", async () => {
       max: +Math.max(...times).toFixed(1),
       keystrokes: times.length,
     };
+    const dom = await s.exec("return window.__domTimes");
+    h.metrics.search_dom_ms = { p50: +percentile(dom, 50).toFixed(1), p95: +percentile(dom, 95).toFixed(1) };
+    // The same queries through the command alone (no rendering), to tell the core's and
+    // the IPC's share from the UI's.
+    const ipc = await s.execAsync(
+      `const [queries, done] = [arguments[0], arguments[arguments.length - 1]];
+       (async () => {
+         const times = [];
+         for (const query of queries) {
+           const t0 = performance.now();
+           await window.__TAURI_INTERNALS__.invoke("search_query", { query, options: { limit: 20, titles_only: false, facets: true } });
+           times.push(performance.now() - t0);
+         }
+         done(times);
+       })();`,
+      [[...typed, ...pairs]],
+    );
+    h.metrics.search_command_ms = { p50: +percentile(ipc, 50).toFixed(1), p95: +percentile(ipc, 95).toFixed(1) };
     await s.keys("Escape");
     const reader = await s.execAsync(TIME_READER, [picked.map((n) => n.id)]);
     h.metrics.reader_open_ms = {

@@ -25,7 +25,7 @@ language: string,
  */
 body: string, };
 
-export type NoteSummary = { id: number, title: string, site: string | null, author: string | null, published: string | null, tags: Array<string>, created: string, };
+export type NoteSummary = { id: number, title: string, site: string | null, author: string | null, published: string | null, tags: Array<string>, created: string, standfirst: string | null, };
 
 export type NoteFilter = { 
 /**

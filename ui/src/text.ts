@@ -84,11 +84,15 @@ export function paragraphs(body: string): Array<{ text: string; start: number }>
   return out;
 }
 
+/// One formatter for every date shown: `toLocaleDateString` builds a new one per call, which
+/// costs about a millisecond each in WebKit, and a results list shows dozens of dates.
+const dateFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
+
 export function formatDate(iso: string | null): string {
   if (!iso) return "";
   const d = new Date(iso.length === 10 ? iso + "T00:00:00" : iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+  return dateFormat.format(d);
 }
 
 /// Tags typed by a person: split on commas, trimmed, empty ones dropped.
