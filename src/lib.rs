@@ -1,6 +1,7 @@
 //! Lode's core: clip articles from the clipboard, keep them in SQLite, search them with
-//! Tantivy, tag and annotate them. The desktop shell and the `lode` CLI call [`Library`] and
-//! nothing else.
+//! Tantivy, tag and annotate them. The desktop shell (`src-tauri`) and the `lode` CLI call
+//! [`Library`] and nothing else; with the `ts` feature, the types they exchange also derive
+//! TypeScript declarations (ts-rs) for the desktop UI.
 //!
 //! Modules:
 //! - [`clip`]: clipboard payload (text/plain, text/html) -> [`Article`]; pure functions.
