@@ -237,13 +237,18 @@ impl SearchIndex {
             .map_err(|_| Error::IndexerGone(self.last_error()))?
     }
 
-    /// What `parsed` matches, to mark it in a whole text (the reader opened from a search).
-    pub fn highlighter(&self, parsed: &ParsedQuery) -> Result<Highlighter> {
+    /// A snapshot of the index as of the last commit; it stays valid while the indexer goes on.
+    fn searcher(&self) -> Result<tantivy::Searcher> {
         let live = self
             .live
             .read()
             .map_err(|_| Error::IndexerGone("poisoned".into()))?;
-        let searcher = live.reader.searcher();
+        Ok(live.reader.searcher())
+    }
+
+    /// What `parsed` matches, to mark it in a whole text (the reader opened from a search).
+    pub fn highlighter(&self, parsed: &ParsedQuery) -> Result<Highlighter> {
+        let searcher = self.searcher()?;
         let mut builder =
             search::Builder::new(&self.fields, &searcher, self.analyzers.clone(), false);
         builder.build(parsed);
@@ -260,11 +265,7 @@ impl SearchIndex {
         titles_only: bool,
         facets: bool,
     ) -> Result<(RawResults, Highlighter)> {
-        let live = self
-            .live
-            .read()
-            .map_err(|_| Error::IndexerGone("poisoned".into()))?;
-        let searcher = live.reader.searcher();
+        let searcher = self.searcher()?;
         let mut builder =
             search::Builder::new(&self.fields, &searcher, self.analyzers.clone(), titles_only);
         let built = builder.build(parsed);
@@ -290,11 +291,7 @@ impl SearchIndex {
 
     /// (note ids, annotation count) as the index sees them, for `check`.
     pub fn contents(&self) -> Result<(Vec<i64>, usize)> {
-        let live = self
-            .live
-            .read()
-            .map_err(|_| Error::IndexerGone("poisoned".into()))?;
-        let searcher = live.reader.searcher();
+        let searcher = self.searcher()?;
         let annotations = searcher.search(
             &TermQuery::new(
                 Term::from_field_u64(self.fields.kind, KIND_ANNOTATION),
