@@ -101,7 +101,6 @@ pub fn run() {
                     })
                     .build()?;
             #[cfg(target_os = "linux")]
-            #[cfg(target_os = "linux")]
             window.with_webview(tune_webkit)?;
             Ok(())
         })
