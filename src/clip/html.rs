@@ -157,8 +157,13 @@ pub fn read(html: &str) -> Page {
         }
         let boilerplate = BOILERPLATE_TAGS.contains(&name.as_str());
         if !closing && boilerplate && !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
-            // Skip the whole element; HTML that never closes it keeps its contents.
-            if let Some(after) = skip_element(rest, &name) {
+            // Skip the whole element; HTML that never closes it keeps its contents, and so
+            // does a figure that holds a table (data, not a picture).
+            let skipped = skip_element(rest, &name).filter(|after| {
+                let inner = &rest[..rest.len() - after.len()];
+                !(name == "figure" && find_ascii_ci(inner, "<table").is_some())
+            });
+            if let Some(after) = skipped {
                 rest = after;
                 out.push('\n');
                 continue;

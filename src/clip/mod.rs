@@ -6,6 +6,7 @@
 
 mod dates;
 mod html;
+mod main_text;
 mod tags;
 mod text;
 
@@ -132,17 +133,29 @@ pub fn extract(clip: &Clip) -> Result<Article> {
         .filter(|t| !t.trim().is_empty());
     let url = clip.url.as_deref();
     let from_text = lines_from_text.map(|text| text::extract(&text, url));
-    let from_html = html
-        .as_ref()
-        .map(|html| text::extract(&canonical_text(&html.text), url));
-    // Both flavours: the HTML's body (its structure marks what is not the article), unless
-    // it lost much of what the text holds; the metadata the chosen one lacks comes from the other.
+    // The HTML's article, and whether its body was located in the DOM (else it is the line
+    // classifier's, like the text's).
+    let from_html = html.as_ref().map(|page| {
+        let lines = canonical_text(&page.text);
+        let mut article = text::extract(&lines, url);
+        let main = clip.html.as_deref().and_then(main_text::locate);
+        let body = main
+            .map(|main| text::polish(&main_text::mask(&lines, &canonical_text(&main))))
+            .filter(|body| !body.is_empty());
+        let located = body.is_some();
+        if let Some(body) = body {
+            article.body = body.join("\n\n");
+        }
+        (article, located)
+    });
+    // Both flavours: the HTML's body when the DOM located it, or else unless it lost much of
+    // what the text holds; the metadata the chosen one lacks comes from the other.
     let words = |a: &Article| a.body.split_whitespace().count();
     let mut article = match (from_text, from_html) {
-        (Some(t), Some(h)) if words(&h) * 2 >= words(&t) => merge(h, t),
-        (Some(t), Some(h)) => merge(t, h),
+        (Some(t), Some((h, located))) if located || words(&h) * 2 >= words(&t) => merge(h, t),
+        (Some(t), Some((h, _))) => merge(t, h),
         (Some(t), None) => t,
-        (None, Some(h)) => h,
+        (None, Some((h, _))) => h,
         (None, None) => Article::default(),
     };
     if article.body.trim().is_empty() {

@@ -130,36 +130,7 @@ fn lowercase_ratio(text: &str) -> f64 {
 }
 
 fn lines_of(page: &str) -> Vec<Line> {
-    let mut lines: Vec<Line> = page
-        .lines()
-        .filter_map(|raw| {
-            let cleaned = HTML_TAG.replace_all(raw, " ");
-            let mut text = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-            let mut bullet = false;
-            for marker in ["• ", "· ", "▪ ", "* ", "- ", "– "] {
-                if let Some(rest) = text.strip_prefix(marker) {
-                    text = rest.to_string();
-                    bullet = true;
-                    break;
-                }
-            }
-            if text.is_empty() {
-                return None;
-            }
-            let words = text.split_whitespace().count();
-            Some(Line {
-                text,
-                words,
-                bullet,
-                repeats: 0,
-                caption: false,
-                paragraph: false,
-                sentence: false,
-                meta: false,
-                stop: false,
-            })
-        })
-        .collect();
+    let mut lines: Vec<Line> = page.lines().filter_map(line_of).collect();
     let mut counts: HashMap<String, usize> = HashMap::new();
     for line in &lines {
         *counts.entry(line.text.clone()).or_default() += 1;
@@ -169,6 +140,35 @@ fn lines_of(page: &str) -> Vec<Line> {
         classify(line);
     }
     lines
+}
+
+/// One line of text, tags and bullet marker taken off, white space collapsed; `None` if blank.
+fn line_of(raw: &str) -> Option<Line> {
+    let cleaned = HTML_TAG.replace_all(raw, " ");
+    let mut text = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut bullet = false;
+    for marker in ["• ", "· ", "▪ ", "* ", "- ", "– "] {
+        if let Some(rest) = text.strip_prefix(marker) {
+            text = rest.to_string();
+            bullet = true;
+            break;
+        }
+    }
+    if text.is_empty() {
+        return None;
+    }
+    let words = text.split_whitespace().count();
+    Some(Line {
+        text,
+        words,
+        bullet,
+        repeats: 1,
+        caption: false,
+        paragraph: false,
+        sentence: false,
+        meta: false,
+        stop: false,
+    })
 }
 
 fn classify(line: &mut Line) {
@@ -195,7 +195,7 @@ fn classify(line: &mut Line) {
 
 fn ends_sentence(text: &str) -> bool {
     text.trim_end_matches(['"', '”', '’', '\'', ')', '»', ' '])
-        .ends_with(['.', '!', '?', ':', ';'])
+        .ends_with(['.', '!', '?', ':', ';', '。', '！', '？'])
 }
 
 fn is_truncated(text: &str) -> bool {
@@ -498,6 +498,56 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     article.standfirst = standfirst;
     article.body = body.join("\n\n");
     article
+}
+
+static CROSS_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\[?\s*(?:related|read\s+(?:more|also|next)|see\s+also|also\s+read|more|leggi\s+anche|vedi\s+anche)\s*:")
+        .expect("valid regex")
+});
+/// A heading that only ever follows an article: what comes after it is not the article.
+static END_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:related(?:\s+(?:posts|articles|stories|content|news|reading))?|you\s+(?:may|might)\s+also\s+(?:like|enjoy)
+        |more\s+great\s+.{1,30}\s+stories|more\s+(?:news\s+)?from\s+.{1,30}|more\s+stories|further\s+reading|recommended\s+for\s+you
+        |most\s+(?:read|popular|viewed)|top\s+video|explore\s+more(?:\s+articles)?.{0,20}|leggi\s+anche|articoli\s+correlati
+        |potrebbe\s+interessarti|about\s+the\s+author|comments?|\d+\s+comments?|leave\s+a\s+(?:comment|reply)|now\s+that\s+you're\s+here
+        )\s*[:.…]*$|^(?:tags?|tagged(?:\s+with)?|topics|argomenti|keywords)(?:\s*:.*|$)",
+    )
+    .expect("valid regex")
+});
+static READING_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\d+\s*(?:min(?:ute)?s?|minuti)(?:\s+read)?$").expect("valid regex")
+});
+
+/// What another extractor chose as the body, one paragraph a line, with the boilerplate it
+/// left in taken out: everything from a heading that only follows articles ("Related posts",
+/// "Tags:"), and cross-links ("Read more: …"), bylines, dates and captions on lines of their own.
+/// Conservative: a list or a table in the article looks like boilerplate line by line.
+pub fn polish<'a>(body: &[&'a str]) -> Vec<&'a str> {
+    let lines: Vec<(&str, Line)> = body
+        .iter()
+        .filter_map(|raw| {
+            let mut line = line_of(raw)?;
+            classify(&mut line);
+            Some((*raw, line))
+        })
+        .collect();
+    let first_paragraph = lines.iter().position(|(_, l)| l.paragraph).unwrap_or(0);
+    let mut kept = Vec::new();
+    for (i, (raw, line)) in lines.iter().enumerate() {
+        if i > first_paragraph && END_LABEL.is_match(&line.text) {
+            break;
+        }
+        let boilerplate = CROSS_LINK.is_match(&line.text)
+            || READING_TIME.is_match(&line.text)
+            || line.caption
+            || (line.words <= 12 && dates::is_date_line(&line.text))
+            || (line.words <= 6 && BYLINE.find(&line.text).is_some_and(|m| m.start() == 0));
+        if !boilerplate {
+            kept.push(*raw);
+        }
+    }
+    kept
 }
 
 static AUTHOR_LABEL: LazyLock<Regex> = LazyLock::new(|| {
