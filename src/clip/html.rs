@@ -4,9 +4,12 @@
 //! survives: `<script>`, `<style>`, `<iframe>`, `<svg>` and their contents are skipped, and
 //! attributes (event handlers, `src`, `href`) are never copied.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
+
+use super::dates;
 use regex::Regex;
 
 const SKIPPED: [&str; 9] = [
@@ -94,18 +97,32 @@ fn skip_element<'a>(rest: &'a str, name: &str) -> Option<&'a str> {
     }
 }
 
-/// What the HTML says beyond its text: the page's heading, its byline, its date.
+/// What the HTML says beyond its text: its headings, its byline, its date.
 #[derive(Debug, Default)]
 pub struct Page {
     pub text: String,
-    /// The first `<h1>`.
-    pub heading: Option<String>,
+    /// The `<h1>` and `<h2>` elements, in page order (the first 64).
+    pub headings: Vec<Heading>,
     /// An element marked as the author (`rel`/`itemprop="author"`, an author or byline class).
     pub author: Option<String>,
     /// The first `<time datetime>` after the heading (before it: the page header's date).
     pub published: Option<NaiveDate>,
 }
 
+#[derive(Debug)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    /// Marked as the page's title (`itemprop="headline"`, a title or headline class).
+    pub marked: bool,
+    /// Its line in [`Page::text`].
+    pub line: usize,
+}
+
+static HEADLINE_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)itemprop\s*=\s*["']headline["']|class\s*=\s*["'][^"']*(?:headline|(?:^|[^b])title)[^"']*["']"#)
+        .expect("valid regex")
+});
 static AUTHOR_MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)(?:rel|itemprop)\s*=\s*["']author["']|class\s*=\s*["'][^"']*(?:author|byline)[^"']*["']"#)
         .expect("valid regex")
@@ -114,10 +131,80 @@ static DATETIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)datetime\s*=\s*["'](\d{4})-(\d{2})-(\d{2})"#).expect("valid regex")
 });
 
+impl Page {
+    /// The article's title: among the headings before its `body`, the one whose words the
+    /// opening paragraphs use, marked as a headline, an `<h1>`, close to the body. (A blog's
+    /// `<h1>` is often its own name, and the post's title an `<h2>`, or a second `<h1>`.)
+    pub fn title(&self, body: &str) -> Option<String> {
+        let paragraphs: Vec<&str> = body.split("\n\n").map(str::trim).collect();
+        let is_heading = |p: &str| self.headings.iter().any(|h| h.text == p);
+        // The body's place in the page: its first paragraph of some length that is not a
+        // heading (the extractor may have kept the title; short lines recur elsewhere).
+        let anchor = paragraphs
+            .iter()
+            .position(|p| p.split_whitespace().count() >= 8 && !is_heading(p))?;
+        let body_line = self
+            .text
+            .find(paragraphs[anchor])
+            .map(|at| memchr::memchr_iter(b'\n', &self.text.as_bytes()[..at]).count());
+        let opening: HashSet<String> = paragraphs[anchor..]
+            .iter()
+            .take(3)
+            .flat_map(|p| long_words(p))
+            .collect();
+        let mut best: Option<(f64, &Heading)> = None;
+        for heading in &self.headings {
+            if body_line.is_some_and(|line| heading.line >= line) {
+                break;
+            }
+            // A section heading of the body's (the first paragraph may be the title).
+            let in_body = paragraphs
+                .get(1..anchor)
+                .is_some_and(|lead| lead.contains(&heading.text.as_str()));
+            if in_body || !(1..=30).contains(&heading.text.split_whitespace().count()) {
+                continue;
+            }
+            let words = long_words(&heading.text);
+            let overlap = if words.is_empty() {
+                0.0
+            } else {
+                words.iter().filter(|w| opening.contains(*w)).count() as f64 / words.len() as f64
+            };
+            let dated = self
+                .text
+                .lines()
+                .skip(heading.line + 1)
+                .take(4)
+                .any(|l| l.split_whitespace().count() <= 12 && dates::find(l).is_some());
+            let distance = body_line.map_or(0, |line| line - heading.line) as f64;
+            let score = 3.0 * overlap
+                + if heading.marked { 1.5 } else { 0.0 }
+                + if heading.level == 1 { 1.5 } else { 0.0 }
+                + if dated { 1.5 } else { 0.0 }
+                - 0.02 * distance.min(100.0);
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, heading));
+            }
+        }
+        best.map(|(_, h)| h.text.clone())
+    }
+}
+
+/// The lower-cased words of over three letters: the ones that say what a text is about.
+fn long_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 3)
+        .map(str::to_lowercase)
+        .collect()
+}
+
 pub fn read(html: &str) -> Page {
     let mut page = Page::default();
-    // (element name, where its text starts in `out`) of an open h1 and an open author element.
-    let mut heading: Option<usize> = None;
+    // An open h1/h2 (level, marked, where its text starts in `out`) and an open author element
+    // (its name, where its text starts); lines counted so far (up to `counted` in `out`).
+    let mut heading: Option<(u8, bool, usize)> = None;
+    let mut seen_h1 = false;
+    let (mut lines, mut counted) = (0usize, 0usize);
     let mut author: Option<(String, usize)> = None;
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
@@ -158,10 +245,13 @@ pub fn read(html: &str) -> Page {
         let boilerplate = BOILERPLATE_TAGS.contains(&name.as_str());
         if !closing && boilerplate && !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
             // Skip the whole element; HTML that never closes it keeps its contents, and so
-            // does a figure that holds a table (data, not a picture).
+            // does a figure that holds a table or a heading (data or a page, not a picture).
             let skipped = skip_element(rest, &name).filter(|after| {
                 let inner = &rest[..rest.len() - after.len()];
-                !(name == "figure" && find_ascii_ci(inner, "<table").is_some())
+                name != "figure"
+                    || ["<table", "<h1", "<h2"]
+                        .iter()
+                        .all(|t| find_ascii_ci(inner, t).is_none())
             });
             if let Some(after) = skipped {
                 rest = after;
@@ -170,10 +260,13 @@ pub fn read(html: &str) -> Page {
             }
         }
         if !closing {
-            if name == "h1" && page.heading.is_none() {
-                heading = Some(out.len());
+            if matches!(name.as_str(), "h1" | "h2") && heading.is_none() && page.headings.len() < 64
+            {
+                let level = if name == "h1" { 1 } else { 2 };
+                seen_h1 |= level == 1;
+                heading = Some((level, HEADLINE_MARK.is_match(tag), out.len()));
             }
-            if name == "time" && page.heading.is_some() && page.published.is_none() {
+            if name == "time" && seen_h1 && page.published.is_none() {
                 page.published = DATETIME.captures(tag).and_then(|c| {
                     NaiveDate::from_ymd_opt(
                         c[1].parse().ok()?,
@@ -190,11 +283,21 @@ pub fn read(html: &str) -> Page {
                 author = Some((name.clone(), out.len()));
             }
         } else {
-            if name == "h1"
-                && let Some(from) = heading.take()
+            if matches!(name.as_str(), "h1" | "h2")
+                && let Some((level, marked, from)) = heading.take()
             {
-                page.heading = Some(out[from..].split_whitespace().collect::<Vec<_>>().join(" "))
-                    .filter(|h| !h.is_empty());
+                lines += memchr::memchr_iter(b'\n', &out.as_bytes()[counted..from]).count();
+                counted = from;
+                let text = out[from..].split_whitespace().collect::<Vec<_>>().join(" ");
+                if !text.is_empty() {
+                    page.headings.push(Heading {
+                        level,
+                        text,
+                        marked,
+                        // The block's own line break comes first.
+                        line: lines + 1,
+                    });
+                }
             }
             if author.as_ref().is_some_and(|(open, _)| *open == name)
                 && let Some((_, from)) = author.take()

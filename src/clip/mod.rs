@@ -163,18 +163,20 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     }
     // The HTML's own marks beat what the text suggests: its heading, byline and date.
     if let Some(html) = html {
-        let heading = html
-            .heading
-            .map(|h| canonical_text(&h))
-            .filter(|h| (1..=30).contains(&h.split_whitespace().count()));
-        if let Some(heading) = heading {
-            article.title = heading;
+        if let Some(heading) = html.title(&article.body) {
+            article.title = canonical_text(&heading);
         }
         article.author = html.author.map(|a| canonical_text(&a)).or(article.author);
         article.published = html.published.or(article.published);
     }
     article.url = clip.url.clone().filter(|u| !u.trim().is_empty());
     article.body = canonical_body(&article.body);
+    // The title is not part of the body (an extractor may have kept the heading).
+    if let Some(rest) = article.body.strip_prefix(&article.title)
+        && let Some(rest) = rest.strip_prefix("\n\n")
+    {
+        article.body = rest.to_string();
+    }
     article.language = detect_language(&article.body, &article.title).to_string();
     Ok(article)
 }
