@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 
 use super::dates;
+use super::person::person;
 use regex::Regex;
 
 const SKIPPED: [&str; 9] = [
@@ -124,7 +125,7 @@ static HEADLINE_MARK: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static AUTHOR_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?:rel|itemprop)\s*=\s*["']author["']|class\s*=\s*["'][^"']*(?:author|byline)[^"']*["']"#)
+    Regex::new(r#"(?i)(?:rel|itemprop)\s*=\s*["']author["']|class\s*=\s*["'][^"']*(?:author|byline|writer)[^"']*["']|href\s*=\s*["'][^"']*/(?:author|authors|autore|autori|writers?|contributors?|staff|people|user)/[^"']"#)
         .expect("valid regex")
 });
 static DATETIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -205,7 +206,7 @@ pub fn read(html: &str) -> Page {
     let mut heading: Option<(u8, bool, usize)> = None;
     let mut seen_h1 = false;
     let (mut lines, mut counted) = (0usize, 0usize);
-    let mut author: Option<(String, usize)> = None;
+    let mut authors: Vec<(String, usize)> = Vec::new();
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -275,12 +276,12 @@ pub fn read(html: &str) -> Page {
                     )
                 });
             }
-            if author.is_none()
-                && page.author.is_none()
+            if page.author.is_none()
+                && authors.len() < 8
                 && AUTHOR_MARK.is_match(tag)
                 && !VOID.contains(&name.as_str())
             {
-                author = Some((name.clone(), out.len()));
+                authors.push((name.clone(), out.len()));
             }
         } else {
             if matches!(name.as_str(), "h1" | "h2")
@@ -299,10 +300,10 @@ pub fn read(html: &str) -> Page {
                     });
                 }
             }
-            if author.as_ref().is_some_and(|(open, _)| *open == name)
-                && let Some((_, from)) = author.take()
-            {
-                page.author = person(&out[from..]);
+            // The innermost marked element first: "By" in one, the name in the next.
+            if let Some(at) = authors.iter().rposition(|(open, _)| *open == name) {
+                let (_, from) = authors.remove(at);
+                page.author = page.author.take().or_else(|| person(&out[from..]));
             }
         }
         if BLOCKS.contains(&name.as_str()) {
@@ -315,25 +316,6 @@ pub fn read(html: &str) -> Page {
     push_text(&mut out, rest);
     page.text = out;
     page
-}
-
-/// A person's name in a byline's text ("By Jane Doe, Reporter | 3 May" -> "Jane Doe").
-fn person(byline: &str) -> Option<String> {
-    let text = byline.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = text.split([',', '|', '\u{b7}', '•', '(']).next()?.trim();
-    let text = ["By ", "by ", "BY ", "Di ", "di ", "Par ", "Por ", "Von "]
-        .iter()
-        .find_map(|p| text.strip_prefix(p))
-        .unwrap_or(text)
-        .trim();
-    let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
-    let name_like = (1..=5).contains(&words.len())
-        && words.iter().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase)
-                || ["de", "da", "di", "van", "von", "der", "la", "le", "del"].contains(w)
-        })
-        && !text.chars().any(|c| c.is_ascii_digit());
-    name_like.then(|| text.to_string())
 }
 
 fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {

@@ -7,6 +7,7 @@
 mod dates;
 mod html;
 mod main_text;
+mod person;
 mod tags;
 mod text;
 

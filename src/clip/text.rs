@@ -14,6 +14,7 @@ use regex::Regex;
 
 use super::Article;
 use super::dates;
+use super::person::person;
 use super::tags::{self, Vocabulary};
 
 struct Line {
@@ -441,7 +442,7 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
             (l.words <= 25)
                 .then(|| BYLINE.captures(&l.text))
                 .flatten()
-                .map(|c| c[1].to_string())
+                .and_then(|c| person(&c[1]))
         })
         .or_else(|| labelled(&lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)));
     // The article's date: between title and body; else a date line (not an "updated" one) in
@@ -565,23 +566,6 @@ fn labelled<'a>(lines: &'a [Line], start: usize, label: &Regex) -> Option<&'a Li
     (from..to.saturating_sub(1))
         .find(|&i| label.is_match(&lines[i].text))
         .map(|i| &lines[i + 1])
-}
-
-/// A person's name at the start of a byline ("Eliz - Product marketer" -> "Eliz").
-fn person(text: &str) -> Option<String> {
-    let name = text
-        .split([',', '|', '(', '•'])
-        .next()?
-        .split(" - ")
-        .next()?
-        .split(" – ")
-        .next()?
-        .trim();
-    let words = name.split_whitespace().count();
-    let name_like = (1..=5).contains(&words)
-        && name.chars().next().is_some_and(char::is_uppercase)
-        && !name.chars().any(|c| c.is_ascii_digit());
-    name_like.then(|| name.to_string())
 }
 
 /// The site's name: a short stand-alone line (the masthead) that the footer's copyright
