@@ -445,11 +445,18 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
                 .and_then(|c| person(&c[1]))
         })
         .or_else(|| labelled(&lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)));
-    // The article's date: between title and body; else a date line (not an "updated" one) in
-    // the block of labels that often follows the opening; else the closest before the body.
+    // The article's date: between title and body; else one labelled "Posted on" around the
+    // body (some pages sign off with it); else a date line (not an "updated" one) in the block
+    // of labels that often follows the opening; else the closest before the body.
     article.published = head
         .iter()
         .find_map(|l| dates::find(&l.text))
+        .or_else(|| {
+            lines[start.saturating_sub(40)..lines.len().min(end + 15)]
+                .iter()
+                .filter(|l| l.words <= 12 && POSTED.is_match(&l.text))
+                .find_map(|l| dates::find(&l.text))
+        })
         .or_else(|| {
             let near = (start + 1..lines.len().min(start + 40))
                 .filter(|&i| dates::is_date_line(&lines[i].text));
@@ -553,6 +560,10 @@ pub fn polish<'a>(body: &[&'a str]) -> Vec<&'a str> {
 
 static AUTHOR_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:written by|by|author|authors|posted by|autore|di)\s*:?$")
+        .expect("valid regex")
+});
+static POSTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:posted|published|pubblicato)(?:\s+on|\s+il)?(?-u:\b)")
         .expect("valid regex")
 });
 static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
