@@ -38,12 +38,16 @@ static BREADCRUMB: LazyLock<Regex> =
 static STOP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:tags?|tagged(?:\s+with)?|topics|argomenti|keywords)\s*:
-        |^(?:related\s+(?:posts|articles|stories|content|news|topics)|read\s+(?:also|more|next)|you\s+(?:may|might)\s+also\s+like
+        |^(?:related\s+(?:posts|articles|stories|content|news|topics)|read\s+(?:also|more|next)\s*[:.…]*$|you\s+(?:may|might)\s+also\s+like
         |more\s+(?:from|stories|on\s+this)|recommended(?:\s+for\s+you)?|most\s+(?:read|popular|viewed)|leggi\s+anche|articoli\s+correlati
         |potrebbe\s+interessarti|share\s+this|condividi|comments?$|\d+\s+comments?|leave\s+a\s+(?:comment|reply)|copyright|©
         |all\s+rights\s+reserved|sign\s+up\s+for|subscribe\s+to|iscriviti\s+alla|about\s+the\s+author)",
     )
     .expect("valid regex")
+});
+/// A copyright notice, wherever it sits in its line (a footer's disclaimer ends with it).
+static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)all rights reserved|tutti i diritti riservati|©").expect("valid regex")
 });
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -130,6 +134,22 @@ fn lowercase_ratio(text: &str) -> f64 {
     }
 }
 
+/// Chinese and Japanese are written without spaces between words: a character stands for
+/// about half a word there.
+fn is_unspaced(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().count() + text.chars().filter(|c| is_unspaced(*c)).count() / 2
+}
+
+/// Mostly Chinese or Japanese: prose that neither stop words nor letter case can tell.
+fn unspaced(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    text.chars().filter(|c| is_unspaced(*c)).count() * 2 > letters
+}
+
 fn lines_of(page: &str) -> Vec<Line> {
     let mut lines: Vec<Line> = page.lines().filter_map(line_of).collect();
     let mut counts: HashMap<String, usize> = HashMap::new();
@@ -158,7 +178,7 @@ fn line_of(raw: &str) -> Option<Line> {
     if text.is_empty() {
         return None;
     }
-    let words = text.split_whitespace().count();
+    let words = word_count(&text);
     Some(Line {
         text,
         words,
@@ -175,13 +195,13 @@ fn line_of(raw: &str) -> Option<Line> {
 fn classify(line: &mut Line) {
     let text = line.text.as_str();
     line.caption = CAPTION.is_match(text);
-    line.stop = STOP.is_match(text);
+    line.stop = STOP.is_match(text) || RIGHTS.is_match(text);
     line.paragraph = line.repeats == 1
         && line.words >= 10
         && (ends_sentence(text) || line.words >= 25)
         && !is_truncated(text)
         && !line.caption
-        && (stop_ratio(text) >= 0.12 || lowercase_ratio(text) >= 0.6);
+        && (stop_ratio(text) >= 0.12 || lowercase_ratio(text) >= 0.6 || unspaced(text));
     line.sentence = line.repeats == 1
         && line.words >= 3
         && ends_sentence(text)
@@ -392,22 +412,15 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
         return article;
     };
 
-    // Where it ends: the first block that only follows articles, or a long run of non-paragraphs.
-    // Where it ends: the first block that only follows articles; a run of over 12 lines of
-    // non-prose (a list, a table, a gallery) ends it only if no paragraph follows within 40.
-    let mut end = start;
-    let mut gap = 0;
-    for (i, line) in lines.iter().enumerate().skip(start) {
-        if line.stop || gap > 40 {
-            break;
-        }
-        let prose = is_paragraph(line) || (line.sentence && !line.meta);
-        if is_paragraph(line) || (prose && gap <= 12) {
-            end = i;
-            gap = 0;
-        } else {
-            gap += 1;
-        }
+    // A body that ends before the page's densest run of paragraphs even starts began at a
+    // disclosure or a teaser under the title: the article is that run.
+    let mut start = start;
+    let mut end = body_end(&lines, start);
+    if let Some((first, _)) = block
+        && end < first
+    {
+        start = first;
+        end = body_end(&lines, first);
     }
 
     let title = title_at.map(|t| lines[t].text.clone());
@@ -556,6 +569,28 @@ pub fn polish<'a>(body: &[&'a str]) -> Vec<&'a str> {
         }
     }
     kept
+}
+
+/// Where a body that starts at `start` ends: the first block that only follows articles; a
+/// run of over 12 lines of non-prose (a list, a table, a gallery) ends it only if no paragraph
+/// follows within 60.
+fn body_end(lines: &[Line], start: usize) -> usize {
+    const GAP: usize = 60;
+    let mut end = start;
+    let mut gap = 0;
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        if line.stop || gap > GAP {
+            break;
+        }
+        let prose = is_paragraph(line) || (line.sentence && !line.meta);
+        if is_paragraph(line) || (prose && gap <= 12) {
+            end = i;
+            gap = 0;
+        } else {
+            gap += 1;
+        }
+    }
+    end
 }
 
 static AUTHOR_LABEL: LazyLock<Regex> = LazyLock::new(|| {
