@@ -35,13 +35,16 @@ static HTML_TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"</?[a-zA-Z][^<>]{0,300}>").expect("valid regex"));
 static BREADCRUMB: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s+[»›>/|]\s+").expect("valid regex"));
+/// A block that only ever follows an article: tags, related posts, comments, sharing, the
+/// footer. Headings among them must be the whole line ("Recommended configuration" is not one).
 static STOP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:tags?|tagged(?:\s+with)?|topics|argomenti|keywords)\s*:
-        |^(?:related\s+(?:posts|articles|stories|content|news|topics)|read\s+(?:also|more|next)\s*[:.…]*$|you\s+(?:may|might)\s+also\s+like
-        |more\s+(?:from|stories|on\s+this)|recommended(?:\s+for\s+you)?|most\s+(?:read|popular|viewed)|leggi\s+anche|articoli\s+correlati
-        |potrebbe\s+interessarti|share\s+this|condividi|comments?$|\d+\s+comments?|leave\s+a\s+(?:comment|reply)|copyright|©
-        |all\s+rights\s+reserved|sign\s+up\s+for|subscribe\s+to|iscriviti\s+alla|about\s+the\s+author)",
+        |^(?:related\s+(?:posts|articles|stories|content|news|topics)|read\s+(?:also|more|next)|you\s+(?:may|might)\s+also\s+like
+        |more\s+(?:from|stories|on\s+this)(?:\s+.{1,40})?|recommended(?:\s+for\s+you)?|most\s+(?:read|popular|viewed)(?:\s+.{1,20})?
+        |leggi\s+anche|articoli\s+correlati|potrebbe\s+interessarti|share\s+this(?:\s+(?:article|story|post|page))?|condividi
+        |comments?|\d+\s+comments?|about\s+the\s+author)\s*[:.…]*$
+        |^(?:leave\s+a\s+(?:comment|reply)|copyright|©|all\s+rights\s+reserved|sign\s+up\s+for|subscribe\s+to|iscriviti\s+alla)",
     )
     .expect("valid regex")
 });
@@ -210,8 +213,16 @@ fn classify(line: &mut Line) {
         && !line.stop;
     line.meta = line.caption
         || (line.words <= 12 && dates::is_date_line(text))
-        || (line.words <= 25 && BYLINE.is_match(text))
+        || (line.words <= 25 && BYLINE.find(text).is_some_and(|m| m.start() <= 16))
         || (line.words <= 12 && SECTIONS.is_match(text));
+}
+
+/// A number, a percentage, an amount: a table cell.
+fn is_figure(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-−%.,:$€£/".contains(c))
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -317,6 +328,9 @@ fn densest_block(lines: &[Line]) -> Option<(usize, usize)> {
             -1000.0
         } else if is_paragraph(line) {
             line.words as f64
+        } else if is_figure(&line.text) || ends_sentence(&line.text) {
+            // A table's figures, a list's items: part of an article more than of a menu.
+            -1.0
         } else {
             -(3.0 + line.words as f64 / 3.0)
         };
@@ -412,24 +426,42 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
         return article;
     };
 
-    // A body that ends before the page's densest run of paragraphs even starts began at a
-    // disclosure or a teaser under the title: the article is that run.
+    // A body that ends before the page's densest run of paragraphs even starts was cut by a
+    // long table or list: it runs on to the end of that run, unless a block that only follows
+    // articles sits between them. Then, if it holds much less prose, it was a disclosure or a
+    // teaser under the title, and the article is that run.
+    let prose = |from: usize, to: usize| {
+        lines[from..=to]
+            .iter()
+            .filter(|l| l.paragraph)
+            .map(|l| l.words)
+            .sum::<usize>()
+    };
     let mut start = start;
     let mut end = body_end(&lines, start);
-    if let Some((first, _)) = block
+    if let Some((first, last)) = block
         && end < first
     {
-        start = first;
-        end = body_end(&lines, first);
+        if !lines[end..first].iter().any(|l| l.stop) {
+            end = body_end(&lines, first);
+        } else if prose(start, end) * 4 < prose(first, last) {
+            start = first;
+            end = body_end(&lines, first);
+        }
     }
 
     let title = title_at.map(|t| lines[t].text.clone());
     let mut body = Vec::new();
+    // After a line that ends with a colon, the lines up to the next paragraph are the list it
+    // announces (a copied list carries no bullets).
+    let mut in_list = false;
     for i in start..=end {
         let line = &lines[i];
         let next_is_paragraph = lines.get(i + 1).is_some_and(is_paragraph);
         let keep = if is_paragraph(line) || (line.sentence && !line.meta) {
             !CREDIT.is_match(&line.text)
+        } else if in_list {
+            line.words <= 25 && line.repeats == 1 && !line.caption && !line.stop
         } else {
             // Subheadings and list items stay; captions, alt texts, credits and dates go.
             let subheading = (2..=15).contains(&line.words)
@@ -443,6 +475,11 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
         };
         if keep && Some(&line.text) != title.as_ref() {
             body.push(line.text.as_str());
+        }
+        if keep && line.text.ends_with(':') {
+            in_list = true;
+        } else if is_paragraph(line) {
+            in_list = false;
         }
     }
 
