@@ -40,7 +40,7 @@ static BREADCRUMB: LazyLock<Regex> =
 static STOP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:tags?|tagged(?:\s+with)?|topics|argomenti|keywords)\s*:
-        |^(?:related\s+(?:posts|articles|stories|content|news|topics)|read\s+(?:also|more|next)|you\s+(?:may|might)\s+also\s+like
+        |^(?:related\s+(?:posts|articles|stories|content|news|topics|resources|reading|videos|coverage)|read\s+(?:also|more|next)|you\s+(?:may|might)\s+also\s+like
         |more\s+(?:from|stories|on\s+this)(?:\s+.{1,40})?|recommended(?:\s+for\s+you)?|most\s+(?:read|popular|viewed)(?:\s+.{1,20})?
         |leggi\s+anche|articoli\s+correlati|potrebbe\s+interessarti|share\s+this(?:\s+(?:article|story|post|page))?|condividi
         |comments?|\d+\s+comments?|about\s+the\s+author)\s*[:.…]*$
