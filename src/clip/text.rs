@@ -54,7 +54,7 @@ static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\((?:photo|foto|image|credit|picture|source|courtesy)(?-u:\b)[^)]*\)\s*$|(?-u:\b)photo:|(?-u:\b)foto:|\(photo via|getty images|/\s*afp\)|(?-u:\b)afp photo|(?-u:\b)reuters\)\s*$|\(ap photo|shutterstock|(?-u:\b)imagoeconomica(?-u:\b)",
+        r"(?i)\((?:photo|foto|image|credit|picture|source|courtesy)(?-u:\b)[^)]*\)\s*$|(?-u:\b)photo:|(?-u:\b)foto:|\(photo via|getty images|/\s*afp\)|(?-u:\b)afp photo|(?-u:\b)reuters\)\s*$|\(ap photo|shutterstock|(?-u:\b)imagoeconomica(?-u:\b)|(?-u:\b)file photo(?-u:\b)|^in this (?:[^ ]+ ){0,8}photo|(?-u:\b)photo (?:shows|taken)(?-u:\b)|\((?:ap|afp|reuters|getty|epa)\)\s*$",
     )
     .expect("valid regex")
 });
@@ -202,7 +202,7 @@ fn classify(line: &mut Line) {
     line.paragraph = line.repeats == 1
         && line.words >= 10
         && (ends_sentence(text) || line.words >= 25)
-        && !is_truncated(text)
+        && (!is_truncated(text) || line.words >= 40)
         && !line.caption
         && (stop_ratio(text) >= 0.12 || lowercase_ratio(text) >= 0.6 || unspaced(text));
     line.sentence = line.repeats == 1
@@ -460,8 +460,12 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
         let next_is_paragraph = lines.get(i + 1).is_some_and(is_paragraph);
         let keep = if is_paragraph(line) || (line.sentence && !line.meta) {
             !CREDIT.is_match(&line.text)
-        } else if in_list {
-            line.words <= 25 && line.repeats == 1 && !line.caption && !line.stop
+        } else if in_list || line.text.ends_with(':') {
+            line.words <= 25
+                && line.repeats == 1
+                && !line.caption
+                && !line.stop
+                && !(line.words <= 3 && UI_WORDS.is_match(&line.text))
         } else {
             // Subheadings and list items stay; captions, alt texts, credits and dates go.
             let subheading = (2..=15).contains(&line.words)
