@@ -54,7 +54,7 @@ static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\((?:photo|foto|image|credit|picture|source|courtesy)(?-u:\b)[^)]*\)\s*$|(?-u:\b)photo:|(?-u:\b)foto:|\(photo via|getty images|/\s*afp\)|(?-u:\b)afp photo|(?-u:\b)reuters\)\s*$|\(ap photo|shutterstock|(?-u:\b)imagoeconomica(?-u:\b)|(?-u:\b)file photo(?-u:\b)|^in this (?:[^ ]+ ){0,8}photo|(?-u:\b)photo (?:shows|taken)(?-u:\b)|\((?:ap|afp|reuters|getty|epa)\)\s*$",
+        r"(?i)\((?:photo|foto|image|credit|picture|source|courtesy)(?-u:\b)[^)]*\)\s*$|(?-u:\b)photo:|(?-u:\b)foto:|\(photo via|getty images|/\s*afp\)|(?-u:\b)afp photo|(?-u:\b)reuters\)\s*$|\(ap photo|shutterstock|(?-u:\b)imagoeconomica(?-u:\b)|(?-u:\b)file photo(?-u:\b)|^photo by(?-u:\b)|(?-u:\b)photo by:|^in this (?:[^ ]+ ){0,8}photo|(?-u:\b)photo (?:shows|taken)(?-u:\b)|\((?:ap|afp|reuters|getty|epa)\)\s*$",
     )
     .expect("valid regex")
 });
@@ -223,6 +223,17 @@ fn is_figure(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_ascii_digit() || " +-−%.,:$€£/".contains(c))
+}
+
+/// All in capitals: a teaser headline or a call to action, not a paragraph.
+fn is_shouted(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic());
+    let (mut total, mut upper) = (0, 0);
+    for c in letters {
+        total += 1;
+        upper += usize::from(c.is_uppercase());
+    }
+    total >= 20 && upper * 10 >= total * 9
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -487,6 +498,8 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
         }
     }
 
+    trim_sign_off(&mut body);
+
     // Metadata: first from the lines between the title and the body, then from the whole page.
     let head = &lines[meta_from.min(start)..start];
     article.author = head
@@ -577,6 +590,21 @@ static END_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// An author's bio ("Jane Doe is a reporter …", "Jane Doe (jane@…) is the editor …") or a
+/// sign-off ("Follow us on Twitter", "Email Jane at …").
+static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?-i:\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){1,3})(?:\s*\([^)]{0,60}\))?,?\s+(?:is|was)\s+(?:a|an|the)\s|follow\s+(?:us|him|her|me)\s+on|^email\s+\p{Lu}",
+    )
+    .expect("valid regex")
+});
+/// A line that is only a control or a label: "Share", "Posted on", "Advertisement".
+static UI_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:share|print|email|follow|subscribe|menu|home|search|advert(?:isement)?|skip advertisement|posted(?:\s+on)?|updated(?:\s+(?:on|at))?|published(?:\s+on)?|reading\s+time|written\s+by|listen(?:\s+to\s+this\s+article)?)\s*[:.…]*$",
+    )
+    .expect("valid regex")
+});
 static READING_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\d+\s*(?:min(?:ute)?s?|minuti)(?:\s+read)?$").expect("valid regex")
 });
@@ -604,12 +632,24 @@ pub fn polish<'a>(body: &[&'a str]) -> Vec<&'a str> {
             || READING_TIME.is_match(&line.text)
             || line.caption
             || (line.words <= 12 && dates::is_date_line(&line.text))
-            || (line.words <= 6 && BYLINE.find(&line.text).is_some_and(|m| m.start() == 0));
+            || (line.words <= 6 && BYLINE.find(&line.text).is_some_and(|m| m.start() == 0))
+            || (line.words <= 3 && UI_LABEL.is_match(&line.text))
+            || (line.words >= 6 && is_shouted(&line.text));
         if !boilerplate {
             kept.push(*raw);
         }
     }
+    trim_sign_off(&mut kept);
     kept
+}
+
+/// The author's bio and the sign-off ("Follow us on …") that close many articles.
+fn trim_sign_off(body: &mut Vec<&str>) {
+    for _ in 0..3 {
+        if body.last().is_some_and(|l| SIGN_OFF.is_match(l)) {
+            body.pop();
+        }
+    }
 }
 
 /// Where a body that starts at `start` ends: the first block that only follows articles; a
