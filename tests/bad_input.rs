@@ -249,6 +249,31 @@ fn deeply_nested_html_is_read_in_one_pass() {
     assert!(article.body.contains("Deep inside the lists"));
 }
 
+/// Pages a DOM parser would take seconds over (deep, wide or long) skip the DOM pass and are
+/// read by the one-pass reader alone; the speed itself is measured by `cargo bench --bench clip`.
+#[rstest]
+#[case::nested_100_deep(format!(
+    "{}<p>The paragraph at the bottom of the nesting is long enough to be the body.</p>{}",
+    "<div>".repeat(100),
+    "</div>".repeat(100)
+))]
+#[case::twenty_thousand_elements(
+    "<p>One of twenty thousand short paragraphs, each a sentence of the body.</p>".repeat(20_000)
+)]
+#[case::a_megabyte_of_text(format!(
+    "<article><p>{}</p></article>",
+    "Words upon words fill this single enormous paragraph of a page. ".repeat(16_000)
+))]
+#[case::unclosed_formatting("<b><i><u>The text goes on with nothing ever closed, as some pages do. ".repeat(5_000))]
+fn html_past_the_dom_limits_is_still_extracted(#[case] html: String) {
+    let article = Library::extract(&Clip {
+        html: Some(html),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert!(article.body.len() > 50, "{:?}", article.body);
+}
+
 #[test]
 fn a_clip_just_under_the_cap_is_extracted() {
     let paragraph = "The committee met again on Thursday and discussed the budget line by line, without any agreement.\n\n";

@@ -266,3 +266,153 @@ fn bodies_are_canonical_nfc_without_invisible_characters() {
         "zero-width and bidi controls are removed"
     );
 }
+
+/// A blog post copied as HTML: the site's own `<h1>`, menus, a share bar, a caption, a table,
+/// a list, a cross-link, the author's bio, related posts and the footer around the article.
+#[test]
+fn an_html_page_is_read_through_its_structure() {
+    let article = Library::extract(&Clip {
+        html: Some(fixture("fieldnotes_blog.html")),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(
+        article.title, "Tungsten prices after the Kazakh export quotas",
+        "the post's heading, not the blog's name"
+    );
+    assert_eq!(article.author.as_deref(), Some("Ana Petrova"));
+    assert_eq!(article.published, NaiveDate::from_ymd_opt(2025, 10, 21));
+    assert!(
+        article
+            .body
+            .starts_with("Kazakhstan cut its tungsten concentrate export quotas"),
+        "{:?}",
+        &article.body[..80]
+    );
+    assert!(
+        article
+            .body
+            .ends_with("running at full capacity next year."),
+        "{:?}",
+        &article.body[article.body.len() - 80..]
+    );
+    for kept in [
+        "Month | Export quota (t) | APT price ($/mtu)\n\nJuly | 1,200 | 352",
+        "What buyers are doing",
+        "\n\nsigning longer contracts with processors in Vietnam and Austria;\n\n",
+        "redesigning parts so that they need less cemented carbide.",
+    ] {
+        assert!(article.body.contains(kept), "{kept:?} is in the body");
+    }
+    for junk in [
+        "Field Notes on Metals",
+        "Markets",
+        "Share",
+        "Trucks at the Boshekul pit",
+        "Read more",
+        "is a metals reporter",
+        "Related posts",
+        "Antimony smelters",
+        "Chinese export controls",
+        "Copper hits a record",
+        "All rights reserved",
+    ] {
+        assert!(
+            !article.body.contains(junk),
+            "{junk:?} must not reach the body"
+        );
+    }
+}
+
+/// A review copied as text: the body from the title would be a disclosure, a table of contents
+/// and a share button; the article is the long run of paragraphs after them, with the list its
+/// colon announces, a heading that looks like a footer's ("Recommended …") and a cross-link.
+#[test]
+fn a_text_page_skips_the_disclosure_and_keeps_lists_and_headings() {
+    let article = Library::extract(&Clip {
+        text: Some(fixture("harbour_review.txt")),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(
+        article.title,
+        "The best budget e-readers for field research"
+    );
+    assert_eq!(article.author.as_deref(), Some("Tomasz Wierzbicki"));
+    assert_eq!(article.published, NaiveDate::from_ymd_opt(2025, 6, 11));
+    assert_eq!(
+        article.standfirst.as_deref(),
+        Some(
+            "Cheap e-readers have become good enough to carry a researcher's whole library into the field. Here is how to pick one."
+        )
+    );
+    assert!(article.body.starts_with("A phone will display a PDF"));
+    assert!(
+        article
+            .body
+            .ends_with("pack a small power bank for winter fieldwork.")
+    );
+    for kept in [
+        "earns its place in a rucksack:\n\nHow the screen renders small print in scanned PDFs\n\n",
+        "What it costs to replace\n\nRecommended configuration\n\nStorage: 16 GB Screen: 6-inch 300 ppi",
+        "The runner-up, the Quire 6",
+    ] {
+        assert!(article.body.contains(kept), "{kept:?} is in the body");
+    }
+    for junk in [
+        "commission",
+        "Table of contents",
+        "Share this article",
+        "Read more",
+        "22 days",
+        "Related posts",
+        "waterproof notebooks",
+        "All rights reserved",
+    ] {
+        assert!(
+            !article.body.contains(junk),
+            "{junk:?} must not reach the body"
+        );
+    }
+}
+
+#[rstest]
+#[case::heading_then_text(
+    "<h1>Harbour strike enters its second week</h1><p>Dock workers in the northern port extended their strike on Monday, and the queue of ships grew.</p>",
+    "Harbour strike enters its second week"
+)]
+#[case::heading_inside_a_figure(
+    r#"<figure class="hero"><img src="x.jpg"><h1 class="article-title"><span>Evergreens for a winter garden</span></h1></figure><div class="teaser">Three shrubs that stay green all year and feed the birds.</div><p>Gathering branches from the garden for indoor decorations is a December tradition, and it is a good time to plant evergreen shrubs as well.</p><p>Holly, box and yew all do well in a small garden if they are planted before the ground freezes.</p>"#,
+    "Evergreens for a winter garden"
+)]
+#[case::two_h1_the_later_dated(
+    r#"<h1 class="pub-title">Back of Mind</h1><nav><a href="/">Home</a></nav><h1 class="post-title">What is once sprung cannot be unsprung</h1><time datetime="2025-03-02">2 March 2025</time><p>Economists like to think that a system that has been pushed out of shape will spring back once the push stops, but many systems do not.</p><p>The word for this is hysteresis, and once you start looking for it you find it in labour markets, in institutions and in habits.</p>"#,
+    "What is once sprung cannot be unsprung"
+)]
+fn the_html_title_is_the_heading_that_opens_the_article(#[case] html: &str, #[case] title: &str) {
+    let article = Library::extract(&Clip {
+        html: Some(html.into()),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, title);
+    assert!(!article.body.starts_with(title), "the title is not body");
+}
+
+#[test]
+fn japanese_prose_is_a_body_too() {
+    let text = "ノート100円\nホーム\nお問い合わせ\n\nキンドルを研究に使う方法\n\n\
+        電子書籍で資料を読むとき、多くの人はスマートフォンやタブレットを使いますが、調べものをしながら作業するときはパソコンの画面で読みたいこともあります。\n\n\
+        そのような用途のために、キンドルにはパソコン用のアプリが用意されています。今回はそのアプリの便利な設定について説明します。\n\n\
+        設定を変えるだけで、長い報告書でも目が疲れにくくなり、メモや引用を別のノートに移すのも簡単になります。\n\n\
+        プライバシーポリシー\n免責事項\n";
+    let article = Library::extract(&Clip {
+        text: Some(text.into()),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, "キンドルを研究に使う方法");
+    assert!(article.body.starts_with("電子書籍で資料を読むとき"));
+    assert!(article.body.ends_with("移すのも簡単になります。"));
+    assert!(!article.body.contains("免責事項"));
+}

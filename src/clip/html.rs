@@ -16,7 +16,7 @@ use regex::Regex;
 const SKIPPED: [&str; 9] = [
     "script", "style", "noscript", "template", "iframe", "svg", "math", "object", "head",
 ];
-const BLOCKS: [&str; 32] = [
+const BLOCKS: [&str; 30] = [
     "p",
     "div",
     "br",
@@ -30,8 +30,6 @@ const BLOCKS: [&str; 32] = [
     "ul",
     "ol",
     "tr",
-    "td",
-    "th",
     "section",
     "article",
     "header",
@@ -154,7 +152,7 @@ impl Page {
             .flat_map(|p| long_words(p))
             .collect();
         let mut best: Option<(f64, &Heading)> = None;
-        for heading in &self.headings {
+        for (i, heading) in self.headings.iter().enumerate() {
             if body_line.is_some_and(|line| heading.line >= line) {
                 break;
             }
@@ -171,12 +169,16 @@ impl Page {
             } else {
                 words.iter().filter(|w| opening.contains(*w)).count() as f64 / words.len() as f64
             };
+            // A date among the few lines under it, before the next heading.
+            let next = self.headings.get(i + 1).map_or(usize::MAX, |h| h.line);
             let dated = self
                 .text
                 .lines()
+                .enumerate()
                 .skip(heading.line + 1)
                 .take(4)
-                .any(|l| l.split_whitespace().count() <= 12 && dates::find(l).is_some());
+                .take_while(|(line, _)| *line < next)
+                .any(|(_, l)| l.split_whitespace().count() <= 12 && dates::find(l).is_some());
             let distance = body_line.map_or(0, |line| line - heading.line) as f64;
             let score = 3.0 * overlap
                 + if heading.marked { 1.5 } else { 0.0 }
@@ -305,6 +307,17 @@ pub fn read(html: &str) -> Page {
                 let (_, from) = authors.remove(at);
                 page.author = page.author.take().or_else(|| person(&out[from..]));
             }
+        }
+        // A table row is a line, its cells separated by bars.
+        if !closing
+            && matches!(name.as_str(), "td" | "th")
+            && !out.is_empty()
+            && !out.ends_with('\n')
+        {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+            out.push_str("| ");
         }
         if BLOCKS.contains(&name.as_str()) {
             out.push('\n');

@@ -455,7 +455,11 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     {
         if !lines[end..first].iter().any(|l| l.stop) {
             end = body_end(&lines, first);
-        } else if prose(start, end) * 4 < prose(first, last) {
+        } else if prose(start, end) * 2 < prose(first, last) {
+            // What stood right under the title still introduces the article.
+            if standfirst.is_none() && start == meta_from {
+                standfirst = Some(lines[start].text.clone());
+            }
             start = first;
             end = body_end(&lines, first);
         }
@@ -484,11 +488,12 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
                 && line.repeats == 1
                 && !line.bullet
                 && !is_meta(line)
+                && line.text.chars().filter(|c| c.is_alphabetic()).count() >= 8
                 && !CREDIT.is_match(&line.text);
             let list_item = line.bullet && line.words >= 4 && line.repeats == 1;
             subheading || list_item
         };
-        if keep && Some(&line.text) != title.as_ref() {
+        if keep && Some(&line.text) != title.as_ref() && !CROSS_LINK.is_match(&line.text) {
             body.push(line.text.as_str());
         }
         if keep && line.text.ends_with(':') {

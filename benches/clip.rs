@@ -1,0 +1,167 @@
+//! `cargo bench --bench clip`: the clipper's speed on one core.
+//!
+//! 1. Real pages: the median and slowest time per clip over `../shared/clip-bench` (text,
+//!    HTML, both), when it is beside the checkout.
+//! 2. Hostile pages up to the size cap (deep nesting, many elements, megabytes of text,
+//!    formatting never closed): each must finish within 2 s; the process's peak memory is
+//!    printed at the end (the target is 512 MB).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use lode::{Clip, Library, MAX_CLIP_BYTES};
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/clip-bench");
+    if bench.join("ids.txt").is_file() {
+        real_pages(&bench);
+    } else {
+        println!("../shared/clip-bench is not beside the checkout: real pages skipped");
+    }
+    hostile_pages();
+}
+
+fn real_pages(bench: &Path) {
+    let ids = std::fs::read_to_string(bench.join("ids.txt")).expect("ids");
+    let read = |dir: &str, id: &str, ext: &str| {
+        std::fs::read_to_string(bench.join(dir).join(format!("{id}.{ext}"))).ok()
+    };
+    println!("clip-bench pages, one core:");
+    for flavour in ["text", "html", "both"] {
+        let mut times = Vec::new();
+        for id in ids.lines().filter(|l| !l.trim().is_empty()) {
+            let clip = Clip {
+                text: (flavour != "html")
+                    .then(|| read("text", id, "txt"))
+                    .flatten(),
+                html: (flavour != "text")
+                    .then(|| read("html", id, "html"))
+                    .flatten(),
+                url: None,
+            };
+            let started = Instant::now();
+            let _ = Library::extract(&clip);
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!(
+            "  {flavour:<5} {} pages: median {:>6.2} ms, p90 {:>6.2} ms, slowest {:>6.1} ms",
+            times.len(),
+            ms(times[times.len() / 2]),
+            ms(times[times.len() * 9 / 10]),
+            ms(times[times.len() - 1])
+        );
+    }
+}
+
+fn hostile_pages() {
+    let sentence = "Words upon words fill this paragraph of a very long page. ";
+    let cases: Vec<(&str, Clip)> = vec![
+        (
+            "256 KB of nested lists (32,000 deep)",
+            html(format!(
+                "{}<p>{sentence}</p>{}",
+                "<ul><li>".repeat(32_000),
+                "</li></ul>".repeat(32_000)
+            )),
+        ),
+        (
+            "62 levels deep, 440 KB of text (DOM limits)",
+            html(
+                format!(
+                    "{}<p>{}</p>{}",
+                    "<div>".repeat(62),
+                    sentence.repeat(50),
+                    "</div>".repeat(62)
+                )
+                .repeat(150),
+            ),
+        ),
+        (
+            "8,500 paragraphs, 490 KB of text (DOM limits)",
+            html(format!("<p>{sentence}</p>").repeat(8_500)),
+        ),
+        (
+            "4 MB of paragraphs",
+            html(format!("<p>{}</p>", sentence.repeat(8)).repeat(8_500)),
+        ),
+        (
+            "formatting never closed",
+            html(format!("<b><i><u>{sentence}").repeat(20_000)),
+        ),
+        (
+            "16 MB of HTML (the cap)",
+            html(format!("<div><p>{sentence}</p></div>\n").repeat(MAX_CLIP_BYTES / 80)),
+        ),
+        (
+            "16 MB of text (the cap)",
+            Clip {
+                text: Some(format!("{sentence}\n\n").repeat(MAX_CLIP_BYTES / 62)),
+                ..Clip::default()
+            },
+        ),
+        (
+            "16 MB of one line",
+            Clip {
+                text: Some(sentence.repeat(MAX_CLIP_BYTES / 60)),
+                ..Clip::default()
+            },
+        ),
+    ];
+    println!("hostile pages (target: each under 2 s):");
+    let mut worst = Duration::ZERO;
+    for (name, clip) in cases {
+        let size = clip
+            .text
+            .as_ref()
+            .or(clip.html.as_ref())
+            .map_or(0, String::len);
+        let started = Instant::now();
+        let outcome = match Library::extract(&clip) {
+            Ok(article) => format!("{} words", article.body.split_whitespace().count()),
+            Err(e) => format!("error: {e}"),
+        };
+        let took = started.elapsed();
+        worst = worst.max(took);
+        println!(
+            "  {name:<45} {:>6.1} MB {:>8.0} ms  {outcome}",
+            size as f64 / 1e6,
+            ms(took)
+        );
+    }
+    println!(
+        "  slowest {:.0} ms; peak memory {}",
+        ms(worst),
+        peak_memory()
+    );
+    assert!(
+        worst < Duration::from_secs(2),
+        "a hostile page took {worst:?}"
+    );
+}
+
+fn html(html: String) -> Clip {
+    Clip {
+        html: Some(html),
+        ..Clip::default()
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The process's peak resident memory (Linux), for the report.
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l["VmHWM:".len()..].trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
