@@ -253,12 +253,19 @@ fn clip_bench_pages_match_their_snapshots() {
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_default();
     if expected != snapshot {
-        let changed: Vec<String> = snapshot
+        let mut page = "";
+        let mut changed = Vec::new();
+        for (got, want) in snapshot
             .lines()
             .zip(expected.lines().chain(std::iter::repeat("")))
-            .filter(|(got, want)| got != want)
-            .map(|(got, want)| format!("- {want}\n+ {got}"))
-            .collect();
+        {
+            if !got.starts_with(' ') {
+                page = got;
+            }
+            if got != want {
+                changed.push(format!("{page}\n- {want}\n+ {got}"));
+            }
+        }
         panic!(
             "the clipper's output changed on the clip-bench snapshots:\n{}\n\
              If the change is intended, accept it: LODE_BLESS=1 cargo test -p lode clip_bench_pages",

@@ -44,7 +44,9 @@ static STOP: LazyLock<Regex> = LazyLock::new(|| {
         |more\s+(?:from|stories|on\s+this)(?:\s+.{1,40})?|recommended(?:\s+for\s+you)?|most\s+(?:read|popular|viewed)(?:\s+.{1,20})?
         |leggi\s+anche|articoli\s+correlati|potrebbe\s+interessarti|share\s+this(?:\s+(?:article|story|post|page))?|condividi
         |comments?|\d+\s+comments?|about\s+the\s+author)\s*[:.…]*$
-        |^(?:leave\s+a\s+(?:comment|reply)|copyright|©|all\s+rights\s+reserved|sign\s+up\s+for|subscribe\s+to|iscriviti\s+alla)",
+        |^(?:name|nome|nom|nombre|e-?mail|website)\s*\*$
+        |^(?:leave\s+a\s+(?:comment|reply)|lascia\s+un\s+commento|deixe\s+(?:um\s+comentário|uma\s+resposta|seu\s+comentário)
+        |laisser\s+un\s+commentaire|deja\s+(?:un\s+comentario|una\s+respuesta)|schreibe\s+einen\s+kommentar|copyright|©|all\s+rights\s+reserved|sign\s+up\s+for|subscribe\s+to|iscriviti\s+alla)",
     )
     .expect("valid regex")
 });
@@ -54,7 +56,7 @@ static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\((?:photo|foto|image|credit|picture|source|courtesy)(?-u:\b)[^)]*\)\s*$|(?-u:\b)photo:|(?-u:\b)foto:|\(photo via|getty images|/\s*afp\)|(?-u:\b)afp photo|(?-u:\b)reuters\)\s*$|\(ap photo|shutterstock|(?-u:\b)imagoeconomica(?-u:\b)|(?-u:\b)file photo(?-u:\b)|^photo by(?-u:\b)|(?-u:\b)photo by:|^in this (?:[^ ]+ ){0,8}photo|(?-u:\b)photo (?:shows|taken)(?-u:\b)|\((?:ap|afp|reuters|getty|epa)\)\s*$",
+        r"(?i)\((?:photo|foto|image|credit|picture|source|courtesy)(?-u:\b)[^)]*\)\s*$|(?-u:\b)photo:|(?-u:\b)foto:|\(photo via|getty images|/\s*afp\)|(?-u:\b)afp photo|(?-u:\b)reuters\)\s*$|\(ap photo|shutterstock|(?-u:\b)imagoeconomica(?-u:\b)|(?-u:\b)file photo(?-u:\b)|^photo by(?-u:\b)|(?-u:\b)photo by:|\|\s*photo by(?-u:\b)|^in this (?:[^ ]+ ){0,8}photo|(?-u:\b)photo (?:shows|taken)(?-u:\b)|\((?:ap|afp|reuters|getty|epa)\)\s*$",
     )
     .expect("valid regex")
 });
@@ -147,10 +149,15 @@ fn word_count(text: &str) -> usize {
     text.split_whitespace().count() + text.chars().filter(|c| is_unspaced(*c)).count() / 2
 }
 
-/// Mostly Chinese or Japanese: prose that neither stop words nor letter case can tell.
-fn unspaced(text: &str) -> bool {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    text.chars().filter(|c| is_unspaced(*c)).count() * 2 > letters
+/// Mostly in a script without letter case (Chinese, Japanese, Korean, Arabic, Hebrew, Thai…):
+/// prose that neither our stop words nor capitals can tell.
+fn caseless(text: &str) -> bool {
+    let (mut letters, mut caseless) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        caseless += usize::from(!c.is_uppercase() && !c.is_lowercase());
+    }
+    caseless * 2 > letters
 }
 
 fn lines_of(page: &str) -> Vec<Line> {
@@ -204,7 +211,7 @@ fn classify(line: &mut Line) {
         && (ends_sentence(text) || line.words >= 25)
         && (!is_truncated(text) || line.words >= 40)
         && !line.caption
-        && (stop_ratio(text) >= 0.12 || lowercase_ratio(text) >= 0.6 || unspaced(text));
+        && (stop_ratio(text) >= 0.12 || lowercase_ratio(text) >= 0.6 || caseless(text));
     line.sentence = line.repeats == 1
         && line.words >= 3
         && ends_sentence(text)
@@ -603,6 +610,10 @@ static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+static FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^email\s+\p{Lu}\S*\s+\S+\s+at\s|^follow\s+us\s+on|^join\s+our\s+.{1,40}(?:forums?|community|newsletter)")
+        .expect("valid regex")
+});
 /// A line that is only a control or a label: "Share", "Posted on", "Advertisement".
 static UI_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -650,6 +661,16 @@ pub fn polish<'a>(body: &[&'a str]) -> Vec<&'a str> {
 
 /// The author's bio and the sign-off ("Follow us on …") that close many articles.
 fn trim_sign_off(body: &mut Vec<&str>) {
+    // "Follow us on …" in the last third: what comes after is the site's, not the article's.
+    let total: usize = body.iter().map(|l| l.len()).sum();
+    let mut seen = 0;
+    let follow = body.iter().position(|l| {
+        seen += l.len();
+        seen * 3 > total * 2 && FOLLOW.is_match(l)
+    });
+    if let Some(at) = follow {
+        body.truncate(at);
+    }
     for _ in 0..3 {
         if body.last().is_some_and(|l| SIGN_OFF.is_match(l)) {
             body.pop();
