@@ -109,6 +109,24 @@ fn clip_search_tag_annotate_the_seed() {
     );
 }
 
+/// One clip-bench page as the clipboard carried it: its text/plain or its text/html.
+fn bench_clip(bench: &std::path::Path, id: &str, flavour: &str) -> Clip {
+    let ext = if flavour == "text" { "txt" } else { "html" };
+    let content = std::fs::read_to_string(bench.join(flavour).join(format!("{id}.{ext}")))
+        .expect("a clip-bench page");
+    if flavour == "text" {
+        Clip {
+            text: Some(content),
+            ..Clip::default()
+        }
+    } else {
+        Clip {
+            html: Some(content),
+            ..Clip::default()
+        }
+    }
+}
+
 /// The benchmarks' body metric over a set of pages: mean shingle precision and recall over
 /// pages (as `../shared/clip-bench/score.py` computes them), then their F1.
 fn bench_f1(pages: &[(String, String)]) -> f64 {
@@ -153,28 +171,12 @@ fn clip_bench_scores_stay_above_their_floors() {
         let mut pages = Vec::new();
         let (mut titles, mut titled) = (0, 0);
         for id in &ids {
-            let content = std::fs::read_to_string(bench.join(flavour).join(format!(
-                "{id}.{}",
-                if flavour == "text" { "txt" } else { "html" }
-            )))
-            .expect("page");
             let truth: serde_json::Value = serde_json::from_str(
                 &std::fs::read_to_string(bench.join("truth").join(format!("{id}.json")))
                     .expect("truth"),
             )
             .expect("json");
-            let clip = if flavour == "text" {
-                Clip {
-                    text: Some(content),
-                    ..Clip::default()
-                }
-            } else {
-                Clip {
-                    html: Some(content),
-                    ..Clip::default()
-                }
-            };
-            let article = Library::extract(&clip).unwrap_or_default();
+            let article = Library::extract(&bench_clip(&bench, id, flavour)).unwrap_or_default();
             if let Some(title) = truth["title"].as_str() {
                 titled += 1;
                 titles += usize::from(normalize(title) == normalize(&article.title));
@@ -212,21 +214,8 @@ fn clip_bench_pages_match_their_snapshots() {
     let ids = std::fs::read_to_string(bench.join("ids.txt")).expect("clip-bench ids");
     let mut snapshot = String::new();
     for id in ids.lines().filter(|l| !l.trim().is_empty()).step_by(11) {
-        for (flavour, ext) in [("text", "txt"), ("html", "html")] {
-            let content = std::fs::read_to_string(bench.join(flavour).join(format!("{id}.{ext}")))
-                .expect("page");
-            let clip = if flavour == "text" {
-                Clip {
-                    text: Some(content),
-                    ..Clip::default()
-                }
-            } else {
-                Clip {
-                    html: Some(content),
-                    ..Clip::default()
-                }
-            };
-            let a = Library::extract(&clip).expect("an article");
+        for flavour in ["text", "html"] {
+            let a = Library::extract(&bench_clip(&bench, id, flavour)).expect("an article");
             let digest: String = Sha256::digest(a.body.as_bytes())
                 .iter()
                 .take(8)
