@@ -610,9 +610,15 @@ static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// The site speaking after the article: "Follow us on …", a press release's "About us"
+/// boilerplate ("Acme is a leading provider …", "Acme is headquartered in …").
 static FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^email\s+\p{Lu}\S*\s+\S+\s+at\s|^follow\s+us\s+on|^join\s+our\s+.{1,40}(?:forums?|community|newsletter)")
-        .expect("valid regex")
+    Regex::new(
+        r"(?ix)^email\s+\p{Lu}\S*\s+\S+\s+at\s|^follow\s+us\s+on|^join\s+our\s+.{1,40}(?:forums?|community|newsletter)
+        |^(?-i:\p{Lu}\S*(?:\s+\p{Lu}\S*){0,3})\s+is\s+(?:headquartered\s+in
+        |(?:a|an|the)\s+(?:global|leading|world|international)[\w\s'’-]{0,40}(?:provider|company|firm|group|supplier|manufacturer|maker|leader|organi[sz]ation))",
+    )
+    .expect("valid regex")
 });
 /// A line that is only a control or a label: "Share", "Posted on", "Advertisement".
 static UI_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -661,7 +667,7 @@ pub fn polish<'a>(body: &[&'a str]) -> Vec<&'a str> {
 
 /// The author's bio and the sign-off ("Follow us on …") that close many articles.
 fn trim_sign_off(body: &mut Vec<&str>) {
-    // "Follow us on …" in the last third: what comes after is the site's, not the article's.
+    // The site speaking, in the last third: what comes after is the site's, not the article's.
     let total: usize = body.iter().map(|l| l.len()).sum();
     let mut seen = 0;
     let follow = body.iter().position(|l| {
