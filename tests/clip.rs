@@ -311,6 +311,8 @@ fn an_html_page_is_read_through_its_structure() {
         "Trucks at the Boshekul pit",
         "Read more",
         "is a metals reporter",
+        "newsletter_signup",
+        "moderating all comments",
         "Related posts",
         "Antimony smelters",
         "Chinese export controls",

@@ -588,7 +588,7 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
 }
 
 static CROSS_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\[?\s*(?:related|read\s+(?:more|also|next)|see\s+also|also\s+read|more|leggi\s+anche|vedi\s+anche)\s*:")
+    Regex::new(r"(?i)^\[?\s*(?:related|read\s+(?:more|also|next)|see\s+also|also\s+read|more|leggi\s+anche|vedi\s+anche)\s*:|^[👉→►▶➡]\s*(?:learn|see|read|check|discover|explore)\s")
         .expect("valid regex")
 });
 /// A heading that only ever follows an article: what comes after it is not the article.
@@ -617,6 +617,14 @@ static FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)^email\s+\p{Lu}\S*\s+\S+\s+at\s|^follow\s+us\s+on|^join\s+our\s+.{1,40}(?:forums?|community|newsletter)
         |^(?-i:\p{Lu}\S*(?:\s+\p{Lu}\S*){0,3})\s+is\s+(?:headquartered\s+in
         |(?:a|an|the)\s+(?:global|leading|world|international)[\w\s'’-]{0,40}(?:provider|company|firm|group|supplier|manufacturer|maker|leader|organi[sz]ation))",
+    )
+    .expect("valid regex")
+});
+/// The site's notices: a shortcode left unrendered, a widget that needs scripts, the comment
+/// policy.
+static SITE_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\[\w+\s[^\]]*=[^\]]*\]|requires javascript|enable javascript|javascript (?:is )?disabled|moderating (?:all )?comments|comments are moderated",
     )
     .expect("valid regex")
 });
@@ -651,6 +659,7 @@ pub fn polish<'a>(body: &[&'a str]) -> Vec<&'a str> {
             break;
         }
         let boilerplate = CROSS_LINK.is_match(&line.text)
+            || SITE_NOTICE.is_match(&line.text)
             || READING_TIME.is_match(&line.text)
             || line.caption
             || (line.words <= 12 && dates::is_date_line(&line.text))
@@ -681,6 +690,15 @@ fn trim_sign_off(body: &mut Vec<&str>) {
         if body.last().is_some_and(|l| SIGN_OFF.is_match(l)) {
             body.pop();
         }
+    }
+    // An author box: the name on its own line, then "Name is …".
+    if let [.., name, bio] = body.as_slice()
+        && name.split_whitespace().count() <= 4
+        && bio
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with(" is ") || rest.starts_with(" was "))
+    {
+        body.truncate(body.len() - 2);
     }
 }
 
