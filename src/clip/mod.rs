@@ -2,7 +2,9 @@
 //!
 //! The plain-text path ([`text`]) classifies lines as content or boilerplate and recovers the
 //! metadata from the text itself; HTML is first turned into lines ([`html`]) so both flavours
-//! share that path. A payload is checked ([`Clip::validate`]) before any work is done.
+//! share that path, and its body is the lines the DOM-located main content holds
+//! ([`main_text`]), polished with the same line features. A payload is checked
+//! ([`Clip::validate`]) before any work is done.
 
 mod dates;
 mod html;
