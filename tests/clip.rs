@@ -211,15 +211,18 @@ fn an_html_only_clip_keeps_the_text_and_nothing_executable() {
     }
 }
 
-/// Found by the XSS corpus: an `<svg>` that never closes swallowed the rest of the page,
-/// though a browser shows the paragraphs after it.
+/// Found by the XSS corpus: an `<svg>` or a `<form>` that never closes swallowed the rest of
+/// the page (in our reader, then in the DOM pass), though a browser shows the paragraphs after
+/// an `<svg>`.
 #[rstest]
 #[case::unclosed_svg("<svg onload=alert(1)>")]
 #[case::attribute_breakout(r#""><svg onload=alert(1)//"#)]
 #[case::unclosed_math("<math><mtext>x")]
-fn an_unclosed_svg_or_math_keeps_the_text_after_it(#[case] payload: &str) {
+#[case::unclosed_form("<form><input name=q>")]
+fn an_element_that_never_closes_keeps_the_text_after_it(#[case] payload: &str) {
     let html = format!(
-        "<article><h1>Harbour strike</h1><p>Dock workers in the northern port extended their strike on Monday, and thirty container ships wait outside.</p>{payload}<p>The union says that talks with the port authority will resume only when the new safety rules are written down.</p></article>"
+        "<article><h1>Harbour strike</h1><p>Dock workers in the northern port extended their strike on Monday, and thirty container ships wait outside.</p><p>{}</p>{payload}<p>The union says that talks with the port authority will resume only when the new safety rules are written down.</p></article>",
+        "The port authority has asked the ministry to mediate, and the shipping lines have started to divert vessels to the southern terminals, where the queues are shorter. ".repeat(3)
     );
     let article = Library::extract(&Clip {
         html: Some(html),

@@ -106,6 +106,9 @@ pub struct Page {
     pub author: Option<String>,
     /// The first `<time datetime>` after the heading (before it: the page header's date).
     pub published: Option<NaiveDate>,
+    /// An element that hides text (a form, an `<svg>`…) never closes. A DOM parser then hides
+    /// what follows, where this reader (and, for foreign elements, a browser) shows it.
+    pub unclosed: bool,
 }
 
 #[derive(Debug)]
@@ -240,7 +243,10 @@ pub fn read(html: &str) -> Page {
                 }
                 // An <svg> or <math> that never closes holds only itself: browsers leave
                 // foreign content at the next HTML paragraph, so the text after it stays.
-                None if matches!(name.as_str(), "svg" | "math") => rest,
+                None if matches!(name.as_str(), "svg" | "math") => {
+                    page.unclosed = true;
+                    rest
+                }
                 None => "",
             };
             continue;
@@ -249,7 +255,9 @@ pub fn read(html: &str) -> Page {
         if !closing && boilerplate && !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
             // Skip the whole element; HTML that never closes it keeps its contents, and so
             // does a figure that holds a table or a heading (data or a page, not a picture).
-            let skipped = skip_element(rest, &name).filter(|after| {
+            let after = skip_element(rest, &name);
+            page.unclosed |= after.is_none();
+            let skipped = after.filter(|after| {
                 let inner = &rest[..rest.len() - after.len()];
                 name != "figure"
                     || ["<table", "<h1", "<h2"]

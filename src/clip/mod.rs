@@ -141,7 +141,12 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     let from_html = html.as_ref().map(|page| {
         let lines = canonical_text(&page.text);
         let mut article = text::extract(&lines, url);
-        let main = clip.html.as_deref().and_then(main_text::locate);
+        // Broken markup: the DOM would hide text the page shows; the lines alone decide.
+        let main = clip
+            .html
+            .as_deref()
+            .filter(|_| !page.unclosed)
+            .and_then(main_text::locate);
         let body = main
             .map(|main| text::polish(&main_text::mask(&lines, &canonical_text(&main))))
             .filter(|body| !body.is_empty());
