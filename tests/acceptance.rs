@@ -109,6 +109,18 @@ fn clip_search_tag_annotate_the_seed() {
     );
 }
 
+/// The shared clip-bench folder and its page ids, when `../shared` is beside the checkout.
+fn clip_bench() -> Option<(std::path::PathBuf, Vec<String>)> {
+    let bench = crate::common::shared_dir()?.join("clip-bench");
+    let ids = std::fs::read_to_string(bench.join("ids.txt")).expect("clip-bench ids");
+    let ids = ids
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    Some((bench, ids))
+}
+
 /// One clip-bench page as the clipboard carried it: its text/plain or its text/html.
 fn bench_clip(bench: &std::path::Path, id: &str, flavour: &str) -> Clip {
     let ext = if flavour == "text" { "txt" } else { "html" };
@@ -154,12 +166,9 @@ fn bench_f1(pages: &[(String, String)]) -> f64 {
 /// README; these floors sit just under them so that a change that loses quality fails.
 #[test]
 fn clip_bench_scores_stay_above_their_floors() {
-    let Some(shared) = crate::common::shared_dir() else {
+    let Some((bench, ids)) = clip_bench() else {
         return;
     };
-    let bench = shared.join("clip-bench");
-    let ids = std::fs::read_to_string(bench.join("ids.txt")).expect("clip-bench ids");
-    let ids: Vec<&str> = ids.lines().filter(|l| !l.trim().is_empty()).collect();
     let normalize = |s: &str| {
         s.to_lowercase()
             .replace(['’', '‘'], "'")
@@ -207,13 +216,11 @@ fn clip_bench_scores_stay_above_their_floors() {
 #[test]
 fn clip_bench_pages_match_their_snapshots() {
     use sha2::{Digest, Sha256};
-    let Some(shared) = crate::common::shared_dir() else {
+    let Some((bench, ids)) = clip_bench() else {
         return;
     };
-    let bench = shared.join("clip-bench");
-    let ids = std::fs::read_to_string(bench.join("ids.txt")).expect("clip-bench ids");
     let mut snapshot = String::new();
-    for id in ids.lines().filter(|l| !l.trim().is_empty()).step_by(11) {
+    for id in ids.iter().step_by(11) {
         for flavour in ["text", "html"] {
             let a = Library::extract(&bench_clip(&bench, id, flavour)).expect("an article");
             let digest: String = Sha256::digest(a.body.as_bytes())

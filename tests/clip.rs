@@ -270,6 +270,16 @@ fn bodies_are_canonical_nfc_without_invisible_characters() {
     );
 }
 
+/// Each of `kept` is in `body`, none of `junk` is.
+fn assert_body(body: &str, kept: &[&str], junk: &[&str]) {
+    for kept in kept {
+        assert!(body.contains(kept), "{kept:?} is in the body");
+    }
+    for junk in junk {
+        assert!(!body.contains(junk), "{junk:?} must not reach the body");
+    }
+}
+
 /// A blog post copied as HTML: the site's own `<h1>`, menus, a share bar, a caption, a table,
 /// a list, a cross-link, the author's bio, related posts and the footer around the article.
 #[test]
@@ -299,34 +309,30 @@ fn an_html_page_is_read_through_its_structure() {
         "{:?}",
         &article.body[article.body.len() - 80..]
     );
-    for kept in [
-        "Month | Export quota (t) | APT price ($/mtu)\n\nJuly | 1,200 | 352",
-        "What buyers are doing",
-        "\n\nsigning longer contracts with processors in Vietnam and Austria;\n\n",
-        "redesigning parts so that they need less cemented carbide.",
-    ] {
-        assert!(article.body.contains(kept), "{kept:?} is in the body");
-    }
-    for junk in [
-        "Field Notes on Metals",
-        "Markets",
-        "Share",
-        "Trucks at the Boshekul pit",
-        "Read more",
-        "is a metals reporter",
-        "newsletter_signup",
-        "moderating all comments",
-        "Related posts",
-        "Antimony smelters",
-        "Chinese export controls",
-        "Copper hits a record",
-        "All rights reserved",
-    ] {
-        assert!(
-            !article.body.contains(junk),
-            "{junk:?} must not reach the body"
-        );
-    }
+    assert_body(
+        &article.body,
+        &[
+            "Month | Export quota (t) | APT price ($/mtu)\n\nJuly | 1,200 | 352",
+            "What buyers are doing",
+            "\n\nsigning longer contracts with processors in Vietnam and Austria;\n\n",
+            "redesigning parts so that they need less cemented carbide.",
+        ],
+        &[
+            "Field Notes on Metals",
+            "Markets",
+            "Share",
+            "Trucks at the Boshekul pit",
+            "Read more",
+            "is a metals reporter",
+            "newsletter_signup",
+            "moderating all comments",
+            "Related posts",
+            "Antimony smelters",
+            "Chinese export controls",
+            "Copper hits a record",
+            "All rights reserved",
+        ],
+    );
 }
 
 /// A review copied as text: the body from the title would be a disclosure, a table of contents
@@ -357,28 +363,24 @@ fn a_text_page_skips_the_disclosure_and_keeps_lists_and_headings() {
             .body
             .ends_with("pack a small power bank for winter fieldwork.")
     );
-    for kept in [
-        "earns its place in a rucksack:\n\nHow the screen renders small print in scanned PDFs\n\n",
-        "What it costs to replace\n\nRecommended configuration\n\nStorage: 16 GB Screen: 6-inch 300 ppi",
-        "The runner-up, the Quire 6",
-    ] {
-        assert!(article.body.contains(kept), "{kept:?} is in the body");
-    }
-    for junk in [
-        "commission",
-        "Table of contents",
-        "Share this article",
-        "Read more",
-        "22 days",
-        "Related posts",
-        "waterproof notebooks",
-        "All rights reserved",
-    ] {
-        assert!(
-            !article.body.contains(junk),
-            "{junk:?} must not reach the body"
-        );
-    }
+    assert_body(
+        &article.body,
+        &[
+            "earns its place in a rucksack:\n\nHow the screen renders small print in scanned PDFs\n\n",
+            "What it costs to replace\n\nRecommended configuration\n\nStorage: 16 GB Screen: 6-inch 300 ppi",
+            "The runner-up, the Quire 6",
+        ],
+        &[
+            "commission",
+            "Table of contents",
+            "Share this article",
+            "Read more",
+            "22 days",
+            "Related posts",
+            "waterproof notebooks",
+            "All rights reserved",
+        ],
+    );
 }
 
 #[rstest]

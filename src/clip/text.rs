@@ -46,11 +46,12 @@ static STOP: LazyLock<Regex> = LazyLock::new(|| {
         |comments?|\d+\s+comments?|about\s+the\s+author)\s*[:.…]*$
         |^(?:name|nome|nom|nombre|e-?mail|website)\s*\*$
         |^(?:leave\s+a\s+(?:comment|reply)|lascia\s+un\s+commento|deixe\s+(?:um\s+comentário|uma\s+resposta|seu\s+comentário)
-        |laisser\s+un\s+commentaire|deja\s+(?:un\s+comentario|una\s+respuesta)|schreibe\s+einen\s+kommentar|copyright|©|all\s+rights\s+reserved|sign\s+up\s+for|subscribe\s+to|iscriviti\s+alla)",
+        |laisser\s+un\s+commentaire|deja\s+(?:un\s+comentario|una\s+respuesta)|schreibe\s+einen\s+kommentar|copyright|sign\s+up\s+for|subscribe\s+to|iscriviti\s+alla)",
     )
     .expect("valid regex")
 });
-/// A copyright notice, wherever it sits in its line (a footer's disclaimer ends with it).
+/// A copyright notice, wherever it sits in its line (a footer's disclaimer ends with it); a
+/// line with one ends a body like [`STOP`].
 static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)all rights reserved|tutti i diritti riservati|©").expect("valid regex")
 });
