@@ -392,6 +392,10 @@ fn a_text_page_skips_the_disclosure_and_keeps_lists_and_headings() {
     r#"<figure class="hero"><img src="x.jpg"><h1 class="article-title"><span>Evergreens for a winter garden</span></h1></figure><div class="teaser">Three shrubs that stay green all year and feed the birds.</div><p>Gathering branches from the garden for indoor decorations is a December tradition, and it is a good time to plant evergreen shrubs as well.</p><p>Holly, box and yew all do well in a small garden if they are planted before the ground freezes.</p>"#,
     "Evergreens for a winter garden"
 )]
+#[case::the_heading_marked_as_title(
+    r#"<h1 class="title">Smelters cut their output</h1><h1 class="subtitle">Markets</h1><p>Three of the largest refineries in the region said on Friday that they would run at half capacity until the new year.</p><p>Traders expect prices to climb before the winter.</p>"#,
+    "Smelters cut their output"
+)]
 #[case::two_h1_the_later_dated(
     r#"<h1 class="pub-title">Back of Mind</h1><nav><a href="/">Home</a></nav><h1 class="post-title">What is once sprung cannot be unsprung</h1><time datetime="2025-03-02">2 March 2025</time><p>Economists like to think that a system that has been pushed out of shape will spring back once the push stops, but many systems do not.</p><p>The word for this is hysteresis, and once you start looking for it you find it in labour markets, in institutions and in habits.</p>"#,
     "What is once sprung cannot be unsprung"

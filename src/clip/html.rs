@@ -122,7 +122,7 @@ pub struct Heading {
 }
 
 static HEADLINE_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)itemprop\s*=\s*["']headline["']|class\s*=\s*["'][^"']*(?:headline|(?:^|[^b])title)[^"']*["']"#)
+    Regex::new(r#"(?i)itemprop\s*=\s*["']headline["']|class\s*=\s*["'][^"']*(?:headline|(?-u:\b)title)[^"']*["']"#)
         .expect("valid regex")
 });
 static AUTHOR_MARK: LazyLock<Regex> = LazyLock::new(|| {
