@@ -410,6 +410,120 @@ fn the_html_title_is_the_heading_that_opens_the_article(#[case] html: &str, #[ca
     assert!(!article.body.starts_with(title), "the title is not body");
 }
 
+/// Three paragraphs of an article about `topic`, long enough to be its body.
+fn paragraphs(topic: &str) -> String {
+    format!(
+        "Most people who go looking for {topic} start with the cheapest option and regret it within a season, because the differences only show in the field.\n\n\
+         We spent three months comparing {topic} on long days outdoors, in the rain and in the cold, and kept notes on everything that went wrong.\n\n\
+         What follows is what we learned about {topic}, which ones we would buy again, and which ones we returned after the first week.\n"
+    )
+}
+
+#[rstest]
+#[case::a_table_of_contents_between_title_and_text(
+    "Menu\nGuides\nFieldcraft Weekly\nThe best budget GPS units for hiking in 2026\nUpdated on 3 Mar 2026\nContents\n\
+     Why budget GPS units beat a phone\nThe best budget GPS units for serious hikers\nHow we tested budget GPS units\n",
+    "budget GPS units",
+    "Why budget GPS units beat a phone\nA phone's battery dies first; budget GPS units run for days on two cells.\n\
+     The best budget GPS units for serious hikers\nThe Trailmark 3 is the one to buy for most hikers.\n\
+     How we tested budget GPS units\nWe walked the same ridge route with every unit, twice.\n",
+    "The best budget GPS units for hiking in 2026",
+    None
+)]
+#[case::a_title_then_its_deck_then_the_author_without_by(
+    "Back of Mind\nBack of Mind\nSubscribeSign in\nwhat is once sprung cannot necessarily be unsprung\n\
+     the problem of cognitive hysteresis\nDan Davies\nDec 12, 2025\n",
+    "hysteresis, the spring that once sprung cannot be unsprung",
+    "",
+    "what is once sprung cannot necessarily be unsprung",
+    Some("Dan Davies")
+)]
+#[case::a_question_headline_opening_the_text(
+    "Home\nServices\nHeating and cooling\nRequest An Estimate\nEnd-of-Summer AC Maintenance Tips: Prevent Breakdowns Before Next Year\n\
+     Fall Allergies in Montana: Improve Indoor Air Quality Before You Close the Windows\n\
+     How Much Money Can I Save with a Smart Thermostat?\n",
+    "smart thermostats",
+    "",
+    "How Much Money Can I Save with a Smart Thermostat?",
+    None
+)]
+#[case::by_on_a_line_of_its_own(
+    "Board Game Quest\nGames by Rating\nReviews\nThe best board games from 2025\nBy\nTony Mastrangeli\n-\nJan 23, 2026\n",
+    "board games",
+    "",
+    "The best board games from 2025",
+    Some("Tony Mastrangeli")
+)]
+fn the_text_title_is_the_headline_over_the_article(
+    #[case] head: &str,
+    #[case] topic: &str,
+    #[case] tail: &str,
+    #[case] title: &str,
+    #[case] author: Option<&str>,
+) {
+    let text = format!(
+        "{head}{}{tail}Privacy policy\nTerms of use\n",
+        paragraphs(topic)
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, title);
+    assert_eq!(article.author.as_deref(), author);
+    assert!(
+        article.body.starts_with("Most people who go looking for"),
+        "{}",
+        article.body
+    );
+}
+
+/// Menu entries copied without breaks between them are one long line with no full stop; it
+/// is not the article's first paragraph.
+#[test]
+fn a_menu_copied_as_one_line_is_not_a_paragraph() {
+    let text = format!(
+        "The Motley Fool\nHow to Invest in Index Funds: A Beginner's Guide\n\
+         By Matthew Frankel – Updated Mar 5, 2026\n\
+         How to Invest MoneyWhat to Invest InHow to Invest in StocksHow to Invest in ETFsHow to Invest in Index FundsHow to Invest in BondsFinancial DictionaryStock Market 101Types of StocksStock Market SectorsStock Market Indexes\n{}",
+        paragraphs("index funds")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(
+        article.title,
+        "How to Invest in Index Funds: A Beginner's Guide"
+    );
+    assert_eq!(article.author.as_deref(), Some("Matthew Frankel"));
+    assert!(article.body.starts_with("Most people who go looking for"));
+    assert!(!article.body.contains("MoneyWhat"));
+}
+
+/// A photo's caption under the title, then its credit: the caption is not the first paragraph,
+/// and the byline after it is still the article's.
+#[test]
+fn a_caption_above_its_photo_credit_is_not_the_body() {
+    let text = format!(
+        "Electronics\nThe best cheap laptops under $500\nUpdated January 16, 2026\n\
+         A stack of four laptops sitting between a potted plant and a pile of books with a mug of pens on top.\n\
+         Photo: Connie Park\nBy Kimber Streams\n{}",
+        paragraphs("cheap laptops")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, "The best cheap laptops under $500");
+    assert_eq!(article.author.as_deref(), Some("Kimber Streams"));
+    assert!(article.body.starts_with("Most people who go looking for"));
+    assert!(!article.body.contains("potted plant"));
+}
+
 #[test]
 fn japanese_prose_is_a_body_too() {
     let text = "ノート100円\nホーム\nお問い合わせ\n\nキンドルを研究に使う方法\n\n\

@@ -61,9 +61,13 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:photo|foto|picture|image|credit)s?(?:\s+by)?\s*:|^photo by\s")
+        .expect("valid regex")
+});
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|\s)(?:[Bb]y|BY|[Dd]i|[Aa]uthor:|[Ww]ritten by)\s+(\p{Lu}[\p{L}'’.-]+(?:\s+(?:\p{Lu}[\p{L}'’.-]+|de|da|del|della|di|van|von|der|la|le)){0,4})",
+        r"(?:^|\s)(?:(?:[Bb]y|BY|[Ww]ritten by):?|[Dd]i|[Aa]uthor:)\s+(\p{Lu}[\p{L}'’.-]+(?:\s+(?:\p{Lu}[\p{L}'’.-]+|de|da|del|della|di|van|von|der|la|le)){0,4})",
     )
     .expect("valid regex")
 });
@@ -171,6 +175,15 @@ fn lines_of(page: &str) -> Vec<Line> {
         line.repeats = counts[&line.text];
         classify(line);
     }
+    // A sentence right above a photo credit ("Photo: Jane Doe") is that photo's caption.
+    for i in 1..lines.len() {
+        if lines[i].words <= 6 && PHOTO_CREDIT.is_match(&lines[i].text) && lines[i - 1].words < 40 {
+            let above = &mut lines[i - 1];
+            above.caption = true;
+            above.paragraph = false;
+            above.sentence = false;
+        }
+    }
     lines
 }
 
@@ -212,7 +225,8 @@ fn classify(line: &mut Line) {
         && (ends_sentence(text) || line.words >= 25)
         && (!is_truncated(text) || line.words >= 40)
         && !line.caption
-        && (stop_ratio(text) >= 0.12 || lowercase_ratio(text) >= 0.6 || caseless(text));
+        && (stop_ratio(text) >= 0.12 || lowercase_ratio(text) >= 0.6 || caseless(text))
+        && !is_glued_menu(text);
     line.sentence = line.repeats == 1
         && line.words >= 3
         && ends_sentence(text)
@@ -220,9 +234,31 @@ fn classify(line: &mut Line) {
         && !line.caption
         && !line.stop;
     line.meta = line.caption
+        || AUTHOR_LABEL.is_match(text)
         || (line.words <= 12 && dates::is_date_line(text))
+        || (line.words <= 20
+            && (POSTED.is_match(text) || UPDATED.is_match(text))
+            && dates::find(text).is_some())
         || (line.words <= 25 && BYLINE.find(text).is_some_and(|m| m.start() <= 16))
         || (line.words <= 12 && SECTIONS.is_match(text));
+}
+
+/// Menu entries copied without the breaks between them ("How to Invest MoneyWhat to Invest
+/// InHow to Invest in Stocks…"): many words run into the next one's capital.
+fn is_glued_menu(text: &str) -> bool {
+    let (mut total, mut glued) = (0, 0);
+    for word in text.split_whitespace() {
+        total += 1;
+        let mut lower = false;
+        for c in word.chars() {
+            if lower && c.is_uppercase() {
+                glued += 1;
+                break;
+            }
+            lower = c.is_lowercase();
+        }
+    }
+    glued >= 4 && glued * 4 >= total
 }
 
 /// A number, a percentage, an amount: a table cell.
@@ -265,10 +301,14 @@ fn is_meta(line: &Line) -> bool {
     line.meta
 }
 
+static NUMBERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,3}[.)]\s").expect("valid regex"));
+
 fn looks_like_title(line: &Line) -> bool {
     (3..=30).contains(&line.words)
+        && !NUMBERED.is_match(&line.text)
         && !line.bullet
-        && !line.text.ends_with('.')
+        && !line.text.ends_with(['.', '>', '›', '»', '/'])
         && !is_meta(line)
         && !line.stop
         && line.repeats <= 2
@@ -276,18 +316,38 @@ fn looks_like_title(line: &Line) -> bool {
 
 static UI_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(share|pin it|pinterest|tweet|email|print|follow|subscribe|sign (in|up)|log ?in|menu|search|table of contents|contents|skip to|cookie|advertisement|updated|published|posted|read more|comments?|newsletter|photo|image|credit|listen|min read|home)(?-u:\b)",
+        r"(?i)(?-u:\b)(share|pin it|pinterest|tweet|email|print|follow|subscribe|sign (in|up)|log ?in|menu|search|table of contents|contents|skip to|cookie|advertisement|updated|published|posted|read more|comments?|newsletter|photo|image|credit|listen|min read|home|advertis\w*)(?-u:\b)",
     )
     .expect("valid regex")
 });
 
-/// The title among the lines before the body: a heading-like line, close to the body, whose
-/// words the opening paragraphs use, often repeated (breadcrumb and heading) and followed by
-/// a byline or a date; never a share button or a caption.
+/// Most of its longer words capitalised, as headlines are written ("How Much Money Can I Save
+/// with a Smart Thermostat?"), unlike a paragraph's first sentence.
+fn title_cased(text: &str) -> bool {
+    let long: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .collect();
+    let capitalised = long
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    long.len() >= 3 && capitalised * 4 >= long.len() * 3
+}
+
+/// The title: a heading-like line before the body, close to it, whose words the opening
+/// paragraphs use, often repeated (breadcrumb and heading) and followed by a byline or a
+/// date; never a share button, a caption or a table of contents' entry. A headline can also
+/// open the densest run itself (a question, or under a disclosure), when it is written like
+/// one and a byline or date follows it.
 fn best_title(lines: &[Line], first: usize) -> Option<usize> {
+    let headline = |i: usize| {
+        let line = &lines[i];
+        line.words <= 20 && title_cased(&line.text) && !line.text.ends_with('.')
+    };
     let opening: std::collections::HashSet<String> = lines[first..]
         .iter()
-        .filter(|l| l.paragraph)
+        .filter(|l| l.paragraph && !(l.words <= 20 && title_cased(&l.text)))
         .take(3)
         .flat_map(|l| {
             l.text
@@ -297,30 +357,77 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
         })
         .filter(|w| w.chars().count() > 3)
         .collect();
-    let mut best: Option<(f64, usize)> = None;
-    for i in (0..first).rev().take(40) {
-        let line = &lines[i];
-        if !looks_like_title(line) || line.text.ends_with(':') {
-            continue;
-        }
+    // The share of a line's words that the opening paragraphs use.
+    let overlap_of = |line: &Line| {
         let words: Vec<String> = line
             .text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| w.chars().count() > 3)
             .map(str::to_lowercase)
             .collect();
-        let overlap = if words.is_empty() {
+        if words.is_empty() {
             0.0
         } else {
             words.iter().filter(|w| opening.contains(*w)).count() as f64 / words.len() as f64
+        }
+    };
+    let meta_within = |i: usize, n: usize| lines[i + 1..].iter().take(n).position(|l| l.meta);
+    let inside = (first..lines.len().min(first + 8))
+        .filter(|&i| headline(i) && !lines[i].stop && lines[i].repeats == 1)
+        .filter(|&i| i == first || meta_within(i, 3).is_some());
+    let article = &lines[first + 1..lines.len().min(first + 3000)];
+    let returns = |i: usize| {
+        lines.get(i).is_some_and(|line| {
+            line.repeats > 1
+                && article
+                    .iter()
+                    .skip_while(|l| !l.paragraph)
+                    .skip(1)
+                    .any(|l| l.text == line.text)
+        })
+    };
+    let mut best: Option<(f64, usize)> = None;
+    for i in inside.chain((0..first).rev().take(80)) {
+        let line = &lines[i];
+        if i < first && (!looks_like_title(line) || line.text.ends_with(':')) {
+            continue;
+        }
+        let overlap = overlap_of(line);
+        let distance = first.saturating_sub(i) as f64;
+        // A heading that comes back after some of the article's prose is a table of
+        // contents' entry, unless a byline or date follows it as it follows a title.
+        let meta_at = meta_within(i, 6);
+        let in_contents = returns(i) && !matches!(meta_at, Some(0..=2));
+        // A heading right under another is its deck (subtitle).
+        let deck = i > 0 && {
+            let above = &lines[i - 1];
+            looks_like_title(above)
+                && above.words >= 4
+                && !above.text.ends_with(&line.text)
+                && above.repeats == 1
+                && !UI_WORDS.is_match(&above.text)
+                && overlap_of(above) * 2.0 >= overlap
+                && overlap > 0.0
         };
-        let distance = (first - i) as f64;
-        let followed_by_meta = lines[i + 1..first].iter().take(6).any(|l| l.meta);
-        let score = 3.0 * overlap
-            + if line.repeats == 2 { 1.0 } else { 0.0 }
-            + if followed_by_meta { 1.5 } else { 0.0 }
+        // The same words as a breadcrumb's last crumb and as the heading, a few lines apart
+        // (a menu repeated in the header and the footer is farther apart).
+        let crumb_and_heading = line.repeats == 2
+            && !in_contents
+            && lines[i.saturating_sub(8)..lines.len().min(i + 9)]
+                .iter()
+                .filter(|l| l.text == line.text)
+                .count()
+                == 2;
+        let score = 3.0 * overlap + if crumb_and_heading { 1.0 } else { 0.0 }
+            - if deck { 2.0 } else { 0.0 }
+            + match meta_at {
+                Some(0..=2) => 1.5,
+                Some(_) => 0.75,
+                None => 0.0,
+            }
+            - if in_contents { 2.5 } else { 0.0 }
             + if line.words >= 4 { 0.5 } else { 0.0 }
-            - 0.04 * distance
+            - 0.04 * distance.min(25.0)
             - if UI_WORDS.is_match(&line.text) && line.words <= 6 {
                 5.0
             } else {
@@ -515,15 +622,17 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
 
     // Metadata: first from the lines between the title and the body, then from the whole page.
     let head = &lines[meta_from.min(start)..start];
+    let byline = |l: &Line| {
+        (l.words <= 25)
+            .then(|| BYLINE.captures(&l.text))
+            .flatten()
+            .and_then(|c| person(&c[1]))
+    };
     article.author = head
         .iter()
-        .chain(lines[..meta_from.min(start)].iter().rev())
-        .find_map(|l| {
-            (l.words <= 25)
-                .then(|| BYLINE.captures(&l.text))
-                .flatten()
-                .and_then(|c| person(&c[1]))
-        })
+        .find_map(byline)
+        .or_else(|| signed(head))
+        .or_else(|| lines[..meta_from.min(start)].iter().rev().find_map(byline))
         .or_else(|| labelled(&lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)));
     // The article's date: between title and body; else one labelled "Posted on" around the
     // body (some pages sign off with it); else a date line (not an "updated" one) in the block
@@ -729,6 +838,11 @@ static AUTHOR_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:written by|by|author|authors|posted by|autore|di)\s*:?$")
         .expect("valid regex")
 });
+/// The author's picture, as its alternative text reads.
+static PORTRAIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)avatar|profile (?:image|photo|picture)|headshot|author (?:image|photo)")
+        .expect("valid regex")
+});
 static POSTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:posted|published|pubblicato)(?:\s+on|\s+il)?(?-u:\b)")
         .expect("valid regex")
@@ -738,6 +852,21 @@ static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The line after a label line ("Written by", then the name) within 40 lines of the body start.
+/// A name on a line of its own among the title's metadata, next to the byline's other parts
+/// (a "By" label, a date, the author's picture): "Dan Davies" above "Dec 12, 2025".
+fn signed(head: &[Line]) -> Option<String> {
+    head.iter().enumerate().find_map(|(k, line)| {
+        let name = person(&line.text)
+            .filter(|name| *name == line.text && (2..=4).contains(&line.words))?;
+        let after_label = k > 0 && AUTHOR_LABEL.is_match(&head[k - 1].text);
+        let beside_byline = line.repeats <= 2
+            && head[k.saturating_sub(2)..head.len().min(k + 3)]
+                .iter()
+                .any(|l| dates::is_date_line(&l.text) || PORTRAIT.is_match(&l.text));
+        (after_label || beside_byline).then_some(name)
+    })
+}
+
 fn labelled<'a>(lines: &'a [Line], start: usize, label: &Regex) -> Option<&'a Line> {
     let from = start.saturating_sub(40);
     let to = lines.len().min(start + 40);
