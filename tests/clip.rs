@@ -524,6 +524,35 @@ fn a_caption_above_its_photo_credit_is_not_the_body() {
     assert!(!article.body.contains("potted plant"));
 }
 
+/// A page's footer is skipped, but an article's own footer that carries its byline is read;
+/// the standfirst is not repeated as the body's first paragraph.
+#[test]
+fn an_articles_byline_footer_gives_author_and_date() {
+    let html = r#"<header><a href="/">The Open Office</a></header>
+        <article><h1>Remote work: five tips to keep a team productive</h1>
+        <div class="subhead">Remote workers can lose motivation; these habits help.</div>
+        <footer class="author__meta">By <a href="/people/ayan">Tariq Ayan</a> <span>March 30, 2023 |</span></footer>
+        <p>Working from home removes the commute, but it also removes the small signals that tell a team how a project is going.</p>
+        <p>The five habits below come from teams that have worked remotely for years, and each of them takes less than an hour a week.</p>
+        </article><footer>© 2026 The Open Office · Privacy · March 1, 2026</footer>"#;
+    let article = Library::extract(&Clip {
+        html: Some(html.into()),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.author.as_deref(), Some("Tariq Ayan"));
+    assert_eq!(article.published, NaiveDate::from_ymd_opt(2023, 3, 30));
+    assert_eq!(
+        article.standfirst.as_deref(),
+        Some("Remote workers can lose motivation; these habits help.")
+    );
+    assert!(
+        article.body.starts_with("Working from home"),
+        "the standfirst is not body"
+    );
+    assert!(!article.body.contains("Privacy"));
+}
+
 #[test]
 fn japanese_prose_is_a_body_too() {
     let text = "ノート100円\nホーム\nお問い合わせ\n\nキンドルを研究に使う方法\n\n\

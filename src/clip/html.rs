@@ -251,7 +251,9 @@ pub fn read(html: &str) -> Page {
             };
             continue;
         }
-        let boilerplate = BOILERPLATE_TAGS.contains(&name.as_str());
+        // An article's own footer that carries its byline is read (`<footer class="author__meta">`).
+        let boilerplate = BOILERPLATE_TAGS.contains(&name.as_str())
+            && !(name == "footer" && AUTHOR_MARK.is_match(tag));
         if !closing && boilerplate && !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
             // Skip the whole element; HTML that never closes it keeps its contents, and so
             // does a figure that holds a table or a heading (data or a page, not a picture).

@@ -179,11 +179,16 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     }
     article.url = clip.url.clone().filter(|u| !u.trim().is_empty());
     article.body = canonical_body(&article.body);
-    // The title is not part of the body (an extractor may have kept the heading).
-    if let Some(rest) = article.body.strip_prefix(&article.title)
-        && let Some(rest) = rest.strip_prefix("\n\n")
+    // The title and the standfirst are not part of the body (an extractor may have kept them).
+    for lead in [Some(&article.title), article.standfirst.as_ref()]
+        .into_iter()
+        .flatten()
     {
-        article.body = rest.to_string();
+        if let Some(rest) = article.body.strip_prefix(lead.as_str())
+            && let Some(rest) = rest.strip_prefix("\n\n")
+        {
+            article.body = rest.to_string();
+        }
     }
     article.language = detect_language(&article.body, &article.title).to_string();
     Ok(article)
