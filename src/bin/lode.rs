@@ -53,8 +53,10 @@ enum Command {
     Extract {
         #[command(flatten)]
         clip: ClipArgs,
+        /// A folder of clips: <id>.txt (text/plain) and/or <id>.html (text/html) per clip
         #[arg(long, value_name = "IN", requires = "out", conflicts_with_all = ["text", "html", "url"])]
         dir: Option<PathBuf>,
+        /// Where to write <id>.txt (the body) and <id>.json (the article) for every clip of --dir
         #[arg(long, value_name = "OUT", requires = "dir")]
         out: Option<PathBuf>,
     },
