@@ -553,6 +553,28 @@ fn an_articles_byline_footer_gives_author_and_date() {
     assert!(!article.body.contains("Privacy"));
 }
 
+/// A copy glues inline labels, names and counts to the date next to them.
+#[rstest]
+#[case::a_label_before("date12 Nov 2025\ndate8 min read", (2025, 11, 12))]
+#[case::a_name_before_a_count_after("lifestyleJane HarrowFebruary 3, 2026Comment", (2026, 2, 3))]
+#[case::an_ordinal_in_capitals("NOVEMBER 26TH, 2024", (2024, 11, 26))]
+fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32, u32, u32)) {
+    let text = format!(
+        "Field Guides\nChoosing a greener car for long drives\n{line}\n{}",
+        paragraphs("greener cars")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, "Choosing a greener car for long drives");
+    assert_eq!(
+        article.published,
+        NaiveDate::from_ymd_opt(date.0, date.1, date.2)
+    );
+}
+
 #[test]
 fn japanese_prose_is_a_body_too() {
     let text = "ノート100円\nホーム\nお問い合わせ\n\nキンドルを研究に使う方法\n\n\

@@ -1,5 +1,6 @@
 //! Dates as news pages print them, in English and Italian.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -57,8 +58,37 @@ static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?-u:\b)").expect("valid regex")
 });
 
+/// `line` with a space where a copy glued a label, a name or a count to a date ("date12 Nov
+/// 2025", "Jane DoeFebruary 3, 2026Comment"): between a letter and a digit, a lower-case and
+/// an upper-case letter, a digit and a capitalised word ("2nd" and "26TH" stay whole).
+fn unglued(line: &str) -> Cow<'_, str> {
+    let glued = |a: char, b: char, c: Option<char>| {
+        (a.is_alphabetic() && b.is_ascii_digit())
+            || (a.is_lowercase() && b.is_uppercase())
+            || (a.is_ascii_digit() && b.is_uppercase() && c.is_some_and(char::is_lowercase))
+    };
+    let triples = || {
+        let mut next = line.chars().skip(1);
+        let mut after = line.chars().skip(2);
+        line.chars().map(move |a| (a, next.next(), after.next()))
+    };
+    if !triples().any(|(a, b, c)| b.is_some_and(|b| glued(a, b, c))) {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    for (a, b, c) in triples() {
+        out.push(a);
+        if b.is_some_and(|b| glued(a, b, c)) {
+            out.push(' ');
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// The first date written in `line`, if any.
 pub fn find(line: &str) -> Option<NaiveDate> {
+    let line = unglued(line);
+    let line = line.as_ref();
     let ymd =
         |y: &str, m: u32, d: &str| NaiveDate::from_ymd_opt(y.parse().ok()?, m, d.parse().ok()?);
     if let Some(c) = DAY_MONTH_YEAR.captures(line)
