@@ -454,6 +454,13 @@ fn paragraphs(topic: &str) -> String {
     "The best board games from 2025",
     Some("Tony Mastrangeli")
 )]
+#[case::a_sign_off_names_the_author(
+    "Nomad Stays\nBlog\nTravel slow, stay longer: a guide to off-peak travel\n",
+    "off-peak travel",
+    "Written by Linda McCall\nReferences\n",
+    "Travel slow, stay longer: a guide to off-peak travel",
+    Some("Linda McCall")
+)]
 fn the_text_title_is_the_headline_over_the_article(
     #[case] head: &str,
     #[case] topic: &str,

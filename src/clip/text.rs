@@ -632,6 +632,13 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
         .iter()
         .find_map(byline)
         .or_else(|| signed(head))
+        // A sign-off right after the body ("Written by Jane Doe").
+        .or_else(|| {
+            lines[end.saturating_sub(2)..lines.len().min(end + 4)]
+                .iter()
+                .filter(|l| l.meta)
+                .find_map(byline)
+        })
         .or_else(|| lines[..meta_from.min(start)].iter().rev().find_map(byline))
         .or_else(|| labelled(&lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)));
     // The article's date: between title and body; else one labelled "Posted on" around the
