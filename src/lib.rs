@@ -39,7 +39,8 @@ pub use error::{Error, ErrorCode, Result};
 pub use export::{ExportFormat, ExportReport};
 pub use index::{Facet, Facets, Snippet};
 pub use library::{
-    ClipOutcome, ClipStatus, ImportProgress, ImportReport, Library, ReextractReport,
+    ClipOutcome, ClipStatus, ImportProgress, ImportReport, Library, ReextractProgress,
+    ReextractReport,
 };
 pub use model::*;
 

@@ -54,6 +54,14 @@ pub struct ImportProgress {
     pub path: PathBuf,
 }
 
+/// How far a re-extraction has got, in notes.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReextractProgress {
+    pub done: usize,
+    pub total: usize,
+}
+
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReextractReport {
@@ -62,6 +70,11 @@ pub struct ReextractReport {
     /// Notes with no raw clip (imported Markdown, for instance).
     pub without_clip: usize,
     pub failed: Vec<(NoteId, String)>,
+    /// Notes whose title, author and date, or text, the user corrected: those stay as the
+    /// user left them (the rest of the note is re-extracted).
+    pub kept_edits: usize,
+    /// Stopped on request before every note was done.
+    pub cancelled: bool,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -367,15 +380,26 @@ impl Library {
 
     /// Runs the clipper again over the raw clips of `ids` (every note when empty): notes whose
     /// article comes out different get its metadata and body (the old body kept as a version,
-    /// annotations re-anchored); tags and annotations are kept.
-    pub fn reextract(&self, ids: &[NoteId]) -> Result<ReextractReport> {
+    /// annotations re-anchored); tags and annotations are kept, and so are a title, author and
+    /// date or a text the user corrected by hand. `progress` hears of every note and may
+    /// answer `Break` to stop there (the report says `cancelled`).
+    pub fn reextract(
+        &self,
+        ids: &[NoteId],
+        progress: &mut dyn FnMut(&ReextractProgress) -> ControlFlow<()>,
+    ) -> Result<ReextractReport> {
         let ids = if ids.is_empty() {
             notes::all_ids(&self.conn())?
         } else {
             ids.to_vec()
         };
         let mut report = ReextractReport::default();
-        for id in ids {
+        let total = ids.len();
+        for (done, id) in ids.into_iter().enumerate() {
+            if progress(&ReextractProgress { done, total }).is_break() {
+                report.cancelled = true;
+                break;
+            }
             let Some(raw) = self.raw_clip(id)? else {
                 report.without_clip += 1;
                 continue;
@@ -393,21 +417,33 @@ impl Library {
                 }
             };
             let now = self.clock.now();
-            let updated = self.write(|c| {
+            let (updated, kept) = self.write(|c| {
                 let note = notes::get(c, id)?;
                 let mut current = note.article.clone();
                 current.tags.clear();
                 let mut fresh = article.clone();
                 fresh.tags.clear();
+                let metadata_by_user = notes::metadata_by_user(c, id)?;
+                if metadata_by_user {
+                    fresh.title = current.title.clone();
+                    fresh.author = current.author.clone();
+                    fresh.published = current.published;
+                }
+                let text_by_user = versions::current_reason(c, id)?.as_deref() == Some("edit");
+                if text_by_user {
+                    fresh.body = current.body.clone();
+                }
+                let kept = metadata_by_user || text_by_user;
                 if current == fresh {
-                    return Ok(false);
+                    return Ok((false, kept));
                 }
                 let clip_id = notes::clip_id(c, id)?.unwrap_or_default();
-                notes::set_metadata(c, id, &article, clip_id)?;
-                replace_body(c, id, &article.body, "reextract", now)?;
+                notes::set_metadata(c, id, &fresh, clip_id)?;
+                replace_body(c, id, &fresh.body, "reextract", now)?;
                 outbox::push(c, id)?;
-                Ok(true)
+                Ok((true, kept))
             })?;
+            report.kept_edits += usize::from(kept);
             if updated {
                 report.updated += 1;
             } else {

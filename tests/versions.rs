@@ -2,8 +2,9 @@
 
 use std::ops::ControlFlow;
 
+use chrono::NaiveDate;
 use lode::anchor::AnchorStatus;
-use lode::{ClipStatus, NewAnnotation};
+use lode::{ClipStatus, MetadataEdit, NewAnnotation};
 
 use crate::common::{TestLibrary, article, fixture};
 
@@ -249,7 +250,10 @@ fn reextract_runs_the_current_clipper_over_the_raw_clips() {
         )
         .unwrap();
     });
-    let report = t.lib.reextract(&[]).unwrap();
+    let report = t
+        .lib
+        .reextract(&[], &mut |_| ControlFlow::Continue(()))
+        .unwrap();
     assert_eq!(
         (report.updated, report.unchanged, report.failed.len()),
         (1, 0, 0),
@@ -275,10 +279,116 @@ fn reextract_runs_the_current_clipper_over_the_raw_clips() {
         Some("reextract")
     );
     assert_eq!(
-        t.lib.reextract(&[id]).unwrap().unchanged,
+        t.lib
+            .reextract(&[id], &mut |_| ControlFlow::Continue(()))
+            .unwrap()
+            .unchanged,
         1,
         "running it again changes nothing"
     );
+}
+
+/// What the user corrected by hand (title, author, date; the text) outlives a better clipper.
+#[test]
+fn reextract_keeps_what_the_user_corrected() {
+    let t = TestLibrary::new();
+    let corrected = t.clip_fixture("northwind_lithium.txt");
+    let edited = t.clip_fixture("cronache_terre_rare.txt");
+    // Confirming the details unchanged corrects nothing.
+    let confirmed = t.clip_fixture("harbour_review.txt");
+    let as_clipped = t.lib.note(confirmed).unwrap().article;
+    t.lib
+        .update_metadata(
+            confirmed,
+            &MetadataEdit {
+                title: as_clipped.title,
+                author: as_clipped.author,
+                published: as_clipped.published,
+            },
+        )
+        .unwrap();
+    let fixed = t
+        .lib
+        .update_metadata(
+            corrected,
+            &MetadataEdit {
+                title: "Lithium and water in the Atacama".into(),
+                author: Some("M. Okonkwo".into()),
+                published: NaiveDate::from_ymd_opt(2025, 12, 4),
+            },
+        )
+        .unwrap();
+    let body = t.lib.note(edited).unwrap().article.body;
+    let mine = format!("{body}\n\nMy own note at the end.");
+    t.lib.edit(edited, &mine).unwrap();
+    // An older clipper's body for the corrected note, so that re-extraction changes it.
+    let good = t.lib.note(corrected).unwrap().article.body;
+    let t = t.reopen_after(|dir| {
+        let conn = lode::testing::connect(&dir.join("lode.db")).unwrap();
+        conn.execute(
+            "UPDATE notes SET body = 'Menu\n\n' || body, content_hash = 'older' WHERE id = ?1",
+            [corrected],
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE notes SET title = 'An older title' WHERE id = ?1",
+            [confirmed],
+        )
+        .unwrap();
+    });
+
+    let report = t
+        .lib
+        .reextract(&[], &mut |_| ControlFlow::Continue(()))
+        .unwrap();
+    assert_eq!(
+        (report.updated, report.unchanged, report.kept_edits),
+        (2, 1, 2),
+        "{report:?}"
+    );
+    let note = t.lib.note(corrected).unwrap();
+    assert_eq!(note.article.body, good, "the clipper's body is back");
+    assert_eq!(
+        (
+            &note.article.title,
+            &note.article.author,
+            note.article.published
+        ),
+        (
+            &fixed.article.title,
+            &fixed.article.author,
+            fixed.article.published
+        ),
+        "the user's title, author and date are kept"
+    );
+    assert_eq!(t.lib.note(edited).unwrap().article.body, mine);
+    assert_eq!(
+        t.lib.note(confirmed).unwrap().article.title,
+        "The best budget e-readers for field research",
+        "details confirmed unchanged are the clipper's to improve"
+    );
+}
+
+#[test]
+fn reextract_reports_progress_and_stops_when_asked() {
+    let t = TestLibrary::new();
+    t.clip_fixture("northwind_lithium.txt");
+    t.clip_fixture("cronache_terre_rare.txt");
+    let mut heard = Vec::new();
+    let report = t
+        .lib
+        .reextract(&[], &mut |p| {
+            heard.push((p.done, p.total));
+            if p.done == 1 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+    assert_eq!(heard, [(0, 2), (1, 2)]);
+    assert!(report.cancelled);
+    assert_eq!(report.updated + report.unchanged, 1, "{report:?}");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use lode::{
     Annotation, AnnotationChange, AnnotationId, Browse, ClipOutcome, ClipStatus, Color, ColorName,
     ErrorCode, ExportFormat, ExportReport, ImportReport, Library, MetadataEdit, NewAnnotation,
-    Note, NoteFilter, NoteId, Reanchoring, SearchOptions, SearchResults, Version,
+    Note, NoteFilter, NoteId, Reanchoring, ReextractReport, SearchOptions, SearchResults, Version,
 };
 use serde::Serialize;
 use tauri::ipc::Invoke;
@@ -51,7 +51,7 @@ impl CommandError {
 /// The `library-changed` event: the UI reloads what it shows.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LibraryChanged {
-    /// `clip` (in the app), `shortcut` (the global clip key) or `import`.
+    /// `clip` (in the app), `shortcut` (the global clip key), `import` or `reextract`.
     pub reason: String,
     pub id: Option<NoteId>,
     pub status: Option<ClipStatus>,
@@ -247,6 +247,52 @@ fn import_cancel(import: State<'_, Import>) {
     import.cancel.store(true, Ordering::SeqCst);
 }
 
+/// A running re-extraction: `reextract_cancel` sets the flag, it stops before the next note.
+#[derive(Default)]
+pub struct Reextract {
+    cancel: Arc<AtomicBool>,
+}
+
+/// Runs the current clipper over every note's raw clip (the user's corrections are kept),
+/// reporting progress with `reextract-progress` events.
+#[tauri::command]
+async fn reextract_start<R: Runtime>(
+    app: AppHandle<R>,
+    library: Lib<'_>,
+    reextract: State<'_, Reextract>,
+) -> Reply<ReextractReport> {
+    let cancel = Arc::clone(&reextract.cancel);
+    cancel.store(false, Ordering::SeqCst);
+    let events = app.clone();
+    let report = blocking(&library, move |l| {
+        let report = l.reextract(&[], &mut |progress| {
+            let _ = events.emit("reextract-progress", progress);
+            if cancel.load(Ordering::SeqCst) {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })?;
+        l.flush_index()?;
+        Ok(report)
+    })
+    .await?;
+    let _ = app.emit(
+        "library-changed",
+        LibraryChanged {
+            reason: "reextract".into(),
+            id: None,
+            status: None,
+        },
+    );
+    Ok(report)
+}
+
+#[tauri::command]
+fn reextract_cancel(reextract: State<'_, Reextract>) {
+    reextract.cancel.store(true, Ordering::SeqCst);
+}
+
 /// Exports every note to a folder chosen in a dialog (or `path`).
 #[tauri::command]
 async fn export_start<R: Runtime>(
@@ -334,6 +380,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         clip_from_clipboard,
         import_start,
         import_cancel,
+        reextract_start,
+        reextract_cancel,
         export_start,
         link_open,
         settings_get,

@@ -73,6 +73,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(shortcut::plugin())
         .manage(commands::Import::default())
+        .manage(commands::Reextract::default())
         .invoke_handler(commands::handler())
         .setup(|app| {
             let library = match open_library() {

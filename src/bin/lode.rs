@@ -130,7 +130,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run the clipper again over stored raw clips (all notes, or the IDs given).
+    /// Run the clipper again over stored raw clips (all notes, or the IDs given); titles,
+    /// authors, dates and texts you corrected by hand stay.
     Reextract {
         ids: Vec<i64>,
         #[arg(long)]
@@ -217,6 +218,18 @@ fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// A progress bar on standard error when it is a terminal (never in scripts' output).
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    })
 }
 
 fn open(dir: Option<PathBuf>) -> anyhow::Result<Library> {
@@ -573,16 +586,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Reextract { ids, json } => {
-            let report = open(library_dir)?.reextract(&ids)?;
+            let bar = progress_bar();
+            let report = open(library_dir)?.reextract(&ids, &mut |p| {
+                if let Some(bar) = &bar {
+                    bar.set_length(p.total as u64);
+                    bar.set_position(p.done as u64);
+                }
+                ControlFlow::Continue(())
+            })?;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
             if json {
                 print_json(&report)?;
             } else {
                 println!(
-                    "re-extracted: {} updated, {} unchanged, {} without a raw clip, {} failed",
+                    "re-extracted: {} updated, {} unchanged, {} without a raw clip, {} failed; \
+                     your corrections kept on {}",
                     report.updated,
                     report.unchanged,
                     report.without_clip,
-                    report.failed.len()
+                    report.failed.len(),
+                    report.kept_edits
                 );
                 for (id, why) in &report.failed {
                     eprintln!("  #{id}: {why}");
@@ -660,16 +685,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import { paths, json } => {
             let library = open(library_dir)?;
-            let bar = std::io::stderr().is_terminal().then(|| {
-                let bar = indicatif::ProgressBar::new(0);
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{bar:40} {pos}/{len} {per_sec} {wide_msg}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-                bar
-            });
+            let bar = progress_bar();
             let report = library.import(&paths, &mut |p| {
                 if let Some(bar) = &bar {
                     bar.set_length(p.total as u64);

@@ -25,6 +25,7 @@ use crate::error::Result;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_versions_and_anchor_status.sql"),
+    include_str!("migrations/0003_metadata_by_user.sql"),
 ];
 
 /// Opens `path` with Lode's pragmas: WAL, `synchronous=FULL` (a clip that returned is on

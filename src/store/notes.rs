@@ -288,7 +288,11 @@ pub fn set_user_metadata(
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE notes SET title = ?2, author = ?3, published = ?4, updated_at = ?5 WHERE id = ?1",
+        // Flagged only when something changed (the form after a clip is often confirmed as is).
+        "UPDATE notes SET title = ?2, author = ?3, published = ?4, updated_at = ?5,
+                          metadata_by_user = metadata_by_user OR title IS NOT ?2
+                                             OR author IS NOT ?3 OR published IS NOT ?4
+         WHERE id = ?1",
     )?
     .execute(params![
         id,
@@ -298,6 +302,13 @@ pub fn set_user_metadata(
         ts(now)
     ])?;
     Ok(())
+}
+
+/// Whether the user corrected the note's title, author or date by hand.
+pub fn metadata_by_user(conn: &Connection, id: NoteId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT metadata_by_user FROM notes WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?)
 }
 
 pub fn delete(conn: &Connection, id: NoteId) -> Result<bool> {

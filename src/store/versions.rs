@@ -1,7 +1,7 @@
 //! `note_versions`: the bodies a note had before its current one.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::Result;
 use crate::model::NoteId;
@@ -60,4 +60,15 @@ pub fn current_since(
         .prepare_cached("SELECT max(replaced_at) FROM note_versions WHERE note_id = ?1")?
         .query_row([note_id], |r| r.get(0))?;
     Ok(last.map_or(created, |t| parse_ts(&t)))
+}
+
+/// What made the current body: the reason the last earlier body was replaced (`edit` when the
+/// user wrote it), or `None` for the body the note was clipped with.
+pub fn current_reason(conn: &Connection, note_id: NoteId) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT reason FROM note_versions WHERE note_id = ?1 ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([note_id], |r| r.get(0))
+        .optional()?)
 }

@@ -181,7 +181,7 @@ test("a clip whose HTML carries scripts, handlers, javascript: links and iframes
   }
 });
 
-test("correcting the text in the reader keeps the highlight, and History shows what changed", async () => {
+test("correcting the text in the reader keeps the highlight, History shows what changed, and re-extraction keeps it", async () => {
   const { s } = await h.launch();
   try {
     await h.setClipboard(path.join(fixtures, "northwind_lithium.txt"));
@@ -210,6 +210,14 @@ test("correcting the text in the reader keeps the highlight, and History shows w
     await s.clickText(".bar-actions button", "History");
     await s.waitFor(".history .diff p.added", { test: (x) => x.startsWith("Editor's note") });
     await h.shot(s, "reader-history");
+
+    // A better clipper runs over every stored clip from the menu; the corrected text stays.
+    await s.clickText(".bar-actions button", "Back to reading");
+    await s.click(await s.find("button[aria-label=Menu]"));
+    await s.clickText(".menu button", "Re-extract every clip");
+    await s.waitFor(".notice", { test: (x) => /^Re-extracted: .*your corrections kept on [1-9]/.test(x) });
+    await s.waitFor(".article-body p", { test: (x) => x.startsWith("Editor's note") });
+    await s.waitFor(".article-body mark.hl-blue", { test: (x) => x === "turquoise ponds" });
   } finally {
     await h.quit(s);
   }

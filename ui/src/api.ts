@@ -21,6 +21,8 @@ import type {
   Note,
   NoteFilter,
   Reanchoring,
+  ReextractProgress,
+  ReextractReport,
   SearchOptions,
   SearchResults,
   Version,
@@ -75,6 +77,8 @@ export const api = {
   importFolder: (path?: string) =>
     call<ImportReport | null>("import_start", { path: path ?? null }),
   cancelImport: () => call<void>("import_cancel"),
+  reextract: () => call<ReextractReport>("reextract_start"),
+  cancelReextract: () => call<void>("reextract_cancel"),
   exportNotes: (format: ExportFormat, path?: string) =>
     call<ExportReport | null>("export_start", { format, path: path ?? null }),
   openLink: (url: string) => call<void>("link_open", { url }),
@@ -87,6 +91,8 @@ export const events = {
     listen<LibraryChanged>("library-changed", (e) => f(e.payload)),
   importProgress: (f: (e: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (e) => f(e.payload)),
+  reextractProgress: (f: (e: ReextractProgress) => void): Promise<UnlistenFn> =>
+    listen<ReextractProgress>("reextract-progress", (e) => f(e.payload)),
 };
 
 export function message(e: unknown): string {

@@ -174,6 +174,23 @@ failed: Array<[string, string]>,
  */
 cancelled: boolean, };
 
+export type ReextractProgress = { done: number, total: number, };
+
+export type ReextractReport = { updated: number, unchanged: number, 
+/**
+ * Notes with no raw clip (imported Markdown, for instance).
+ */
+without_clip: number, failed: Array<[number, string]>, 
+/**
+ * Notes whose title, author and date, or text, the user corrected: those stay as the
+ * user left them (the rest of the note is re-extracted).
+ */
+kept_edits: number, 
+/**
+ * Stopped on request before every note was done.
+ */
+cancelled: boolean, };
+
 export type ExportFormat = "markdown" | "json" | "w3c";
 
 export type ExportReport = { notes: number, files: Array<string>, };
@@ -184,7 +201,7 @@ export type CommandError = { code: ErrorCode, message: string, };
 
 export type LibraryChanged = { 
 /**
- * `clip` (in the app), `shortcut` (the global clip key) or `import`.
+ * `clip` (in the app), `shortcut` (the global clip key), `import` or `reextract`.
  */
 reason: string, id: number | null, status: ClipStatus | null, };
 
