@@ -87,6 +87,10 @@ fn unglued(line: &str) -> Cow<'_, str> {
 
 /// The first date written in `line`, if any.
 pub fn find(line: &str) -> Option<NaiveDate> {
+    // Every date has a year: most lines have no digit and need no search.
+    if !line.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let line = unglued(line);
     let line = line.as_ref();
     let ymd =

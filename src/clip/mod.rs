@@ -140,7 +140,6 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     // classifier's, like the text's).
     let from_html = html.as_ref().map(|page| {
         let lines = canonical_text(&page.text);
-        let mut article = text::extract(&lines, url);
         // Broken markup: the DOM would hide text the page shows; the lines alone decide.
         let main = clip
             .html
@@ -150,6 +149,12 @@ pub fn extract(clip: &Clip) -> Result<Article> {
         let body = main
             .map(|main| text::polish(&main_text::mask(&lines, &canonical_text(&main))))
             .filter(|body| !body.is_empty());
+        // With the body located, the lines only give metadata, which the text flavour's
+        // lines give as well when there is one.
+        let mut article = match (&body, &from_text) {
+            (Some(_), Some(t)) => t.clone(),
+            _ => text::extract(&lines, url),
+        };
         let located = body.is_some();
         if let Some(body) = body {
             article.body = body.join("\n\n");

@@ -234,7 +234,7 @@ fn classify(line: &mut Line) {
         && !line.caption
         && !line.stop;
     line.meta = line.caption
-        || AUTHOR_LABEL.is_match(text)
+        || (line.words <= 2 && AUTHOR_LABEL.is_match(text))
         || (line.words <= 12 && dates::is_date_line(text))
         || (line.words <= 20
             && (POSTED.is_match(text) || UPDATED.is_match(text))
@@ -316,7 +316,7 @@ fn looks_like_title(line: &Line) -> bool {
 
 static UI_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(share|pin it|pinterest|tweet|email|print|follow|subscribe|sign (in|up)|log ?in|menu|search|table of contents|contents|skip to|cookie|advertisement|updated|published|posted|read more|comments?|newsletter|photo|image|credit|listen|min read|home|advertis\w*)(?-u:\b)",
+        r"(?i)(?-u:\b)(share|pin it|pinterest|tweet|email|print|follow|subscribe|sign (in|up)|log ?in|menu|search|table of contents|contents|skip to|cookie|advertis\w*|updated|published|posted|read more|comments?|newsletter|photo|image|credit|listen|min read|home)(?-u:\b)",
     )
     .expect("valid regex")
 });
@@ -375,17 +375,15 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
     let inside = (first..lines.len().min(first + 8))
         .filter(|&i| headline(i) && !lines[i].stop && lines[i].repeats == 1)
         .filter(|&i| i == first || meta_within(i, 3).is_some());
-    let article = &lines[first + 1..lines.len().min(first + 3000)];
-    let returns = |i: usize| {
-        lines.get(i).is_some_and(|line| {
-            line.repeats > 1
-                && article
-                    .iter()
-                    .skip_while(|l| !l.paragraph)
-                    .skip(1)
-                    .any(|l| l.text == line.text)
-        })
-    };
+    // Lines that come back after some of the article's prose.
+    let returning: std::collections::HashSet<&str> = lines
+        [first + 1..lines.len().min(first + 3000)]
+        .iter()
+        .skip_while(|l| !l.paragraph)
+        .skip(1)
+        .filter(|l| l.repeats > 1)
+        .map(|l| l.text.as_str())
+        .collect();
     let mut best: Option<(f64, usize)> = None;
     for i in inside.chain((0..first).rev().take(80)) {
         let line = &lines[i];
@@ -397,7 +395,7 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
         // A heading that comes back after some of the article's prose is a table of
         // contents' entry, unless a byline or date follows it as it follows a title.
         let meta_at = meta_within(i, 6);
-        let in_contents = returns(i) && !matches!(meta_at, Some(0..=2));
+        let in_contents = returning.contains(line.text.as_str()) && !matches!(meta_at, Some(0..=2));
         // A heading right under another is its deck (subtitle).
         let deck = i > 0 && {
             let above = &lines[i - 1];
@@ -858,7 +856,6 @@ static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:last )?(?:updated|modified|aggiornato)").expect("valid regex")
 });
 
-/// The line after a label line ("Written by", then the name) within 40 lines of the body start.
 /// A name on a line of its own among the title's metadata, next to the byline's other parts
 /// (a "By" label, a date, the author's picture): "Dan Davies" above "Dec 12, 2025".
 fn signed(head: &[Line]) -> Option<String> {
@@ -874,6 +871,7 @@ fn signed(head: &[Line]) -> Option<String> {
     })
 }
 
+/// The line after a label line ("Written by", then the name) within 40 lines of the body start.
 fn labelled<'a>(lines: &'a [Line], start: usize, label: &Regex) -> Option<&'a Line> {
     let from = start.saturating_sub(40);
     let to = lines.len().min(start + 40);
