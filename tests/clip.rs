@@ -461,6 +461,21 @@ fn paragraphs(topic: &str) -> String {
     "Travel slow, stay longer: a guide to off-peak travel",
     Some("Linda McCall")
 )]
+#[case::a_short_headline_under_a_promotion(
+    "Squarespace\nMenu\nEnter the code at checkout by midnight on the expiration date, and the discount applies to the first payment of a new site.\n\
+     Made with Squarespace→\nThe best WordPress alternatives→\nBack\n6 WordPress Alternatives\nBy Amanda Shih-Goel\n",
+    "WordPress alternatives",
+    "",
+    "6 WordPress Alternatives",
+    Some("Amanda Shih-Goel")
+)]
+#[case::a_link_that_ends_with_an_arrow(
+    "Studio Notes\nOur guide to WordPress alternatives\nShare\nSee the WordPress alternatives compared→\n",
+    "WordPress alternatives",
+    "",
+    "Our guide to WordPress alternatives",
+    None
+)]
 fn the_text_title_is_the_headline_over_the_article(
     #[case] head: &str,
     #[case] topic: &str,

@@ -308,7 +308,7 @@ fn looks_like_title(line: &Line) -> bool {
     (3..=30).contains(&line.words)
         && !NUMBERED.is_match(&line.text)
         && !line.bullet
-        && !line.text.ends_with(['.', '>', '›', '»', '/'])
+        && !line.text.ends_with(['.', '>', '›', '»', '/', '→'])
         && !is_meta(line)
         && !line.stop
         && line.repeats <= 2
@@ -332,7 +332,7 @@ fn title_cased(text: &str) -> bool {
         .iter()
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .count();
-    long.len() >= 3 && capitalised * 4 >= long.len() * 3
+    long.len() >= 2 && capitalised * 4 >= long.len() * 3
 }
 
 /// The title: a heading-like line before the body, close to it, whose words the opening
