@@ -597,6 +597,32 @@ fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32
     );
 }
 
+/// A newsletter post (Substack's shape): the subscription box and the readers' comments after
+/// the article are not part of it.
+#[test]
+fn a_newsletter_post_ends_before_its_subscription_box_and_comments() {
+    let text = format!(
+        "Field Notes\nSubscribeSign in\nWhy supply chains bend but rarely break\nDana Whitfield\nMar 4, 2026\n{}\
+         Field Notes is a reader-supported publication. To receive new posts and support my work, consider becoming a free or paid subscriber.\n\
+         Type your email...\nSubscribe\n33\n5\nShare\nDiscussion about this post\nCommentsRestacks\nWrite a comment...\n\
+         I think the argument about slack in the system is right, but the examples from shipping are a little dated by now.\n\
+         Great post, and it matches what we saw in the electronics trade during the last two years of shortages.\n",
+        paragraphs("supply chains")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, "Why supply chains bend but rarely break");
+    assert_eq!(article.author.as_deref(), Some("Dana Whitfield"));
+    assert_body(
+        &article.body,
+        &["Most people who go looking for supply chains"],
+        &["reader-supported", "slack in the system", "Great post"],
+    );
+}
+
 #[test]
 fn japanese_prose_is_a_body_too() {
     let text = "ノート100円\nホーム\nお問い合わせ\n\nキンドルを研究に使う方法\n\n\

@@ -43,7 +43,7 @@ static STOP: LazyLock<Regex> = LazyLock::new(|| {
         |^(?:related\s+(?:posts|articles|stories|content|news|topics|resources|reading|videos|coverage)|read\s+(?:also|more|next)|you\s+(?:may|might)\s+also\s+like
         |more\s+(?:from|stories|on\s+this)(?:\s+.{1,40})?|recommended(?:\s+for\s+you)?|most\s+(?:read|popular|viewed)(?:\s+.{1,20})?
         |leggi\s+anche|articoli\s+correlati|potrebbe\s+interessarti|share\s+this(?:\s+(?:article|story|post|page))?|condividi
-        |comments?|\d+\s+comments?|about\s+the\s+author)\s*[:.…]*$
+        |comments?|\d+\s+comments?|about\s+the\s+author|discussion\s+about\s+this\s+(?:post|article))\s*[:.…]*$
         |^(?:name|nome|nom|nombre|e-?mail|website)\s*\*$
         |^(?:leave\s+a\s+(?:comment|reply)|lascia\s+un\s+commento|deixe\s+(?:um\s+comentário|uma\s+resposta|seu\s+comentário)
         |laisser\s+un\s+commentaire|deja\s+(?:un\s+comentario|una\s+respuesta)|schreibe\s+einen\s+kommentar|copyright|sign\s+up\s+for|subscribe\s+to|iscriviti\s+alla)",
@@ -730,6 +730,7 @@ static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
 static FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^email\s+\p{Lu}\S*\s+\S+\s+at\s|^follow\s+us\s+on|^join\s+our\s+.{1,40}(?:forums?|community|newsletter)
+        |\sis\s+a\s+reader-supported\s+publication
         |^(?-i:\p{Lu}\S*(?:\s+\p{Lu}\S*){0,3})\s+is\s+(?:headquartered\s+in
         |(?:a|an|the)\s+(?:global|leading|world|international)[\w\s'’-]{0,40}(?:provider|company|firm|group|supplier|manufacturer|maker|leader|organi[sz]ation))",
     )
