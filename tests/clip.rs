@@ -623,6 +623,31 @@ fn a_newsletter_post_ends_before_its_subscription_box_and_comments() {
     );
 }
 
+/// Captions credited the agency way, "(Name Surname/Outlet)", are not paragraphs: neither in
+/// the article nor in the teasers after it.
+#[test]
+fn captions_credited_name_slash_outlet_are_not_body() {
+    let text = format!(
+        "Metro\nPower cuts leave the valley in the dark again\nBy Janie Har\nNov 20, 2019\n{}\
+         Snow covers the branches of trees on Tuesday, Nov. 19, 2019 in the valley, where the lines came down in the storm and the crews could not reach them for two days. (Paul Buckowski/Times Union)\n\
+         The utility said the next cut would be announced a day in advance, and that it would last no more than a day.\n\
+         News\nForecast: a bit of a break, but for how long?\n\
+         The operator of the limousine company involved in the October crash arrives in the county court on Wednesday, where his statements to the police will be heard by the judge. (Will Waldron/Times Union)\n\
+         News\nLimo operator's statements to be allowed in court\n",
+        paragraphs("power cuts")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_body(
+        &article.body,
+        &["announced a day in advance"],
+        &["Snow covers", "operator of the limousine", "Times Union"],
+    );
+}
+
 #[test]
 fn japanese_prose_is_a_body_too() {
     let text = "ノート100円\nホーム\nお問い合わせ\n\nキンドルを研究に使う方法\n\n\

@@ -57,7 +57,7 @@ static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\((?:photo|foto|image|credit|picture|source|courtesy)(?-u:\b)[^)]*\)\s*$|(?-u:\b)photo:|(?-u:\b)foto:|\(photo via|getty images|/\s*afp\)|(?-u:\b)afp photo|(?-u:\b)reuters\)\s*$|\(ap photo|shutterstock|(?-u:\b)imagoeconomica(?-u:\b)|(?-u:\b)file photo(?-u:\b)|^photo by(?-u:\b)|(?-u:\b)photo by:|\|\s*photo by(?-u:\b)|^in this (?:[^ ]+ ){0,8}photo|(?-u:\b)photo (?:shows|taken)(?-u:\b)|\((?:ap|afp|reuters|getty|epa)\)\s*$",
+        r"(?i)\((?:photo|foto|image|credit|picture|source|courtesy)(?-u:\b)[^)]*\)\s*$|(?-u:\b)photo:|(?-u:\b)foto:|\(photo via|getty images|/\s*afp\)|(?-u:\b)afp photo|(?-u:\b)reuters\)\s*$|\(ap photo|shutterstock|(?-u:\b)imagoeconomica(?-u:\b)|(?-u:\b)file photo(?-u:\b)|^photo by(?-u:\b)|(?-u:\b)photo by:|\|\s*photo by(?-u:\b)|^in this (?:[^ ]+ ){0,8}photo|(?-u:\b)photo (?:shows|taken)(?-u:\b)|\((?:ap|afp|reuters|getty|epa)\)\s*$|\((?-i:\p{Lu}[\p{L}.'’-]+(?:\s\p{Lu}[\p{L}.'’-]+){1,3})\s*/\s*[^()/]{2,40}\)\s*$",
     )
     .expect("valid regex")
 });
