@@ -251,7 +251,7 @@ pub fn read(html: &str) -> Page {
             };
             continue;
         }
-        // An article's own footer that carries its byline is read (`<footer class="author__meta">`).
+        // An article's own footer that carries its byline is read (`class="author__meta"`).
         let boilerplate = BOILERPLATE_TAGS.contains(&name.as_str())
             && !(name == "footer" && AUTHOR_MARK.is_match(tag));
         if !closing && boilerplate && !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
