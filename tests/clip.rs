@@ -648,6 +648,76 @@ fn captions_credited_name_slash_outlet_are_not_body() {
     );
 }
 
+/// A saved page (or a copy that kept its `<head>`) declares its own metadata: meta tags and
+/// JSON-LD beat the page's `<h1>` (here the site's name); `<title>` loses the site's name.
+#[rstest]
+#[case::meta_tags_and_json_ld(
+    r#"<!doctype html><html><head><title>Smelters cut output as prices slide | Metals Weekly</title>
+    <meta property="og:title" content="Smelters cut output as prices slide">
+    <meta property="og:site_name" content="Metals Weekly">
+    <meta name="author" content="https://metals.example/staff/ana">
+    <meta property="article:published_time" content="2025-11-07T09:30:00+01:00">
+    <meta property="article:section" content="Markets">
+    <meta property="article:tag" content="aluminium"><meta property="article:tag" content="smelters">
+    <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Metals Weekly"},
+      {"@type":"NewsArticle","headline":"Smelters cut output as prices slide","datePublished":"2025-11-07T09:30:00+01:00",
+       "author":[{"@type":"Person","name":"Ana Kova&#269;"},{"@type":"Person","name":"Li Wei"}],
+       "publisher":{"@type":"Organization","name":"Metals Weekly"}}]}</script>
+    </head><body><nav><a href="/">Home</a> <a href="/markets">Markets</a></nav><h1>Metals Weekly</h1>"#,
+    "Smelters cut output as prices slide",
+    Some("Ana Kovač, Li Wei"),
+    Some((2025, 11, 7)),
+    &["Markets"],
+    &["aluminium", "smelters"],
+)]
+#[case::a_byline_meta_tag(
+    r#"<html><head><meta property="og:title" content="Smelters cut output as prices slide">
+    <meta name="byl" content="By Jane Doe"><meta property="og:site_name" content="Metals Weekly">
+    <meta property="article:published_time" content="2025-11-07"></head><body><h1>Smelters cut output</h1>"#,
+    "Smelters cut output as prices slide",
+    Some("Jane Doe"),
+    Some((2025, 11, 7)),
+    &[],
+    &[],
+)]
+#[case::only_a_page_title(
+    r#"<html><head><title>Smelters cut output as prices slide – Metals Weekly</title>
+    <meta property="og:site_name" content="Metals Weekly"></head><body>"#,
+    "Smelters cut output as prices slide",
+    None,
+    None,
+    &[],
+    &[],
+)]
+fn a_saved_page_declares_its_metadata(
+    #[case] head: &str,
+    #[case] title: &str,
+    #[case] author: Option<&str>,
+    #[case] published: Option<(i32, u32, u32)>,
+    #[case] sections: &[&str],
+    #[case] tags: &[&str],
+) {
+    let html = format!(
+        "{head}<p>Three of the largest aluminium smelters in the region said on Friday that they would run at half capacity until the new year.</p>\
+         <p>Traders expect prices to climb before the winter, when the smelters usually buy most of their power.</p></body></html>"
+    );
+    let article = Library::extract(&Clip {
+        html: Some(html),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, title);
+    assert_eq!(article.author.as_deref(), author);
+    assert_eq!(
+        article.published,
+        published.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+    );
+    assert_eq!(article.site.as_deref(), Some("Metals Weekly"));
+    assert_eq!(article.sections, sections);
+    assert_eq!(article.tags, tags);
+    assert!(article.body.starts_with("Three of the largest"));
+}
+
 #[test]
 fn japanese_prose_is_a_body_too() {
     let text = "ノート100円\nホーム\nお問い合わせ\n\nキンドルを研究に使う方法\n\n\

@@ -2,6 +2,7 @@
 //! the core call on a blocking thread (never the main thread, which draws the window) and
 //! hands errors to the UI as `{code, message}`.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -63,6 +64,34 @@ impl LibraryChanged {
             reason: reason.into(),
             id: Some(id),
             status: Some(status),
+        }
+    }
+
+    /// Many notes changed (an import, a re-extraction).
+    pub fn many(reason: &str) -> Self {
+        LibraryChanged {
+            reason: reason.into(),
+            id: None,
+            status: None,
+        }
+    }
+}
+
+/// The progress callback of a task the user can cancel: each step goes to the UI as `event`,
+/// and the task is asked to stop once `cancel` is set (it is cleared for this run).
+fn reporter<R: Runtime, P: Serialize>(
+    app: &AppHandle<R>,
+    event: &'static str,
+    cancel: &Arc<AtomicBool>,
+) -> impl FnMut(&P) -> ControlFlow<()> + Send + 'static {
+    cancel.store(false, Ordering::SeqCst);
+    let (app, cancel) = (app.clone(), Arc::clone(cancel));
+    move |progress| {
+        let _ = app.emit(event, progress);
+        if cancel.load(Ordering::SeqCst) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
     }
 }
@@ -215,30 +244,14 @@ async fn import_start<R: Runtime>(
     let Some(path) = path.or_else(|| pick_folder(&app, "Import a folder into Lode")) else {
         return Ok(None);
     };
-    let cancel = Arc::clone(&import.cancel);
-    cancel.store(false, Ordering::SeqCst);
-    let events = app.clone();
+    let mut progress = reporter(&app, "import-progress", &import.cancel);
     let report = blocking(&library, move |l| {
-        let report = l.import(&[path], &mut |progress| {
-            let _ = events.emit("import-progress", progress);
-            if cancel.load(Ordering::SeqCst) {
-                std::ops::ControlFlow::Break(())
-            } else {
-                std::ops::ControlFlow::Continue(())
-            }
-        })?;
+        let report = l.import(&[path], &mut progress)?;
         l.flush_index()?;
         Ok(report)
     })
     .await?;
-    let _ = app.emit(
-        "library-changed",
-        LibraryChanged {
-            reason: "import".into(),
-            id: None,
-            status: None,
-        },
-    );
+    let _ = app.emit("library-changed", LibraryChanged::many("import"));
     Ok(Some(report))
 }
 
@@ -261,30 +274,14 @@ async fn reextract_start<R: Runtime>(
     library: Lib<'_>,
     reextract: State<'_, Reextract>,
 ) -> Reply<ReextractReport> {
-    let cancel = Arc::clone(&reextract.cancel);
-    cancel.store(false, Ordering::SeqCst);
-    let events = app.clone();
+    let mut progress = reporter(&app, "reextract-progress", &reextract.cancel);
     let report = blocking(&library, move |l| {
-        let report = l.reextract(&[], &mut |progress| {
-            let _ = events.emit("reextract-progress", progress);
-            if cancel.load(Ordering::SeqCst) {
-                std::ops::ControlFlow::Break(())
-            } else {
-                std::ops::ControlFlow::Continue(())
-            }
-        })?;
+        let report = l.reextract(&[], &mut progress)?;
         l.flush_index()?;
         Ok(report)
     })
     .await?;
-    let _ = app.emit(
-        "library-changed",
-        LibraryChanged {
-            reason: "reextract".into(),
-            id: None,
-            status: None,
-        },
-    );
+    let _ = app.emit("library-changed", LibraryChanged::many("reextract"));
     Ok(report)
 }
 

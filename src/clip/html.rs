@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 
 use super::dates;
+use super::meta::Meta;
 use super::person::person;
 use regex::Regex;
 
@@ -109,6 +110,8 @@ pub struct Page {
     /// An element that hides text (a form, an `<svg>`…) never closes. A DOM parser then hides
     /// what follows, where this reader (and, for foreign elements, a browser) shows it.
     pub unclosed: bool,
+    /// What the page's `<head>`, meta tags and JSON-LD say about the article.
+    pub meta: Meta,
 }
 
 #[derive(Debug)]
@@ -238,6 +241,12 @@ pub fn read(html: &str) -> Page {
             let close = format!("</{name}");
             rest = match find_ascii_ci(rest, &close) {
                 Some(at) => {
+                    // Not text, but what the page says about itself.
+                    if name == "head" {
+                        page.meta.read_head(&rest[..at]);
+                    } else if name == "script" && find_ascii_ci(tag, "ld+json").is_some() {
+                        page.meta.read_json_ld(&rest[..at]);
+                    }
                     let after = &rest[at..];
                     after.find('>').map_or("", |gt| &after[gt + 1..])
                 }
@@ -271,6 +280,9 @@ pub fn read(html: &str) -> Page {
                 out.push('\n');
                 continue;
             }
+        }
+        if !closing && name == "meta" {
+            page.meta.read_meta_tag(tag);
         }
         if !closing {
             if matches!(name.as_str(), "h1" | "h2") && heading.is_none() && page.headings.len() < 64
@@ -344,6 +356,13 @@ pub fn read(html: &str) -> Page {
 fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// `raw` HTML text as plain text: entities decoded, white space collapsed.
+pub fn decoded(raw: &str) -> String {
+    let mut out = String::new();
+    push_text(&mut out, raw);
+    out.trim().to_string()
 }
 
 fn push_text(out: &mut String, raw: &str) {

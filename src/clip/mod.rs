@@ -9,6 +9,7 @@
 mod dates;
 mod html;
 mod main_text;
+mod meta;
 mod person;
 mod tags;
 mod text;
@@ -174,21 +175,46 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     if article.body.trim().is_empty() {
         return Err(Error::EmptyClip);
     }
-    // The HTML's own marks beat what the text suggests: its heading, byline and date.
+    // What the page declares about itself beats its marks (heading, byline, `<time>`), which
+    // beat what the text suggests.
+    // The page's main headings: when the page declares another title, its `<h1>` (the site's
+    // name, or the headline worded for the page) is not the body's first paragraph either.
+    let mut headings: Vec<String> = Vec::new();
     if let Some(html) = html {
-        if let Some(heading) = html.title(&article.body) {
-            article.title = canonical_text(&heading);
+        if html.meta.title.is_some() {
+            headings = (html.headings.iter())
+                .filter(|h| h.level == 1)
+                .map(|h| canonical_text(&h.text))
+                .collect();
         }
-        article.author = html.author.map(|a| canonical_text(&a)).or(article.author);
-        article.published = html.published.or(article.published);
+        let meta = &html.meta;
+        let site = meta.site.clone().or(article.site.take());
+        let title = (meta.title.clone())
+            .or_else(|| html.title(&article.body))
+            .or_else(|| meta.page_title.clone());
+        if let Some(title) = title {
+            article.title = canonical_text(&without_site(&title, site.as_deref()));
+        }
+        article.author = (meta.author.clone().or(html.author))
+            .map(|a| canonical_text(&a))
+            .or(article.author);
+        article.published = meta.published.or(html.published).or(article.published);
+        article.site = site;
+        if article.sections.is_empty() {
+            article.sections = meta.sections.clone();
+        }
+        if article.tags.is_empty() {
+            article.tags = meta.tags.clone();
+        }
     }
     article.url = clip.url.clone().filter(|u| !u.trim().is_empty());
     article.body = canonical_body(&article.body);
     // The title and the standfirst are not part of the body (an extractor may have kept them).
-    for lead in [Some(&article.title), article.standfirst.as_ref()]
+    let leads = [Some(&article.title), article.standfirst.as_ref()]
         .into_iter()
         .flatten()
-    {
+        .chain(&headings);
+    for lead in leads {
         if let Some(rest) = article.body.strip_prefix(lead.as_str())
             && let Some(rest) = rest.strip_prefix("\n\n")
         {
@@ -197,6 +223,18 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     }
     article.language = detect_language(&article.body, &article.title).to_string();
     Ok(article)
+}
+
+/// A page title without the site's name it ends with ("Title | Site", "Title - Site").
+fn without_site(title: &str, site: Option<&str>) -> String {
+    site.and_then(|site| {
+        let rest = title.strip_suffix(site)?.trim_end();
+        let rest = rest
+            .strip_suffix(['|', '-', '–', '—', '·', ':'])?
+            .trim_end();
+        (!rest.is_empty()).then(|| rest.to_string())
+    })
+    .unwrap_or_else(|| title.to_string())
 }
 
 /// `main` with the fields it lacks taken from `other`.
