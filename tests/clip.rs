@@ -718,6 +718,35 @@ fn a_saved_page_declares_its_metadata(
     assert!(article.body.starts_with("Three of the largest"));
 }
 
+/// Tag and section links after the title are the article's (WordPress marks categories
+/// `rel="category tag"`); the site's menu before it and a tag cloud of dozens are not.
+#[test]
+fn tag_and_section_links_after_the_title_are_the_articles() {
+    let cloud: String = (1..=30)
+        .map(|i| format!(r#"<a href="/tag/topic-{i}">topic {i}</a> "#))
+        .collect();
+    let html = r#"<div class="menu"><a href="/category/world">World</a> <a href="/category/energy">Energy</a></div>
+        <h1>Chile's lithium rush leaves the salt flats thirsty</h1>
+        <p>San Pedro de Atacama – The pumps never stop, and the flamingos have noticed what the miners have not.</p>
+        <p>Brine is drawn from under the salt flat day and night, and the lagoons around it are shrinking.</p>
+        <div class="meta">Filed in <a href="/category/energy" rel="category tag">Energy</a> ·
+        <a href="/tag/lithium" rel="tag">lithium</a>, <a href="/tag/chile" rel="tag">Chile</a></div>"#.to_string();
+    let article = Library::extract(&Clip {
+        html: Some(html.clone()),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.sections, ["Energy"]);
+    assert_eq!(article.tags, ["lithium", "Chile"]);
+
+    let with_cloud = Library::extract(&Clip {
+        html: Some(format!("{html}<div class=\"cloud\">{cloud}</div>")),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert!(with_cloud.tags.is_empty(), "{:?}", with_cloud.tags);
+}
+
 #[test]
 fn japanese_prose_is_a_body_too() {
     let text = "ノート100円\nホーム\nお問い合わせ\n\nキンドルを研究に使う方法\n\n\

@@ -112,6 +112,10 @@ pub struct Page {
     pub unclosed: bool,
     /// What the page's `<head>`, meta tags and JSON-LD say about the article.
     pub meta: Meta,
+    /// The labels of tag links (`rel="tag"`, `/tag/…`) and section links (`rel="category"`,
+    /// `/category/…`) after the first `<h1>` (before it: the site's menus); at most 41.
+    pub tags: Vec<String>,
+    pub sections: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -130,6 +134,14 @@ static HEADLINE_MARK: LazyLock<Regex> = LazyLock::new(|| {
 });
 static AUTHOR_MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)(?:rel|itemprop)\s*=\s*["']author["']|class\s*=\s*["'][^"']*(?:author|byline|writer)[^"']*["']|href\s*=\s*["'][^"']*/(?:author|authors|autore|autori|writers?|contributors?|staff|people|user)/[^"']"#)
+        .expect("valid regex")
+});
+static TAG_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)rel\s*=\s*["'][^"']*\btag\b|href\s*=\s*["'][^"']*/(?:tags?|tagged|argomenti|keywords?)/[^"'/]"#)
+        .expect("valid regex")
+});
+static SECTION_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)rel\s*=\s*["'][^"']*\bcategory\b|href\s*=\s*["'][^"']*/(?:category|categoria|categories)/[^"'/]"#)
         .expect("valid regex")
 });
 static DATETIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -215,6 +227,8 @@ pub fn read(html: &str) -> Page {
     let mut seen_h1 = false;
     let (mut lines, mut counted) = (0usize, 0usize);
     let mut authors: Vec<(String, usize)> = Vec::new();
+    // An open tag or section link after the title: which, and where its text starts.
+    let mut label_link: Option<(bool, usize)> = None;
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -307,7 +321,28 @@ pub fn read(html: &str) -> Page {
             {
                 authors.push((name.clone(), out.len()));
             }
+            if name == "a" && seen_h1 && label_link.is_none() {
+                // WordPress marks category links `rel="category tag"`: a section first.
+                if SECTION_LINK.is_match(tag) {
+                    label_link = Some((false, out.len()));
+                } else if TAG_LINK.is_match(tag) {
+                    label_link = Some((true, out.len()));
+                }
+            }
         } else {
+            if name == "a"
+                && let Some((tag_link, from)) = label_link.take()
+            {
+                let label = out[from..].split_whitespace().collect::<Vec<_>>().join(" ");
+                let list = if tag_link {
+                    &mut page.tags
+                } else {
+                    &mut page.sections
+                };
+                if (1..=60).contains(&label.len()) && !list.contains(&label) && list.len() <= 40 {
+                    list.push(label);
+                }
+            }
             if matches!(name.as_str(), "h1" | "h2")
                 && let Some((level, marked, from)) = heading.take()
             {

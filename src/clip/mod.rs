@@ -175,11 +175,11 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     if article.body.trim().is_empty() {
         return Err(Error::EmptyClip);
     }
-    // What the page declares about itself beats its marks (heading, byline, `<time>`), which
-    // beat what the text suggests.
-    // The page's main headings: when the page declares another title, its `<h1>` (the site's
-    // name, or the headline worded for the page) is not the body's first paragraph either.
+    // When the page declares another title, its `<h1>` (the site's name, or the headline
+    // worded for the page) is not the body's first paragraph either.
     let mut headings: Vec<String> = Vec::new();
+    // What the page declares about itself beats its marks (heading, byline, `<time>`, tag and
+    // section links), which beat what the text suggests.
     if let Some(html) = html {
         if html.meta.title.is_some() {
             headings = (html.headings.iter())
@@ -200,11 +200,20 @@ pub fn extract(clip: &Clip) -> Result<Article> {
             .or(article.author);
         article.published = meta.published.or(html.published).or(article.published);
         article.site = site;
-        if article.sections.is_empty() {
-            article.sections = meta.sections.clone();
-        }
-        if article.tags.is_empty() {
-            article.tags = meta.tags.clone();
+        // An article has a few sections and a dozen tags at most: more links are a category
+        // menu or a tag cloud, not this article's.
+        for (field, declared, linked, most) in [
+            (&mut article.sections, &meta.sections, &html.sections, 3),
+            (&mut article.tags, &meta.tags, &html.tags, 12),
+        ] {
+            let labels = if declared.is_empty() && linked.len() <= most {
+                linked
+            } else {
+                declared
+            };
+            if field.is_empty() {
+                *field = labels.iter().map(|l| canonical_text(l)).collect();
+            }
         }
     }
     article.url = clip.url.clone().filter(|u| !u.trim().is_empty());
