@@ -269,7 +269,9 @@ fn bench_lode(
     let lib = Library::open(&lib_dir).expect("open");
     let (imported, import_time) = time(|| {
         let report = lib
-            .import(&[files.to_path_buf()], &mut |_| ControlFlow::Continue(()))
+            .import(&[files.to_path_buf()], &Default::default(), &mut |_| {
+                ControlFlow::Continue(())
+            })
             .expect("import");
         lib.flush_index().expect("flush");
         report

@@ -54,6 +54,22 @@ pub enum Error {
         occurrence: usize,
         count: usize,
     },
+    #[error("the passage is {length} characters long; a highlight holds at most {limit}")]
+    QuoteTooLong { length: usize, limit: usize },
+    #[error(
+        "the library at {dir} was written by a newer Lode (database version {found}; this one \
+         knows up to {known}): update Lode to open it"
+    )]
+    NewerDatabase {
+        dir: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error(
+        "{0} is not a Lode library: it is a folder that holds other files (choose an empty \
+         folder or an existing library)"
+    )]
+    NotALibrary(PathBuf),
     #[error("invalid {what}: {message}")]
     Invalid { what: &'static str, message: String },
     #[error("the library at {0} is in use by another Lode process")]
@@ -79,8 +95,10 @@ impl Error {
             | Error::Binary { .. }
             | Error::InvalidUtf8 { .. }
             | Error::NothingExtracted { .. }
-            | Error::Invalid { .. } => ErrorCode::InvalidInput,
-            Error::TooLarge { .. } => ErrorCode::TooLarge,
+            | Error::Invalid { .. }
+            | Error::NewerDatabase { .. }
+            | Error::NotALibrary(_) => ErrorCode::InvalidInput,
+            Error::TooLarge { .. } | Error::QuoteTooLong { .. } => ErrorCode::TooLarge,
             Error::NoteNotFound(_) | Error::AnnotationNotFound(_) => ErrorCode::NotFound,
             Error::QuoteNotFound { .. } => ErrorCode::QuoteNotFound,
             Error::QuoteAmbiguous { .. } | Error::OccurrenceOutOfRange { .. } => {

@@ -28,6 +28,7 @@ pub mod clip;
 mod clock;
 mod error;
 mod export;
+mod import;
 mod index;
 mod library;
 mod model;
@@ -39,8 +40,8 @@ pub use error::{Error, ErrorCode, Result};
 pub use export::{ExportFormat, ExportReport};
 pub use index::{Facet, Facets, Snippet};
 pub use library::{
-    ClipOutcome, ClipStatus, ImportProgress, ImportReport, Library, ReextractProgress,
-    ReextractReport,
+    ClipOutcome, ClipStatus, ImportOptions, ImportProgress, ImportReport, Library,
+    MAX_READER_MARKS, ReextractProgress, ReextractReport,
 };
 pub use model::*;
 

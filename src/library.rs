@@ -14,6 +14,7 @@ use crate::clip::{self, Article, Clip};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::export::{self, ExportFormat, ExportReport, w3c};
+use crate::import;
 use crate::index::{self, Lang, SearchIndex};
 use crate::model::*;
 use crate::store::{self, annotations, clips, colors, notes, outbox, tags, versions};
@@ -77,21 +78,45 @@ pub struct ReextractReport {
     pub cancelled: bool,
 }
 
+/// How an import treats what it reads.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOptions {
+    /// A file with the title of a note and at least 80 % of its text becomes a new version of
+    /// that note (a newer copy of the same article) instead of a note of its own.
+    pub merge_similar: bool,
+}
+
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub created: usize,
+    /// Files that became a new version of a note already here (only with
+    /// [`ImportOptions::merge_similar`], or the same source address).
+    #[serde(default)]
+    pub updated: usize,
     pub unchanged: usize,
-    /// Annotations read from a W3C bundle.
+    /// Annotations read from a W3C bundle or a Markdown export's highlights.
     pub annotations: usize,
+    /// Of those, the ones whose passage was not found in the imported text: kept as orphans.
+    #[serde(default)]
+    pub orphaned: usize,
     /// Files that could not be imported, with the reason; the others were imported.
     pub failed: Vec<(PathBuf, String)>,
     /// The caller stopped the import; the files before the stop were imported.
     pub cancelled: bool,
 }
 
+/// The most search hits the reader marks in one note (the first ones, in reading order).
+pub const MAX_READER_MARKS: usize = 5_000;
+
 /// Notes written per SQLite transaction during an import.
 const IMPORT_BATCH: usize = 500;
+/// How deep an import walks into folders, and how many files it takes at most.
+const IMPORT_MAX_DEPTH: usize = 32;
+const IMPORT_MAX_FILES: usize = 1_000_000;
+/// The largest W3C bundle file read (a bundle carries every raw clip and version).
+const MAX_BUNDLE_BYTES: u64 = 1 << 30;
 
 impl Library {
     /// The platform's data folder for Lode (`~/.local/share/lode` on Linux).
@@ -113,6 +138,7 @@ impl Library {
                 format!("{} is a file, not a folder", dir.display()),
             ));
         }
+        refuse_foreign_folder(&dir)?;
         std::fs::create_dir_all(&dir).map_err(|e| read_only(&e))?;
         let lock = std::fs::OpenOptions::new()
             .create(true)
@@ -178,18 +204,25 @@ impl Library {
     /// kept and the error names it.
     pub fn clip(&self, clip: &Clip) -> Result<ClipOutcome> {
         clip.validate()?;
+        let now = self.clock.now();
+        let keep_raw = |why: &str| self.write(|c| clips::insert(c, clip, now, Some(why)));
         let article = match clip::extract(clip) {
             Ok(article) => article,
             Err(Error::EmptyClip) => {
-                let now = self.clock.now();
-                let clip_id =
-                    self.write(|c| clips::insert(c, clip, now, Some("no article text found")))?;
+                let clip_id = keep_raw("no article text found")?;
                 return Err(Error::NothingExtracted { clip_id });
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                keep_raw(&e.to_string())?;
+                return Err(e);
+            }
         };
-        let now = self.clock.now();
-        self.write(|c| store_article(c, clip, &article, now))
+        self.write(|c| store_article(c, clip, &article, now, Similar::Merge))
+            .inspect_err(|e| {
+                // Whatever failed, the copy the user made is not lost (a full disk may refuse
+                // this too; the error then says why).
+                let _ = keep_raw(&e.to_string());
+            })
     }
 
     pub fn note(&self, id: NoteId) -> Result<Note> {
@@ -316,6 +349,10 @@ impl Library {
             let selector = anchor::select(&note.article.body, &new.quote, new.occurrence).map_err(
                 |e| match e {
                     SelectError::NotFound => Error::QuoteNotFound { note_id: id },
+                    SelectError::TooLong(length) => Error::QuoteTooLong {
+                        length,
+                        limit: anchor::MAX_QUOTE_CHARS,
+                    },
                     SelectError::Ambiguous(count) => Error::QuoteAmbiguous { note_id: id, count },
                     SelectError::OutOfRange(count) => Error::OccurrenceOutOfRange {
                         note_id: id,
@@ -400,9 +437,16 @@ impl Library {
                 report.cancelled = true;
                 break;
             }
-            let Some(raw) = self.raw_clip(id)? else {
-                report.without_clip += 1;
-                continue;
+            let raw = match self.raw_clip(id) {
+                Ok(Some(raw)) => raw,
+                Ok(None) => {
+                    report.without_clip += 1;
+                    continue;
+                }
+                Err(e) => {
+                    report.failed.push((id, e.to_string()));
+                    continue;
+                }
             };
             let clip = Clip {
                 text: raw.text,
@@ -417,18 +461,13 @@ impl Library {
                 }
             };
             let now = self.clock.now();
-            let (updated, kept) = self.write(|c| {
+            let written = self.write(|c| {
                 let note = notes::get(c, id)?;
                 let mut current = note.article.clone();
                 current.tags.clear();
                 let mut fresh = article.clone();
                 fresh.tags.clear();
-                let metadata_by_user = notes::metadata_by_user(c, id)?;
-                if metadata_by_user {
-                    fresh.title = current.title.clone();
-                    fresh.author = current.author.clone();
-                    fresh.published = current.published;
-                }
+                let metadata_by_user = keep_user_metadata(c, id, &current, &mut fresh)?;
                 let text_by_user = versions::current_reason(c, id)?.as_deref() == Some("edit");
                 if text_by_user {
                     fresh.body = current.body.clone();
@@ -438,11 +477,19 @@ impl Library {
                     return Ok((false, kept));
                 }
                 let clip_id = notes::clip_id(c, id)?.unwrap_or_default();
-                notes::set_metadata(c, id, &fresh, clip_id)?;
                 replace_body(c, id, &fresh.body, "reextract", now)?;
+                notes::set_metadata(c, id, &fresh, clip_id)?;
                 outbox::push(c, id)?;
                 Ok((true, kept))
-            })?;
+            });
+            // One note that cannot be written is reported; the run goes on.
+            let (updated, kept) = match written {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    report.failed.push((id, e.to_string()));
+                    continue;
+                }
+            };
             report.kept_edits += usize::from(kept);
             if updated {
                 report.updated += 1;
@@ -468,6 +515,9 @@ impl Library {
                 current: false,
                 replaced: Some(v.replaced),
                 replaced_by: Some(v.reason),
+                title: v.title,
+                author: v.author,
+                published: v.published,
             })
             .collect();
         out.push(Version {
@@ -477,6 +527,9 @@ impl Library {
             current: true,
             replaced: None,
             replaced_by: None,
+            title: Some(note.article.title),
+            author: note.article.author,
+            published: note.article.published,
         });
         Ok(out)
     }
@@ -517,7 +570,11 @@ impl Library {
     pub fn find_in_note(&self, id: NoteId, query: &str) -> Result<Vec<(usize, usize)>> {
         let note = self.note(id)?;
         let mut highlighter = self.index.highlighter(&index::parse(query))?;
-        Ok(highlighter.highlight_all(&note.article.body, Lang::of(&note.article.language)))
+        Ok(highlighter.highlight_first(
+            &note.article.body,
+            Lang::of(&note.article.language),
+            MAX_READER_MARKS,
+        ))
     }
 
     /// Ranked search over notes and annotations; see the README for the query syntax.
@@ -597,6 +654,7 @@ impl Library {
             total: raw.total,
             hits,
             facets,
+            truncated: parsed.truncated,
         })
     }
 
@@ -648,51 +706,70 @@ impl Library {
         })
     }
 
-    /// Imports `.txt`, `.md` and `.html` files, and folders of them (recursively). A file that
-    /// fails is reported and skipped; the rest are imported. `progress` hears of every file
-    /// and may answer `Break` to stop after the current batch (the report says `cancelled`).
+    /// Imports `.txt`, `.md` and `.html` files, folders of them (recursively, without
+    /// following links: only regular files inside the chosen folders are read), and W3C
+    /// bundles. Each file is written on its own (a savepoint): one that fails is reported with
+    /// the reason and leaves nothing behind; the rest are imported. `progress` hears of every
+    /// folder walked and file read, and may answer `Break` to stop after the current batch
+    /// (the report says `cancelled`).
     pub fn import(
         &self,
         paths: &[PathBuf],
+        options: &ImportOptions,
         progress: &mut dyn FnMut(&ImportProgress) -> ControlFlow<()>,
     ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut files = Vec::new();
         for path in paths {
             if w3c::is_bundle(path) {
-                self.import_bundle(path, &mut report)?;
-            } else {
-                collect_files(path, &mut files)?;
+                if let Err(e) = self.import_bundle(path, &mut report) {
+                    report.failed.push((path.clone(), e.to_string()));
+                }
+                continue;
+            }
+            let mut walk = Walk {
+                files: &mut files,
+                failed: &mut report.failed,
+                progress: &mut *progress,
+            };
+            if walk.visit(path, 0).is_break() {
+                report.cancelled = true;
+                return Ok(report);
             }
         }
+        let similar = if options.merge_similar {
+            Similar::Merge
+        } else {
+            Similar::KeepApart
+        };
         let total = files.len();
         for (batch_no, batch) in files.chunks(IMPORT_BATCH).enumerate() {
-            let prepared: Vec<(PathBuf, Result<(Clip, Article)>)> = batch
-                .iter()
-                .map(|path| (path.clone(), read_article(path)))
-                .collect();
+            let prepared: Vec<Result<ImportedFile>> =
+                batch.iter().map(|path| read_file(path)).collect();
             let now = self.clock.now();
             let outcomes = self.write(|c| {
                 let mut outcomes = Vec::new();
-                for (path, prepared) in &prepared {
-                    outcomes.push(
-                        match prepared {
-                            Ok((clip, article)) => {
-                                store_article(c, clip, article, now).map(|o| o.status)
-                            }
-                            Err(e) => Err(Error::invalid("file", e.to_string())),
-                        }
-                        .map_err(|e| (path.clone(), e.to_string())),
-                    );
+                for prepared in &prepared {
+                    outcomes.push(match prepared {
+                        Ok(file) => in_savepoint(c, || store_file(c, file, now, similar)),
+                        Err(e) => Err(Error::invalid("file", e.to_string())),
+                    });
                 }
                 Ok(outcomes)
             })?;
             let mut stop = false;
             for (i, outcome) in outcomes.into_iter().enumerate() {
                 match outcome {
-                    Ok(ClipStatus::Unchanged) => report.unchanged += 1,
-                    Ok(_) => report.created += 1,
-                    Err(failure) => report.failed.push(failure),
+                    Ok((status, annotations, orphaned)) => {
+                        match status {
+                            ClipStatus::Unchanged => report.unchanged += 1,
+                            ClipStatus::Updated => report.updated += 1,
+                            ClipStatus::Created => report.created += 1,
+                        }
+                        report.annotations += annotations;
+                        report.orphaned += orphaned;
+                    }
+                    Err(e) => report.failed.push((batch[i].clone(), e.to_string())),
                 }
                 stop |= progress(&ImportProgress {
                     done: batch_no * IMPORT_BATCH + i + 1,
@@ -709,107 +786,160 @@ impl Library {
         Ok(report)
     }
 
-    /// Writes every note (with its annotations) to `dir` as Markdown or JSON files.
+    /// Writes every note (with its annotations) to `dir`: a file a note (Markdown or JSON), or
+    /// a W3C bundle. Notes are read and written one at a time, so the export's memory does not
+    /// grow with the library.
     pub fn export(&self, format: ExportFormat, dir: &Path) -> Result<ExportReport> {
-        let conn = self.conn();
-        let mut items = Vec::new();
-        for id in notes::all_ids(&conn)? {
-            items.push((notes::get(&conn, id)?, annotations::of_note(&conn, id)?));
-        }
+        std::fs::create_dir_all(dir)?;
+        let ids = notes::all_ids(&self.conn())?;
         if format != ExportFormat::W3c {
-            let names = colors::all(&conn)?;
-            drop(conn);
-            return export::write(format, &items, &names, dir);
+            let names = colors::all(&self.conn())?;
+            let mut files = Vec::with_capacity(ids.len());
+            for &id in &ids {
+                let (note, annotations) = {
+                    let conn = self.conn();
+                    (notes::get(&conn, id)?, annotations::of_note(&conn, id)?)
+                };
+                files.push(export::write_note(
+                    format,
+                    &note,
+                    &annotations,
+                    &names,
+                    dir,
+                )?);
+            }
+            return Ok(ExportReport {
+                notes: ids.len(),
+                files,
+            });
         }
-        let mut bundle = Vec::new();
-        for (note, _) in &items {
-            let raw = match notes::clip_id(&conn, note.id)? {
+        let mut writer = w3c::Writer::create(dir)?;
+        for &id in &ids {
+            let conn = self.conn();
+            let note = notes::get(&conn, id)?;
+            let raw = match notes::clip_id(&conn, id)? {
                 Some(clip_id) => clips::get(&conn, clip_id)?,
                 None => None,
             };
-            let versions = versions::of_note(&conn, note.id)?
+            let versions = versions::of_note(&conn, id)?
                 .into_iter()
                 .map(|v| w3c::BundleVersion {
                     body: v.body,
                     created: v.created,
                     replaced: v.replaced,
                     reason: v.reason,
+                    title: v.title,
+                    author: v.author,
+                    published: v.published,
                 })
                 .collect();
-            bundle.push(w3c::BundleNote {
-                id: note.id,
-                article: note.article.clone(),
-                created: note.created,
-                updated: note.updated,
-                raw,
-                versions,
-            });
+            let annotations = annotations::of_note(&conn, id)?;
+            drop(conn);
+            writer.note(
+                &w3c::BundleNote {
+                    id,
+                    article: note.article,
+                    created: note.created,
+                    updated: note.updated,
+                    raw,
+                    versions,
+                },
+                &annotations,
+            )?;
         }
-        drop(conn);
-        let annotations: Vec<Annotation> = items.into_iter().flat_map(|(_, a)| a).collect();
-        let files = w3c::write(dir, &bundle, &annotations)?;
         Ok(ExportReport {
-            notes: bundle.len(),
-            files,
+            notes: ids.len(),
+            files: writer.finish()?,
         })
     }
 
     /// Reads a W3C bundle (what `export --format w3c` writes): notes not already in the
-    /// library are added with their tags, times, raw clip and versions (keeping their ids when
-    /// free), and annotations with their selectors, colour, comment, tags, status and times.
+    /// library are added with their tags, times, raw clip and versions, and annotations with
+    /// their colour, comment, tags and times, re-anchored on the imported text. A bundle is
+    /// input like any other: every id is assigned here (never taken from the file), text is
+    /// canonicalised, sizes are capped.
     fn import_bundle(&self, dir: &Path, report: &mut ImportReport) -> Result<()> {
         let w3c::Bundle {
             notes: bundle_notes,
             annotations: bundle_annotations,
-        } = w3c::read(dir)?;
+        } = w3c::read(dir, MAX_BUNDLE_BYTES)?;
         self.write(|c| {
             let mut ids = std::collections::HashMap::new();
             for n in &bundle_notes {
-                if let Some(existing) = notes::find_duplicate(c, &n.article)? {
+                let article = clip::bounded_article(canonical_article(&n.article)?);
+                if let Some(existing) = notes::find_duplicate(c, &article)? {
                     ids.insert(n.id, (existing, false));
                     report.unchanged += 1;
                     continue;
                 }
                 let clip_id = match &n.raw {
-                    Some(raw) => Some(clips::insert(
-                        c,
-                        &Clip {
+                    Some(raw) => {
+                        let clip = Clip {
                             text: raw.text.clone(),
                             html: raw.html.clone(),
                             url: raw.url.clone(),
-                        },
-                        raw.received,
-                        None,
-                    )?),
+                        };
+                        for (what, flavour) in [("text", &clip.text), ("html", &clip.html)] {
+                            if let Some(f) = flavour {
+                                clip::check_size(what, f.len() as u64)?;
+                            }
+                        }
+                        Some(clips::insert(c, &clip, raw.received, None)?)
+                    }
                     None => None,
                 };
-                let id =
-                    notes::insert_as(c, &n.article, clip_id, Some(n.id), n.created, n.updated)?;
+                let id = notes::insert_as(c, &article, clip_id, None, n.created, n.updated)?;
                 for v in &n.versions {
+                    let body = clip::canonical_body(&v.body);
                     versions::push(
                         c,
                         id,
-                        &v.body,
-                        &notes::content_hash(&v.body),
+                        &body,
+                        &notes::content_hash(&body),
                         v.created,
                         v.replaced,
                         &v.reason,
+                        &versions::VersionMetadata {
+                            title: v.title.as_deref(),
+                            author: v.author.as_deref(),
+                            published: v.published,
+                        },
                     )?;
                 }
                 outbox::push(c, id)?;
                 ids.insert(n.id, (id, true));
                 report.created += 1;
             }
+            let mut bodies: std::collections::HashMap<NoteId, String> = Default::default();
             for (bundle_note, a) in &bundle_annotations {
                 let Some(&(note_id, new)) = ids.get(bundle_note) else {
                     return Err(Error::invalid(
                         "annotation bundle",
-                        format!(
-                            "annotation {} targets note {bundle_note}, not in notes.json",
-                            a.id
-                        ),
+                        format!("an annotation targets note {bundle_note}, not in notes.json"),
                     ));
                 };
+                let mut a = canonical_annotation(a)?;
+                let body = match bodies.entry(note_id) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(notes::get(c, note_id)?.article.body)
+                    }
+                };
+                let anchored = anchor::reanchor(&a.selector, body);
+                if anchored.status != AnchorStatus::Exact
+                    || anchored.selector.position != a.selector.position
+                {
+                    // Not where the bundle says: the position found here, and how.
+                    if anchored.status != AnchorStatus::Orphan || a.status != AnchorStatus::Orphan {
+                        a.previous_quote = (anchored.status == AnchorStatus::Changed)
+                            .then(|| a.selector.quote.exact.clone());
+                        a.selector = anchored.selector;
+                        a.status = anchored.status;
+                    }
+                } else if a.status == AnchorStatus::Orphan {
+                    a.status = AnchorStatus::Exact;
+                }
+                report.orphaned += usize::from(a.status == AnchorStatus::Orphan);
                 if !new
                     && annotations::of_note(c, note_id)?
                         .iter()
@@ -817,7 +947,7 @@ impl Library {
                 {
                     continue; // already here
                 }
-                let id = annotations::insert_record(c, note_id, a)?;
+                let id = annotations::insert_record(c, note_id, &a)?;
                 for tag in &a.tags {
                     tags::attach_to_annotation(c, id, tag)?;
                 }
@@ -829,16 +959,204 @@ impl Library {
     }
 }
 
+/// An article from a file, canonicalised the way a clip's is: NFC, no control characters
+/// (terminal escapes), single-line metadata, a canonical body.
+fn canonical_article(a: &Article) -> Result<Article> {
+    let line = |s: &str| {
+        clip::canonical_text(s)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let optional = |s: &Option<String>| s.as_deref().map(line).filter(|s| !s.is_empty());
+    let body = clip::canonical_body(&a.body);
+    clip::check_size("a note's body", body.len() as u64)?;
+    let title = line(&a.title);
+    if body.is_empty() && title.is_empty() {
+        return Err(Error::invalid("annotation bundle", "a note has no text"));
+    }
+    Ok(Article {
+        title: title.chars().take(1000).collect(),
+        standfirst: optional(&a.standfirst),
+        author: optional(&a.author),
+        published: a.published,
+        sections: a.sections.iter().map(|s| line(s)).collect(),
+        tags: a.tags.iter().map(|s| line(s)).collect(),
+        site: optional(&a.site),
+        url: optional(&a.url).filter(|u| u.starts_with("http://") || u.starts_with("https://")),
+        language: if a.language == "it" { "it" } else { "en" }.to_string(),
+        body,
+    })
+}
+
+/// An annotation from a file, canonicalised and bounded like one made here.
+fn canonical_annotation(a: &Annotation) -> Result<Annotation> {
+    let text = |s: &str| clip::canonical_text(s);
+    let exact = text(&a.selector.quote.exact);
+    let length = exact.chars().count();
+    if length > anchor::MAX_QUOTE_CHARS {
+        return Err(Error::QuoteTooLong {
+            length,
+            limit: anchor::MAX_QUOTE_CHARS,
+        });
+    }
+    let context = |s: &str| text(s).chars().take(anchor::CONTEXT_CHARS * 4).collect();
+    Ok(Annotation {
+        id: 0,
+        selector: anchor::Selector {
+            quote: anchor::TextQuoteSelector {
+                exact,
+                prefix: context(&a.selector.quote.prefix),
+                suffix: context(&a.selector.quote.suffix),
+            },
+            position: a.selector.position,
+        },
+        previous_quote: a.previous_quote.as_deref().map(text),
+        comment: a
+            .comment
+            .as_deref()
+            .map(text)
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty()),
+        tags: a.tags.iter().map(|t| text(t)).collect(),
+        ..a.clone()
+    })
+}
+
+/// Runs `f` inside a savepoint of the open transaction: when it fails, what it wrote is
+/// undone and the transaction goes on.
+fn in_savepoint<T>(c: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    c.execute_batch("SAVEPOINT one_file")?;
+    match f() {
+        Ok(value) => {
+            c.execute_batch("RELEASE one_file")?;
+            Ok(value)
+        }
+        Err(e) => {
+            c.execute_batch("ROLLBACK TO one_file; RELEASE one_file")?;
+            Err(e)
+        }
+    }
+}
+
+/// The folders an import walks: regular files with a known extension, never through a link,
+/// at most [`IMPORT_MAX_DEPTH`] deep and [`IMPORT_MAX_FILES`] in all.
+struct Walk<'a> {
+    files: &'a mut Vec<PathBuf>,
+    failed: &'a mut Vec<(PathBuf, String)>,
+    progress: &'a mut dyn FnMut(&ImportProgress) -> ControlFlow<()>,
+}
+
+impl Walk<'_> {
+    fn visit(&mut self, path: &Path, depth: usize) -> ControlFlow<()> {
+        let fail = |w: &mut Self, why: String| {
+            w.failed.push((path.to_path_buf(), why));
+            ControlFlow::Continue(())
+        };
+        // What the user chose is followed if it is a link; what lies inside is not.
+        let meta = if depth == 0 {
+            std::fs::metadata(path)
+        } else {
+            std::fs::symlink_metadata(path)
+        };
+        let meta = match meta {
+            Ok(meta) => meta,
+            Err(e) => return fail(self, e.to_string()),
+        };
+        if meta.file_type().is_symlink() {
+            return ControlFlow::Continue(()); // not followed
+        }
+        if meta.is_file() {
+            if self.files.len() >= IMPORT_MAX_FILES {
+                return fail(
+                    self,
+                    format!("not imported: an import takes at most {IMPORT_MAX_FILES} files"),
+                );
+            }
+            self.files.push(path.to_path_buf());
+            return ControlFlow::Continue(());
+        }
+        if !meta.is_dir() {
+            return fail(self, "not a regular file or a folder".into());
+        }
+        if depth >= IMPORT_MAX_DEPTH {
+            return fail(
+                self,
+                format!("not read: folders deeper than {IMPORT_MAX_DEPTH} levels"),
+            );
+        }
+        (self.progress)(&ImportProgress {
+            done: 0,
+            total: 0,
+            path: path.to_path_buf(),
+        })?;
+        let entries = match std::fs::read_dir(path) {
+            Ok(entries) => entries,
+            Err(e) => return fail(self, e.to_string()),
+        };
+        let mut entries: Vec<(PathBuf, std::fs::FileType)> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (entry, kind) in entries {
+            if kind.is_dir() || (kind.is_file() && is_importable(&entry)) {
+                self.visit(&entry, depth + 1)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// What a library folder may hold besides the database: a folder holding anything else and no
+/// `lode.db` is someone else's, and Lode writes nothing into it.
+const LIBRARY_ENTRIES: [&str; 8] = [
+    "lode.db",
+    "lode.db-wal",
+    "lode.db-shm",
+    "lode.lock",
+    "index",
+    "index.new",
+    "index.old",
+    "backups",
+];
+
+fn refuse_foreign_folder(dir: &Path) -> Result<()> {
+    if !dir.is_dir() || dir.join("lode.db").exists() {
+        return Ok(());
+    }
+    let foreign = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).any(|e| {
+        !LIBRARY_ENTRIES
+            .iter()
+            .any(|name| e.file_name().to_str() == Some(name))
+    });
+    if foreign {
+        return Err(Error::NotALibrary(dir.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Whether a clip with the title of a note and most of its text is that note, updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Similar {
+    Merge,
+    KeepApart,
+}
+
 /// The write path shared by clipping and importing: duplicate check, raw clip, note, outbox.
 fn store_article(
     c: &Connection,
     clip: &Clip,
     article: &Article,
     now: chrono::DateTime<chrono::Utc>,
+    similar: Similar,
 ) -> Result<ClipOutcome> {
     let existing = match notes::find_duplicate(c, article)? {
         Some(id) => Some(id),
-        None => notes::similar_by_title(c, &article.title, &article.body, SAME_ARTICLE_SIMILARITY)?,
+        None if similar == Similar::Merge => {
+            notes::similar_by_title(c, &article.title, &article.body, SAME_ARTICLE_SIMILARITY)?
+        }
+        None => None,
     };
     if let Some(id) = existing {
         let note = notes::get(c, id)?;
@@ -849,18 +1167,21 @@ fn store_article(
                 title: note.article.title,
             });
         }
-        // The same article, updated: its new text, the earlier one kept as a version.
+        // The same article, updated: its new text, the earlier one kept as a version (with
+        // the title, author and date it had); what the user corrected stays.
+        let mut fresh = article.clone();
+        keep_user_metadata(c, id, &note.article, &mut fresh)?;
         let old_clip = notes::clip_id(c, id)?;
         let clip_id = clips::insert(c, clip, now, None)?;
-        notes::set_metadata(c, id, article, clip_id)?;
+        replace_body(c, id, &fresh.body, "reclip", now)?;
+        notes::set_metadata(c, id, &fresh, clip_id)?;
         if let Some(old_clip) = old_clip {
             clips::delete(c, old_clip)?;
         }
-        replace_body(c, id, &article.body, "reclip", now)?;
         return Ok(ClipOutcome {
             id,
             status: ClipStatus::Updated,
-            title: article.title.clone(),
+            title: fresh.title,
         });
     }
     let clip_id = clips::insert(c, clip, now, None)?;
@@ -871,6 +1192,97 @@ fn store_article(
         status: ClipStatus::Created,
         title: article.title.clone(),
     })
+}
+
+/// Keeps the title, author and date the user corrected by hand (if they did) in `fresh`, the
+/// article a re-clip or a re-extraction would give the note. Returns whether they had.
+fn keep_user_metadata(
+    c: &Connection,
+    id: NoteId,
+    current: &Article,
+    fresh: &mut Article,
+) -> Result<bool> {
+    let by_user = notes::metadata_by_user(c, id)?;
+    if by_user {
+        fresh.title = current.title.clone();
+        fresh.author = current.author.clone();
+        fresh.published = current.published;
+    }
+    Ok(by_user)
+}
+
+/// A file read for an import: the clip it makes, the article, and what a Markdown export
+/// carries besides (when the note was made, its highlights).
+struct ImportedFile {
+    clip: Clip,
+    article: Article,
+    created: Option<chrono::DateTime<chrono::Utc>>,
+    highlights: Vec<import::markdown::Highlight>,
+}
+
+/// Stores one imported file; returns its status, the highlights added and the orphans among
+/// them (a highlight whose passage is not in the text is kept, as an orphan).
+fn store_file(
+    c: &Connection,
+    file: &ImportedFile,
+    now: chrono::DateTime<chrono::Utc>,
+    similar: Similar,
+) -> Result<(ClipStatus, usize, usize)> {
+    let outcome = store_article(c, &file.clip, &file.article, now, similar)?;
+    if outcome.status != ClipStatus::Created {
+        return Ok((outcome.status, 0, 0));
+    }
+    if let Some(created) = file.created {
+        notes::set_created(c, outcome.id, created)?;
+    }
+    let mut orphaned = 0;
+    for h in &file.highlights {
+        let selector = match anchor::select(&file.article.body, &h.quote, None) {
+            Ok(selector) => Ok(selector),
+            Err(SelectError::Ambiguous(_)) => anchor::select(&file.article.body, &h.quote, Some(1)),
+            Err(e) => Err(e),
+        };
+        let (selector, status) = match selector {
+            Ok(selector) => (selector, AnchorStatus::Exact),
+            Err(_) => {
+                orphaned += 1;
+                let exact: String = h.quote.chars().take(anchor::MAX_QUOTE_CHARS).collect();
+                let end = exact.chars().count();
+                (
+                    anchor::Selector {
+                        quote: anchor::TextQuoteSelector {
+                            exact,
+                            prefix: String::new(),
+                            suffix: String::new(),
+                        },
+                        position: anchor::TextPositionSelector { start: 0, end },
+                    },
+                    AnchorStatus::Orphan,
+                )
+            }
+        };
+        let annotation_id = annotations::insert_record(
+            c,
+            outcome.id,
+            &Annotation {
+                id: 0,
+                note_id: outcome.id,
+                selector,
+                status,
+                previous_quote: None,
+                color: h.color,
+                comment: h.comment.clone(),
+                tags: Vec::new(),
+                created: file.created.unwrap_or(now),
+                updated: file.created.unwrap_or(now),
+            },
+        )?;
+        for tag in &h.tags {
+            tags::attach_to_annotation(c, annotation_id, tag)?;
+        }
+    }
+    outbox::push(c, outcome.id)?;
+    Ok((outcome.status, file.highlights.len(), orphaned))
 }
 
 /// A clip with the title of a note and a body sharing this much (Jaccard over word
@@ -903,6 +1315,11 @@ fn replace_body(
         since,
         now,
         reason,
+        &versions::VersionMetadata {
+            title: Some(&note.article.title),
+            author: note.article.author.as_deref(),
+            published: note.article.published,
+        },
     )?;
     notes::set_body(c, id, body, now)?;
     let anchored = anchor::reanchor_all(annotations.iter().map(|a| &a.selector), body);
@@ -919,25 +1336,6 @@ fn replace_body(
     Ok(counts)
 }
 
-fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::invalid("path", format!("{}: {e}", path.display())))?;
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for entry in entries {
-            if entry.is_dir() || is_importable(&entry) {
-                collect_files(&entry, out)?;
-            }
-        }
-    } else {
-        out.push(path.to_path_buf());
-    }
-    Ok(())
-}
-
 fn is_importable(path: &Path) -> bool {
     let ext = path
         .extension()
@@ -949,13 +1347,18 @@ fn is_importable(path: &Path) -> bool {
     )
 }
 
-/// A file as a clip: `.html` is the HTML flavour, `.md` a note whose first line is its title,
-/// anything else plain text for the clipper.
-fn read_article(path: &Path) -> Result<(Clip, Article)> {
-    let size = std::fs::metadata(path)?.len();
-    clip::check_size(&path.display().to_string(), size)?;
+/// A file as a clip: `.html` is the HTML flavour, `.md` a Markdown note (its front matter
+/// and highlights read, see [`import::markdown`]), anything else plain text for the clipper.
+/// Only a regular file is opened, and never more of it than the clip cap.
+fn read_file(path: &Path) -> Result<ImportedFile> {
     let what = path.display().to_string();
-    let content = Clip::flavour_from_bytes(&what, std::fs::read(path)?)?;
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(Error::invalid(
+            "file",
+            format!("{what} is not a regular file"),
+        ));
+    }
+    let content = Clip::flavour_from_reader(&what, std::fs::File::open(path)?)?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -971,32 +1374,20 @@ fn read_article(path: &Path) -> Result<(Clip, Article)> {
         },
     };
     clip.validate()?;
-    let article = if matches!(ext.as_deref(), Some("md" | "markdown")) {
-        markdown_article(clip.text.as_deref().unwrap_or_default())?
-    } else {
-        clip::extract(&clip)?
-    };
-    Ok((clip, article))
-}
-
-fn markdown_article(text: &str) -> Result<Article> {
-    let text = clip::canonical_text(text);
-    let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
-    let title = lines
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches('#')
-        .trim()
-        .to_string();
-    let body = clip::canonical_body(&lines.collect::<Vec<_>>().join("\n"));
-    if body.is_empty() && title.is_empty() {
-        return Err(Error::EmptyClip);
+    if matches!(ext.as_deref(), Some("md" | "markdown")) {
+        let note = import::markdown::read(clip.text.as_deref().unwrap_or_default())?;
+        return Ok(ImportedFile {
+            clip,
+            article: note.article,
+            created: note.created,
+            highlights: note.highlights,
+        });
     }
-    let language = clip::detect_language(&body, &title).to_string();
-    Ok(Article {
-        title,
-        body,
-        language,
-        ..Article::default()
+    let article = clip::extract(&clip)?;
+    Ok(ImportedFile {
+        clip,
+        article,
+        created: None,
+        highlights: Vec::new(),
     })
 }

@@ -244,6 +244,9 @@ pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// The query was too long to read whole: only its beginning was searched.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -289,6 +292,11 @@ pub struct Version {
     /// current body.
     pub replaced: Option<DateTime<Utc>>,
     pub replaced_by: Option<String>,
+    /// The note's title, author and date while this body was current (`None` when unknown:
+    /// versions kept before Lode recorded them).
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<NaiveDate>,
 }
 
 /// What changing a note's body did to its annotations.

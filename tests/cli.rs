@@ -141,7 +141,10 @@ fn clip_search_tag_annotate_through_the_cli() {
     assert!(piped.status.success(), "clip reads standard input");
 
     let found = cli.json(&["search", "lithum", "--json"]);
-    assert_eq!(keys(&found), ["facets", "hits", "query", "total"]);
+    assert_eq!(
+        keys(&found),
+        ["facets", "hits", "query", "total", "truncated"]
+    );
     let hit = &found["hits"][0];
     assert_eq!(
         keys(hit),
@@ -291,7 +294,11 @@ fn import_and_export() {
     )
     .unwrap();
     std::fs::write(cli.dir.path().join("in/d.html"), "<h1>Harbour news</h1><p>The harbour reopened on Friday after a week of strikes by the dock workers, who won a new contract.</p>").unwrap();
-    std::fs::write(cli.dir.path().join("in/broken.txt"), b"\xff\xfe\x00garbage").unwrap();
+    std::fs::write(
+        cli.dir.path().join("in/broken.txt"),
+        b"garbage\xff\xfe\x00bytes",
+    )
+    .unwrap();
     std::fs::write(cli.dir.path().join("in/skip.png"), b"not imported").unwrap();
     let input = cli.dir.path().join("in").display().to_string();
     let report = cli.json(&["import", &input, "--json"]);
@@ -345,7 +352,7 @@ fn import_and_export() {
         md.starts_with("---\ntitle: \"Chile's lithium rush"),
         "YAML front matter: {md}"
     );
-    assert!(md.contains("author: \"Maria Okonkwo\"") && md.contains("published: 2025-12-03"));
+    assert!(md.contains("author: \"Maria Okonkwo\"") && md.contains("published: \"2025-12-03\""));
     assert!(
         md.contains("## Highlights\n\n> The pumps never stop.\n\nopening line\n"),
         "{md}"
@@ -442,4 +449,30 @@ fn the_library_folder_comes_from_the_environment_too() {
         Path::new(&lib).join("lode.db").exists(),
         "LODE_LIBRARY names the library folder"
     );
+}
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let cli = Cli::new();
+    for name in ["northwind_lithium.txt", "cronache_terre_rare.txt"] {
+        cli.run_with_stdin(&["clip"], fixture(name).as_bytes());
+    }
+    for args in [&["search", "lithium"][..], &["list", "--json"], &["show", "1"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lode"))
+            .arg("--library")
+            .arg(cli.library())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // `| head -0`: the reader is gone before anything is written
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && stderr.is_empty(),
+            "lode {args:?}: {:?} {stderr}",
+            out.status
+        );
+    }
 }

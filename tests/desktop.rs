@@ -251,14 +251,18 @@ fn an_import_can_be_cancelled_and_says_so() {
     let mut heard = 0;
     let report = t
         .lib
-        .import(&[dir.path().to_path_buf()], &mut |_| {
-            heard += 1;
-            if heard == 10 {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        })
+        .import(
+            &[dir.path().to_path_buf()],
+            &Default::default(),
+            &mut |_| {
+                heard += 1;
+                if heard == 10 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        )
         .unwrap();
     assert!(report.cancelled, "the report says the import stopped");
     assert!(

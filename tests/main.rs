@@ -14,6 +14,7 @@ mod bad_input;
 mod cli;
 mod clip;
 mod desktop;
+mod hardening;
 mod persistence;
 mod schema;
 mod search;

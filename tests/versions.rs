@@ -172,7 +172,7 @@ fn edit_and_versions_through_the_cli() {
     let lode = |args: &[&str]| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_lode"))
             .arg("--library")
-            .arg(dir.path())
+            .arg(dir.path().join("library"))
             .args(args)
             .output()
             .unwrap();
@@ -441,9 +441,11 @@ fn a_w3c_bundle_round_trips_into_an_empty_library() {
     let empty = TestLibrary::new();
     let imported = empty
         .lib
-        .import(&[bundle.path().to_path_buf()], &mut |_| {
-            ControlFlow::Continue(())
-        })
+        .import(
+            &[bundle.path().to_path_buf()],
+            &Default::default(),
+            &mut |_| ControlFlow::Continue(()),
+        )
         .unwrap();
     assert_eq!(
         (imported.created, imported.annotations),
@@ -481,9 +483,11 @@ fn a_w3c_bundle_round_trips_into_an_empty_library() {
 
     let again = empty
         .lib
-        .import(&[bundle.path().to_path_buf()], &mut |_| {
-            ControlFlow::Continue(())
-        })
+        .import(
+            &[bundle.path().to_path_buf()],
+            &Default::default(),
+            &mut |_| ControlFlow::Continue(()),
+        )
         .unwrap();
     assert_eq!(
         (again.created, again.unchanged, again.annotations),
@@ -512,9 +516,11 @@ fn a_bundle_imports_into_a_library_that_has_notes_already() {
     assert_eq!(mine, id, "the bundle's id is taken");
     let report = other
         .lib
-        .import(&[bundle.path().to_path_buf()], &mut |_| {
-            ControlFlow::Continue(())
-        })
+        .import(
+            &[bundle.path().to_path_buf()],
+            &Default::default(),
+            &mut |_| ControlFlow::Continue(()),
+        )
         .unwrap();
     assert_eq!((report.created, report.annotations), (1, 1));
     let imported = other.ids("\"pumps never stop\"");

@@ -246,7 +246,7 @@ async fn import_start<R: Runtime>(
     };
     let mut progress = reporter(&app, "import-progress", &import.cancel);
     let report = blocking(&library, move |l| {
-        let report = l.import(&[path], &mut progress)?;
+        let report = l.import(&[path], &Default::default(), &mut progress)?;
         l.flush_index()?;
         Ok(report)
     })

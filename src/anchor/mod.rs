@@ -42,7 +42,13 @@ pub enum SelectError {
     Ambiguous(usize),
     /// The chosen occurrence (1-based) is past the number of occurrences.
     OutOfRange(usize),
+    /// The quote has this many characters, more than [`MAX_QUOTE_CHARS`].
+    TooLong(usize),
 }
+
+/// The longest passage a highlight may hold, in characters. Re-anchoring a passage costs time
+/// in proportion to its length times the body's, inside the write that changed the body.
+pub const MAX_QUOTE_CHARS: usize = 10_000;
 
 /// Normalises a quote the way bodies are normalised (NFC, single spaces), so a quote copied
 /// from the reader matches the canonical body.
@@ -59,6 +65,10 @@ pub fn select(body: &str, quote: &str, occurrence: Option<usize>) -> Result<Sele
     let quote = normalize_quote(quote);
     if quote.is_empty() {
         return Err(SelectError::NotFound);
+    }
+    let length = quote.chars().count();
+    if length > MAX_QUOTE_CHARS {
+        return Err(SelectError::TooLong(length));
     }
     let starts: Vec<usize> = body
         .match_indices(quote.as_str())

@@ -94,8 +94,11 @@ fn reanchor_chars(selector: &Selector, chars: &[char]) -> Anchored {
     }
 
     // The exact quote elsewhere (near the old position first): context, then closeness.
+    // A stored position may lie past the new body (most of the text was deleted) or be
+    // nonsense (an imported selector): the window is clamped to the body either way.
     let margin = 4 * exact.len() + 500;
-    let near = start.saturating_sub(margin)..(end + margin).min(chars.len());
+    let near_start = start.min(chars.len()).saturating_sub(margin);
+    let near = near_start..end.saturating_add(margin).min(chars.len()).max(near_start);
     let mut occurrences: Vec<usize> = find_all(&chars[near.clone()], &exact)
         .into_iter()
         .map(|i| near.start + i)
@@ -227,15 +230,15 @@ fn best_approximate(
     }
     let old_start = selector.position.start as f64;
     let mut best: Option<(f64, usize, usize)> = None;
+    let prefix: Vec<char> = selector.quote.prefix.chars().collect();
+    let suffix: Vec<char> = selector.quote.suffix.chars().collect();
     for (end, errors) in candidates.into_iter().take(200) {
-        let start = match_start(text, end, pattern, max_errors);
-        let (s, e) = (window.start + start, window.start + end);
         let quote_score = 1.0 - errors as f64 / pattern.len() as f64;
         if quote_score < MIN_QUOTE_SCORE {
             continue;
         }
-        let prefix: Vec<char> = selector.quote.prefix.chars().collect();
-        let suffix: Vec<char> = selector.quote.suffix.chars().collect();
+        let start = match_start(text, end, pattern, max_errors);
+        let (s, e) = (window.start + start, window.start + end);
         let prefix_score = similarity(&prefix, &chars[s.saturating_sub(prefix.len())..s]);
         let suffix_score = similarity(&suffix, &chars[e..(e + suffix.len()).min(chars.len())]);
         let closeness = 1.0 - (s as f64 - old_start).abs() / chars.len().max(1) as f64;
@@ -255,9 +258,16 @@ fn match_ends(text: &[char], pattern: &[char], k: usize) -> Vec<(usize, usize)> 
     const W: usize = 64;
     let m = pattern.len();
     let blocks = m.div_ceil(W);
-    let mut peq: Vec<HashMap<char, u64>> = vec![HashMap::new(); blocks];
-    for (i, &c) in pattern.iter().enumerate() {
-        *peq[i / W].entry(c).or_default() |= 1 << (i % W);
+    // The pattern's alphabet, numbered; `peq[b][letter]`: where `letter` is in block `b`
+    // (one hash look-up per text character, not one per block).
+    let mut alphabet: HashMap<char, usize> = HashMap::new();
+    for &c in pattern {
+        let next = alphabet.len();
+        alphabet.entry(c).or_insert(next);
+    }
+    let mut peq: Vec<Vec<u64>> = vec![vec![0; alphabet.len()]; blocks];
+    for (i, c) in pattern.iter().enumerate() {
+        peq[i / W][alphabet[c]] |= 1 << (i % W);
     }
     let last_row = |b: usize| {
         if b + 1 == blocks {
@@ -271,11 +281,12 @@ fn match_ends(text: &[char], pattern: &[char], k: usize) -> Vec<(usize, usize)> 
     let mut score: Vec<i64> = (0..blocks).map(|b| ((b + 1) * W).min(m) as i64).collect();
     let mut ends = Vec::new();
     for (j, c) in text.iter().enumerate() {
+        let letter = alphabet.get(c).copied();
         // The text's first row is all zeros: a match may start anywhere.
         let mut carry: i64 = 0;
         for b in 0..blocks {
             let h_in_negative = u64::from(carry < 0);
-            let eq = peq[b].get(c).copied().unwrap_or(0) | h_in_negative;
+            let eq = letter.map_or(0, |l| peq[b][l]) | h_in_negative;
             let (p, n) = (pv[b], mv[b]);
             let xv = eq | n;
             let xh = ((eq & p).wrapping_add(p) ^ p) | eq;
@@ -309,8 +320,9 @@ fn match_start(text: &[char], end: usize, pattern: &[char], k: usize) -> usize {
     let window: Vec<char> = text[from..end].iter().rev().copied().collect();
     let reversed: Vec<char> = pattern.iter().rev().copied().collect();
     // row[j]: edit distance of the reversed pattern and window[..j]; the alignment starts at
-    // window[0], the match's end.
-    let row = last_row(&reversed, &window);
+    // window[0], the match's end. A match has at most `k` errors, so only the band within `k`
+    // of the diagonal is computed: m × (2k + 1) cells, not m × (m + k).
+    let row = banded_last_row(&reversed, &window, k);
     // Fewest errors; among those, the length closest to the pattern's.
     let (length, _) = row
         .iter()
@@ -318,4 +330,38 @@ fn match_start(text: &[char], end: usize, pattern: &[char], k: usize) -> usize {
         .min_by_key(|&(j, &d)| (d, j.abs_diff(pattern.len())))
         .unwrap_or((0, &0));
     end - length
+}
+
+/// [`last_row`] restricted to the cells within `k` of the diagonal; the others are "too far"
+/// (`usize::MAX / 2`).
+fn banded_last_row(a: &[char], b: &[char], k: usize) -> Vec<usize> {
+    const FAR: usize = usize::MAX / 2;
+    let mut row: Vec<usize> = (0..=b.len())
+        .map(|j| if j <= k { j } else { FAR })
+        .collect();
+    for (i, ca) in a.iter().enumerate() {
+        let i = i + 1;
+        let lo = i.saturating_sub(k);
+        let hi = (i + k).min(b.len());
+        if lo > b.len() {
+            return vec![FAR; b.len() + 1];
+        }
+        let mut diagonal;
+        if lo == 0 {
+            diagonal = row[0];
+            row[0] = i;
+        } else {
+            diagonal = row[lo - 1];
+            row[lo - 1] = FAR; // left the band
+        }
+        for j in lo.max(1)..=hi {
+            let above = row[j];
+            let next = (diagonal + usize::from(*ca != b[j - 1]))
+                .min(above + 1)
+                .min(row[j - 1] + 1);
+            diagonal = above;
+            row[j] = next;
+        }
+    }
+    row
 }

@@ -3,7 +3,7 @@
 
 use std::ops::ControlFlow;
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -160,6 +160,10 @@ enum Command {
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// A file with a note's title and at least 80% of its text becomes a new version of
+        /// that note instead of a note of its own.
+        #[arg(long)]
+        merge: bool,
         #[arg(long)]
         json: bool,
     },
@@ -176,6 +180,29 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `println!` that hands a failed write back (as `?` does) instead of panicking: a closed pipe
+/// (`lode search x | head -1`) ends the command quietly, as ripgrep and git do.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout(), $($arg)*)?
+    };
+}
+
+/// Whether `e` is a write to a pipe whose reader has gone.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            })
+            == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn main() -> ExitCode {
@@ -198,6 +225,7 @@ fn main() -> ExitCode {
     );
     match run(cli) {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let (code, message) = match e.downcast_ref::<lode::Error>() {
                 Some(le) => (le.code(), le.to_string()),
@@ -205,7 +233,7 @@ fn main() -> ExitCode {
             };
             if json {
                 let error = serde_json::json!({ "error": { "code": code, "message": message } });
-                println!("{error}");
+                let _ = writeln!(std::io::stdout(), "{error}");
             }
             eprintln!("lode: error: {message}");
             ExitCode::FAILURE
@@ -242,22 +270,12 @@ fn open(dir: Option<PathBuf>) -> anyhow::Result<Library> {
     Ok(Library::open(dir)?)
 }
 
-/// Reads a file, refusing oversize ones before reading them.
+/// Reads a file, never more than the clip cap (whatever its metadata says: `/dev/zero`,
+/// `/dev/urandom` and `<(cmd)` report no size).
 fn read_file(path: &Path) -> anyhow::Result<String> {
     let what = path.display().to_string();
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {what}"))?
-        .len();
-    if size > lode::MAX_CLIP_BYTES as u64 {
-        return Err(lode::Error::TooLarge {
-            what,
-            size,
-            limit: lode::MAX_CLIP_BYTES as u64,
-        }
-        .into());
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {what}"))?;
-    Ok(Clip::flavour_from_bytes(&what, bytes)?)
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {what}"))?;
+    Ok(Clip::flavour_from_reader(&what, file)?)
 }
 
 fn read_clip(args: ClipArgs) -> anyhow::Result<Clip> {
@@ -282,21 +300,10 @@ fn read_clip(args: ClipArgs) -> anyhow::Result<Clip> {
 }
 
 fn read_stdin() -> anyhow::Result<String> {
-    let limit = lode::MAX_CLIP_BYTES as u64;
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(limit + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(lode::Error::TooLarge {
-            what: "standard input".into(),
-            size: bytes.len() as u64,
-            limit,
-        }
-        .into());
-    }
-    Ok(Clip::flavour_from_bytes("standard input", bytes)?)
+    Ok(Clip::flavour_from_reader(
+        "standard input",
+        std::io::stdin().lock(),
+    )?)
 }
 
 /// Marks highlighted ranges: bold on a terminal, [brackets] otherwise.
@@ -379,7 +386,7 @@ fn extract_dir(dir: &Path, out: &Path) -> anyhow::Result<()> {
     }
     times.sort_unstable();
     let ms = |d: Option<&std::time::Duration>| d.map_or(0.0, |d| d.as_secs_f64() * 1000.0);
-    println!(
+    out!(
         "extracted {ok} clips into {} ({failed} failed); per clip: median {:.2} ms, slowest {:.1} ms",
         out.display(),
         ms(times.get(times.len() / 2)),
@@ -404,7 +411,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&outcome)?;
             } else {
                 let status = serde_json::to_value(outcome.status)?;
-                println!(
+                out!(
                     "{}  #{}  {}",
                     status.as_str().unwrap_or_default(),
                     outcome.id,
@@ -424,24 +431,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&results)?;
             } else {
                 if results.hits.is_empty() {
-                    println!("no notes match '{query}'");
+                    out!("no notes match '{query}'");
                 }
                 for hit in &results.hits {
                     let date = hit.published.map(|d| d.to_string()).unwrap_or_default();
                     let site = hit.site.clone().unwrap_or_default();
-                    println!(
+                    out!(
                         "#{}  {}  ({site} {date})",
                         hit.id,
                         mark(&hit.title, &hit.title_highlights)
                     );
-                    println!("    {}", snippet_line(&hit.snippet));
+                    out!("    {}", snippet_line(&hit.snippet));
                     for a in &hit.annotations {
                         let comment = a
                             .comment
                             .as_deref()
                             .map(|c| format!(" — {}", mark(c, &a.comment_highlights)))
                             .unwrap_or_default();
-                        println!(
+                        out!(
                             "    ✎ #{} “{}”{comment}",
                             a.id,
                             mark(&a.quote, &a.quote_highlights)
@@ -458,23 +465,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&serde_json::json!({ "note": note, "annotations": annotations }))?;
             } else {
                 let a = &note.article;
-                println!("{}\n", a.title);
+                out!("{}\n", a.title);
                 if let Some(s) = &a.standfirst {
-                    println!("{s}\n");
+                    out!("{s}\n");
                 }
                 let by = [
                     a.author.clone(),
                     a.site.clone(),
                     a.published.map(|d| d.to_string()),
                 ];
-                println!(
+                out!(
                     "{}",
                     by.into_iter().flatten().collect::<Vec<_>>().join(" · ")
                 );
                 if !a.tags.is_empty() {
-                    println!("tags: {}", a.tags.join(", "));
+                    out!("tags: {}", a.tags.join(", "));
                 }
-                println!("\n{}", a.body);
+                out!("\n{}", a.body);
             }
         }
         Command::List { tag, json } => {
@@ -495,23 +502,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     } else {
                         format!("  [{}]", n.tags.join(", "))
                     };
-                    println!("#{:<5} {date}  {}{tags}", n.id, n.title);
+                    out!("#{:<5} {date}  {}{tags}", n.id, n.title);
                 }
             }
         }
         Command::Delete { id } => {
             open(library_dir)?.delete(id)?;
-            println!("deleted #{id}");
+            out!("deleted #{id}");
         }
         Command::Tag { id, tags } => {
             let tags =
                 open(library_dir)?.tag(id, &tags.iter().map(String::as_str).collect::<Vec<_>>())?;
-            println!("#{id}: {}", tags.join(", "));
+            out!("#{id}: {}", tags.join(", "));
         }
         Command::Untag { id, tags } => {
             let tags = open(library_dir)?
                 .untag(id, &tags.iter().map(String::as_str).collect::<Vec<_>>())?;
-            println!("#{id}: {}", tags.join(", "));
+            out!("#{id}: {}", tags.join(", "));
         }
         Command::Tags { json } => {
             let tags = open(library_dir)?.tags()?;
@@ -519,9 +526,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&tags)?;
             } else {
                 for t in tags {
-                    println!(
+                    out!(
                         "{:<40} {:>5} notes {:>5} annotations",
-                        t.name, t.notes, t.annotations
+                        t.name,
+                        t.notes,
+                        t.annotations
                     );
                 }
             }
@@ -533,7 +542,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 "renamed to"
             };
-            println!("{old} {how} {new} ({} tags)", outcome.renamed);
+            out!("{old} {how} {new} ({} tags)", outcome.renamed);
         }
         Command::Annotate {
             id,
@@ -559,9 +568,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&annotation)?;
             } else {
                 let p = annotation.selector.position;
-                println!(
+                out!(
                     "annotation #{} on note #{id} at {}..{}",
-                    annotation.id, p.start, p.end
+                    annotation.id,
+                    p.start,
+                    p.end
                 );
             }
         }
@@ -579,9 +590,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 print_json(&r)?;
             } else {
-                println!(
+                out!(
                     "#{id} edited; annotations: {} exact, {} moved, {} changed, {} orphaned",
-                    r.exact, r.moved, r.changed, r.orphan
+                    r.exact,
+                    r.moved,
+                    r.changed,
+                    r.orphan
                 );
             }
         }
@@ -600,7 +614,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 print_json(&report)?;
             } else {
-                println!(
+                out!(
                     "re-extracted: {} updated, {} unchanged, {} without a raw clip, {} failed; \
                      your corrections kept on {}",
                     report.updated,
@@ -620,7 +634,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&colors)?;
             } else {
                 for c in colors {
-                    println!(
+                    out!(
                         "{}  {:<7} {}",
                         c.key,
                         c.color.as_str(),
@@ -632,7 +646,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ColorName { color, name } => {
             let color: Color = color.parse()?;
             open(library_dir)?.name_color(color, &name)?;
-            println!("{} means {:?}", color.as_str(), name.trim());
+            out!("{} means {:?}", color.as_str(), name.trim());
         }
         Command::Versions { id, json } => {
             let versions = open(library_dir)?.versions(id)?;
@@ -647,7 +661,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         _ => "current".into(),
                     };
                     let words = v.body.split_whitespace().count();
-                    println!(
+                    out!(
                         "v{}  {}  {words} words  {state}",
                         v.number,
                         v.created.format("%Y-%m-%d %H:%M")
@@ -674,7 +688,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         }
                         (status, _) => format!("  ({})", status.as_str()),
                     };
-                    println!(
+                    out!(
                         "#{} [{}] “{}”{comment}{tags}{status}",
                         a.id,
                         a.color.as_str(),
@@ -683,13 +697,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Import { paths, json } => {
+        Command::Import { paths, merge, json } => {
             let library = open(library_dir)?;
             let bar = progress_bar();
-            let report = library.import(&paths, &mut |p| {
+            let options = lode::ImportOptions {
+                merge_similar: merge,
+            };
+            let report = library.import(&paths, &options, &mut |p| {
                 if let Some(bar) = &bar {
-                    bar.set_length(p.total as u64);
-                    bar.set_position(p.done as u64);
+                    if p.total > 0 {
+                        bar.set_length(p.total as u64);
+                        bar.set_position(p.done as u64);
+                    }
                     bar.set_message(p.path.display().to_string());
                 }
                 ControlFlow::Continue(())
@@ -701,10 +720,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 print_json(&report)?;
             } else {
-                println!(
-                    "imported {} notes and {} annotations ({} notes already in the library, {} failed)",
+                out!(
+                    "imported {} notes and {} annotations ({} of them orphaned); {} notes updated, \
+                     {} already in the library, {} failed",
                     report.created,
                     report.annotations,
+                    report.orphaned,
+                    report.updated,
                     report.unchanged,
                     report.failed.len()
                 );
@@ -716,19 +738,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export { format, dir } => {
             let format: ExportFormat = format.parse()?;
             let report = open(library_dir)?.export(format, &dir)?;
-            println!("exported {} notes to {}", report.notes, dir.display());
+            out!("exported {} notes to {}", report.notes, dir.display());
         }
         Command::Reindex => {
             let library = open(library_dir)?;
             library.reindex()?;
-            println!("index rebuilt");
+            out!("index rebuilt");
         }
         Command::Check { json } => {
             let report = open(library_dir)?.check()?;
             if json {
                 print_json(&report)?;
             } else {
-                println!(
+                out!(
                     "database: {}; {} notes, {} annotations; index: {} notes, {} annotations",
                     if report.sqlite_ok { "ok" } else { "DAMAGED" },
                     report.notes,
@@ -737,12 +759,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     report.indexed_annotations
                 );
                 for m in &report.sqlite_messages {
-                    println!("  {m}");
+                    out!("  {m}");
                 }
                 if !report.missing_from_index.is_empty() || !report.stale_in_index.is_empty() {
-                    println!(
+                    out!(
                         "index disagrees: missing {:?}, stale {:?} (run 'lode reindex')",
-                        report.missing_from_index, report.stale_in_index
+                        report.missing_from_index,
+                        report.stale_in_index
                     );
                 }
             }

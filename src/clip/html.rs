@@ -66,35 +66,106 @@ const VOID: [&str; 14] = [
     "img", "br", "hr", "input", "meta", "link", "source", "wbr", "area", "base", "col", "embed",
     "param", "track",
 ];
-/// `rest` after the end of the element `name` that has just opened (nested elements of the
-/// same name are counted), or `None` when it never closes.
-fn skip_element<'a>(rest: &'a str, name: &str) -> Option<&'a str> {
-    let (open, close) = (format!("<{name}"), format!("</{name}"));
-    let mut depth = 1;
-    let mut at = 0;
-    loop {
-        let next_close = at + find_ascii_ci(&rest[at..], &close)?;
-        let next_open = find_ascii_ci(&rest[at..], &open)
-            .map(|i| at + i)
-            .filter(|&i| {
-                i < next_close
-                    && rest[i + open.len()..].starts_with(|c: char| c.is_whitespace() || c == '>')
-            });
-        match next_open {
-            Some(i) => {
-                depth += 1;
-                at = i + open.len();
+/// Where each skipped element ends, found in one forward pass per element name with a stack
+/// of open elements (nested elements of the same name are counted). Searching forward from
+/// every opening tag instead would rescan the rest of the page for each unclosed one.
+struct Skips<'a> {
+    html: &'a [u8],
+    /// Per element name: opening tag's `<` -> just after its closing tag, or `None` when it
+    /// never closes.
+    ends: std::collections::HashMap<&'static str, std::collections::HashMap<usize, Option<usize>>>,
+    /// Where `<table`, `<h1` and `<h2` start, in order: a figure holding one is not a picture.
+    structure: Option<Vec<usize>>,
+    /// Per name of a [`SKIPPED`] element: from this offset on, no closing tag follows.
+    unclosed_from: std::collections::HashMap<String, usize>,
+}
+
+impl<'a> Skips<'a> {
+    fn new(html: &'a str) -> Skips<'a> {
+        Skips {
+            html: html.as_bytes(),
+            ends: Default::default(),
+            structure: None,
+            unclosed_from: Default::default(),
+        }
+    }
+
+    /// Just after the end of the element `name` whose opening tag starts at `open`.
+    fn end_of(&mut self, name: &'static str, open: usize) -> Option<usize> {
+        let html = self.html;
+        let ends = self.ends.entry(name).or_insert_with(|| pair_up(html, name));
+        ends.get(&open).copied().flatten()
+    }
+
+    /// Whether `html[from..to]` holds a table or an `<h1>`/`<h2>` heading.
+    fn holds_structure(&mut self, from: usize, to: usize) -> bool {
+        let html = self.html;
+        let marks = self.structure.get_or_insert_with(|| {
+            let mut marks: Vec<usize> = memchr::memchr_iter(b'<', html)
+                .filter(|&i| {
+                    let tag = &html[i + 1..];
+                    [&b"table"[..], b"h1", b"h2"]
+                        .iter()
+                        .any(|t| tag.len() >= t.len() && tag[..t.len()].eq_ignore_ascii_case(t))
+                })
+                .collect();
+            marks.sort_unstable();
+            marks
+        });
+        let first = marks.partition_point(|&m| m < from);
+        marks.get(first).is_some_and(|&m| m < to)
+    }
+
+    /// Where the closing tag `</name` of a [`SKIPPED`] element (never nested) starts at or after
+    /// `at`; remembered when there is none, so that a page of unclosed `<svg>`s stays linear.
+    fn skipped_close(&mut self, name: &str, at: usize) -> Option<usize> {
+        if self.unclosed_from.get(name).is_some_and(|&from| from <= at) {
+            return None;
+        }
+        let close = format!("</{name}");
+        let found = find_ascii_ci(&self.html[at..], close.as_bytes()).map(|i| at + i);
+        if found.is_none() {
+            self.unclosed_from.insert(name.to_string(), at);
+        }
+        found
+    }
+}
+
+/// For every opening tag `<name` (not self-closed), just after its matching `</name…>`.
+fn pair_up(html: &[u8], name: &str) -> std::collections::HashMap<usize, Option<usize>> {
+    let name = name.as_bytes();
+    let mut ends = std::collections::HashMap::new();
+    let mut open: Vec<usize> = Vec::new();
+    // The next `>` at or after a position, found once per stretch (opening tags come in order).
+    let mut next_gt: Option<Option<usize>> = None;
+    let mut gt_after = |i: usize| -> Option<usize> {
+        if next_gt.is_none_or(|g| g.is_some_and(|g| g < i)) {
+            next_gt = Some(memchr::memchr(b'>', &html[i..]).map(|g| i + g));
+        }
+        next_gt.flatten()
+    };
+    let starts_with_name = |at: usize| {
+        html.len() >= at + name.len() && html[at..at + name.len()].eq_ignore_ascii_case(name)
+    };
+    for i in memchr::memchr_iter(b'<', html) {
+        if html.get(i + 1) == Some(&b'/') {
+            if starts_with_name(i + 2)
+                && let Some(opened) = open.pop()
+            {
+                ends.insert(opened, gt_after(i).map(|g| g + 1));
             }
-            None => {
-                depth -= 1;
-                at = next_close + close.len();
-                if depth == 0 {
-                    let gt = rest[at..].find('>')?;
-                    return Some(&rest[at + gt + 1..]);
-                }
+        } else if starts_with_name(i + 1)
+            && !html
+                .get(i + 1 + name.len())
+                .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            match gt_after(i) {
+                Some(g) if html[g - 1] != b'/' => open.push(i),
+                _ => {}
             }
         }
     }
+    ends
 }
 
 /// What the HTML says beyond its text: its headings, its byline, its date.
@@ -230,10 +301,12 @@ pub fn read(html: &str) -> Page {
     // An open tag or section link after the title: which, and where its text starts.
     let mut label_link: Option<(bool, usize)> = None;
     let mut out = String::with_capacity(html.len() / 2);
+    let mut skips = Skips::new(html);
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
         push_text(&mut out, &rest[..lt]);
         rest = &rest[lt..];
+        let tag_start = html.len() - rest.len();
         if let Some(after) = rest.strip_prefix("<!--") {
             rest = after.find("-->").map_or("", |end| &after[end + 3..]);
             continue;
@@ -252,8 +325,8 @@ pub fn read(html: &str) -> Page {
             .collect::<String>()
             .to_ascii_lowercase();
         if !closing && SKIPPED.contains(&name.as_str()) && !tag.ends_with('/') {
-            let close = format!("</{name}");
-            rest = match find_ascii_ci(rest, &close) {
+            let from = html.len() - rest.len();
+            rest = match skips.skipped_close(&name, from).map(|at| at - from) {
                 Some(at) => {
                     // Not text, but what the page says about itself.
                     if name == "head" {
@@ -280,17 +353,18 @@ pub fn read(html: &str) -> Page {
         if !closing && boilerplate && !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
             // Skip the whole element; HTML that never closes it keeps its contents, and so
             // does a figure that holds a table or a heading (data or a page, not a picture).
-            let after = skip_element(rest, &name);
-            page.unclosed |= after.is_none();
-            let skipped = after.filter(|after| {
-                let inner = &rest[..rest.len() - after.len()];
-                name != "figure"
-                    || ["<table", "<h1", "<h2"]
-                        .iter()
-                        .all(|t| find_ascii_ci(inner, t).is_none())
-            });
-            if let Some(after) = skipped {
-                rest = after;
+            let boilerplate_name = BOILERPLATE_TAGS
+                .iter()
+                .find(|&&t| t == name)
+                .copied()
+                .unwrap_or_default();
+            let end = skips.end_of(boilerplate_name, tag_start);
+            page.unclosed |= end.is_none();
+            let content = html.len() - rest.len();
+            let skipped =
+                end.filter(|&end| name != "figure" || !skips.holds_structure(content, end));
+            if let Some(end) = skipped {
+                rest = &html[end..];
                 out.push('\n');
                 continue;
             }
@@ -388,8 +462,8 @@ pub fn read(html: &str) -> Page {
     page
 }
 
-fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+fn find_ascii_ci(haystack: impl AsRef<[u8]>, needle: impl AsRef<[u8]>) -> Option<usize> {
+    let (h, n) = (haystack.as_ref(), needle.as_ref());
     h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
 }
 

@@ -78,9 +78,52 @@ impl Clip {
         Ok(())
     }
 
+    /// Reads one flavour from `reader` (a file, standard input, a pipe, a device), never more
+    /// than [`MAX_CLIP_BYTES`] and one byte: the cap holds whatever the file's metadata says
+    /// (`/dev/zero` has length 0).
+    pub fn flavour_from_reader(what: &str, reader: impl std::io::Read) -> Result<String> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        reader
+            .take(MAX_CLIP_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::invalid("file", format!("cannot read {what}: {e}")))?;
+        if bytes.len() > MAX_CLIP_BYTES {
+            return Err(Error::TooLarge {
+                what: what.to_string(),
+                size: bytes.len() as u64,
+                limit: MAX_CLIP_BYTES as u64,
+            });
+        }
+        Clip::flavour_from_bytes(what, bytes)
+    }
+
     /// Reads one flavour from bytes (a file, stdin), refusing invalid UTF-8 and binary data.
+    /// A UTF-8 byte order mark is dropped; UTF-16 with its byte order mark (what Windows tools
+    /// and some clipboards write) is decoded.
     pub fn flavour_from_bytes(what: &str, bytes: Vec<u8>) -> Result<String> {
         check_size(what, bytes.len() as u64)?;
+        let utf16 = match bytes.get(..2) {
+            Some([0xFF, 0xFE]) => Some(u16::from_le_bytes as fn([u8; 2]) -> u16),
+            Some([0xFE, 0xFF]) => Some(u16::from_be_bytes as fn([u8; 2]) -> u16),
+            _ => None,
+        };
+        if let Some(unit) = utf16 {
+            let units = bytes[2..]
+                .chunks(2)
+                .map(|pair| unit([pair[0], pair.get(1).copied().unwrap_or(0)]));
+            let text: String = char::decode_utf16(units)
+                .collect::<std::result::Result<_, _>>()
+                .map_err(|_| Error::InvalidUtf8 {
+                    what: what.to_string(),
+                })?;
+            if text.contains('\0') {
+                return Err(Error::Binary {
+                    what: what.to_string(),
+                });
+            }
+            return Ok(text);
+        }
         let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
             Some(rest) => rest.to_vec(),
             None => bytes,
@@ -231,7 +274,43 @@ pub fn extract(clip: &Clip) -> Result<Article> {
         }
     }
     article.language = detect_language(&article.body, &article.title).to_string();
-    Ok(article)
+    Ok(bounded_article(article))
+}
+
+/// An article's tags and sections made safe to store (see [`bounded_labels`]).
+pub(crate) fn bounded_article(mut article: Article) -> Article {
+    article.tags = bounded_labels(std::mem::take(&mut article.tags), MAX_TAGS);
+    article.sections = bounded_labels(std::mem::take(&mut article.sections), MAX_SECTIONS);
+    article
+}
+
+/// The most tags a clip gives a note (a page may declare 50,000 keywords).
+pub const MAX_TAGS: usize = 30;
+const MAX_SECTIONS: usize = 10;
+/// The longest tag or section a clip keeps, in characters; longer ones are not labels.
+pub const MAX_LABEL_CHARS: usize = 100;
+
+/// Labels a page declared, made safe to store: white space collapsed, empty and overlong ones
+/// dropped, repeats (ignoring case) dropped, at most `most` of them.
+fn bounded_labels(labels: Vec<String>, most: usize) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    labels
+        .into_iter()
+        .map(|l| {
+            l.split('/')
+                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .filter(|l| {
+            !l.is_empty()
+                && l.chars().count() <= MAX_LABEL_CHARS
+                && !l.chars().any(char::is_control)
+                && seen.insert(l.to_lowercase())
+        })
+        .take(most)
+        .collect()
 }
 
 /// A page title without the site's name it ends with ("Title | Site", "Title - Site").

@@ -38,7 +38,8 @@ fn singular(word: &str) -> String {
 }
 
 /// Splits `glued` into tags; a string with separators (`,` `;` `|` `#` `•`) is split on them.
-pub fn split(glued: &str, vocabulary: &Vocabulary) -> Vec<String> {
+/// The vocabulary is built only when the tags are glued (it costs a pass over the article).
+pub fn split(glued: &str, vocabulary: impl FnOnce() -> Vocabulary) -> Vec<String> {
     let glued = glued.trim();
     if glued.contains([',', ';', '|', '#', '•', '\t']) {
         return glued
@@ -52,6 +53,7 @@ pub fn split(glued: &str, vocabulary: &Vocabulary) -> Vec<String> {
     if n == 0 || n > 2000 {
         return Vec::new();
     }
+    let vocabulary = &vocabulary();
     // best[i]: best (score, previous cut) for chars[..i].
     let mut best: Vec<Option<(f64, usize)>> = vec![None; n + 1];
     best[0] = Some((0.0, 0));

@@ -686,12 +686,23 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
         .take(40)
         .find_map(|l| TAGS.captures(&l.text).map(|c| c[1].to_string()))
         .map(|glued| {
-            let vocabulary = Vocabulary::new(&format!(
-                "{}\n{}",
-                body.join("\n"),
-                title.as_deref().unwrap_or_default()
-            ));
-            tags::split(&glued, &vocabulary)
+            // The article's phrases, from a bounded window: tags name what the article is
+            // about, which its title and opening say (a 16 MB body would cost seconds).
+            tags::split(&glued, || {
+                let mut window = title.clone().unwrap_or_default();
+                for paragraph in &body {
+                    if window.len() > VOCABULARY_WINDOW {
+                        break;
+                    }
+                    window.push('\n');
+                    window.push_str(paragraph);
+                }
+                let mut end = window.len().min(VOCABULARY_WINDOW);
+                while !window.is_char_boundary(end) {
+                    end -= 1;
+                }
+                Vocabulary::new(&window[..end])
+            })
         })
         .unwrap_or_default();
     article.site = site_name(&lines).or_else(|| url.and_then(host));
@@ -701,6 +712,9 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     article.body = body.join("\n\n");
     article
 }
+
+/// How much of the article (in bytes) glued tags are split with.
+const VOCABULARY_WINDOW: usize = 256 * 1024;
 
 static CROSS_LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\[?\s*(?:related|read\s+(?:more|also|next)|see\s+also|also\s+read|more|leggi\s+anche|vedi\s+anche)\s*:|^[👉→►▶➡]\s*(?:learn|see|read|check|discover|explore)\s")

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::import::markdown::escape;
 use crate::model::{Annotation, Color, Note};
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -49,35 +50,32 @@ struct NoteExport<'a> {
     annotations: &'a [Annotation],
 }
 
-/// Writes one file a note; `color_names` are the meanings the user gave the colours.
-pub fn write(
+/// Writes one note's file into `dir` (which exists); `color_names` are the meanings the user
+/// gave the colours. Returns the file's path.
+pub fn write_note(
     format: ExportFormat,
-    items: &[(Note, Vec<Annotation>)],
+    note: &Note,
+    annotations: &[Annotation],
     color_names: &[(Color, String)],
     dir: &Path,
-) -> Result<ExportReport> {
-    std::fs::create_dir_all(dir)?;
-    let mut files = Vec::new();
-    for (note, annotations) in items {
-        let stem = format!("{:05}-{}", note.id, slug(&note.article.title));
-        let (path, content) = match format {
-            ExportFormat::Markdown => (
-                dir.join(format!("{stem}.md")),
-                markdown(note, annotations, color_names),
-            ),
-            ExportFormat::Json | ExportFormat::W3c => (
-                dir.join(format!("{stem}.json")),
-                serde_json::to_string_pretty(&NoteExport { note, annotations })?,
-            ),
-        };
-        std::fs::write(&path, content)?;
-        files.push(path);
-    }
-    Ok(ExportReport {
-        notes: items.len(),
-        files,
-    })
+) -> Result<PathBuf> {
+    let stem = format!("{:05}-{}", note.id, slug(&note.article.title));
+    let (path, content) = match format {
+        ExportFormat::Markdown => (
+            dir.join(format!("{stem}.md")),
+            markdown(note, annotations, color_names),
+        ),
+        ExportFormat::Json | ExportFormat::W3c => (
+            dir.join(format!("{stem}.json")),
+            serde_json::to_string_pretty(&NoteExport { note, annotations })?,
+        ),
+    };
+    std::fs::write(&path, content)?;
+    Ok(path)
 }
+
+/// The longest slug in a file name, in bytes: names stay far below the file system's 255.
+const MAX_SLUG_BYTES: usize = 100;
 
 fn slug(title: &str) -> String {
     let slug: String = title
@@ -90,32 +88,45 @@ fn slug(title: &str) -> String {
         .take(8)
         .collect::<Vec<_>>()
         .join("-");
-    if slug.is_empty() { "note".into() } else { slug }
+    let mut end = slug.len().min(MAX_SLUG_BYTES);
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    let slug = slug[..end].trim_end_matches('-');
+    if slug.is_empty() {
+        "note".into()
+    } else {
+        slug.to_string()
+    }
 }
 
-/// A YAML double-quoted scalar.
+/// A YAML double-quoted scalar (JSON's string syntax is a subset of it).
 fn yaml(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
+/// Lode's Markdown: front matter with the properties Obsidian reads (every value quoted), the
+/// title as a heading, the body, then the highlights. Text is escaped so that no viewer
+/// renders a clipped page's raw HTML or links ([`escape`]); `lode import` reads it
+/// all back.
 fn markdown(note: &Note, annotations: &[Annotation], color_names: &[(Color, String)]) -> String {
     let a = &note.article;
     let mut out = String::from("---\n");
     out.push_str(&format!("title: {}\n", yaml(&a.title)));
     for (key, value) in [
-        ("standfirst", &a.standfirst),
+        ("description", &a.standfirst),
         ("author", &a.author),
         ("site", &a.site),
-        ("url", &a.url),
+        ("source", &a.url),
     ] {
         if let Some(v) = value {
             out.push_str(&format!("{key}: {}\n", yaml(v)));
         }
     }
     if let Some(d) = a.published {
-        out.push_str(&format!("published: {d}\n"));
+        out.push_str(&format!("published: {}\n", yaml(&d.to_string())));
     }
-    out.push_str(&format!("language: {}\n", a.language));
+    out.push_str(&format!("language: {}\n", yaml(&a.language)));
     for (key, list) in [("sections", &a.sections), ("tags", &a.tags)] {
         if !list.is_empty() {
             out.push_str(&format!(
@@ -126,17 +137,22 @@ fn markdown(note: &Note, annotations: &[Annotation], color_names: &[(Color, Stri
     }
     out.push_str(&format!(
         "created: {}\n---\n\n# {}\n\n",
-        note.created.to_rfc3339(),
-        a.title
+        yaml(&note.created.to_rfc3339()),
+        escape(&a.title)
     ));
-    out.push_str(&a.body);
+    out.push_str(&escape(&a.body));
     out.push('\n');
     if !annotations.is_empty() {
         out.push_str("\n## Highlights\n");
         for ann in annotations {
-            out.push_str(&format!("\n> {}\n", ann.selector.quote.exact));
+            out.push('\n');
+            for line in escape(&ann.selector.quote.exact).split('\n') {
+                out.push_str(if line.is_empty() { ">" } else { "> " });
+                out.push_str(line);
+                out.push('\n');
+            }
             if let Some(comment) = &ann.comment {
-                out.push_str(&format!("\n{comment}\n"));
+                out.push_str(&format!("\n{}\n", escape(comment)));
             }
             let colour = match color_names.iter().find(|(c, _)| *c == ann.color) {
                 Some((c, name)) => format!("colour: {name} ({})", c.as_str()),

@@ -4,6 +4,7 @@
 //! they target (article, tags, times, raw clip and earlier bodies), so that the folder is
 //! complete: `lode import DIR` reads it back into any library with nothing lost.
 
+use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -37,6 +38,13 @@ pub struct BundleVersion {
     pub created: DateTime<Utc>,
     pub replaced: DateTime<Utc>,
     pub reason: String,
+    /// The note's title, author and date while this body was current, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<chrono::NaiveDate>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -154,24 +162,90 @@ fn annotation_from(a: &Annotation) -> W3cAnnotation {
     }
 }
 
-/// Writes the bundle into `dir`; returns the files written.
-pub fn write(
-    dir: &Path,
-    notes: &[BundleNote],
-    annotations: &[Annotation],
-) -> Result<Vec<std::path::PathBuf>> {
-    std::fs::create_dir_all(dir)?;
-    let collection = Collection {
-        context: serde_json::json!(["http://www.w3.org/ns/anno.jsonld", { "lode": "urn:lode:vocab#" }]),
-        kind: "AnnotationCollection".into(),
-        label: "Lode highlights".into(),
-        total: annotations.len(),
-        items: annotations.iter().map(annotation_from).collect(),
-    };
-    let (a, n) = (dir.join(ANNOTATIONS_FILE), dir.join(NOTES_FILE));
-    std::fs::write(&a, serde_json::to_string_pretty(&collection)?)?;
-    std::fs::write(&n, serde_json::to_string_pretty(notes)?)?;
-    Ok(vec![a, n])
+/// Writes a bundle into a folder one note at a time: `notes.json` and the items of
+/// `annotations.jsonld` are streamed, so nothing holds the whole library in memory.
+pub struct Writer {
+    notes: std::io::BufWriter<std::fs::File>,
+    annotations: std::io::BufWriter<std::fs::File>,
+    paths: Vec<std::path::PathBuf>,
+    notes_written: usize,
+    annotations_written: usize,
+}
+
+impl Writer {
+    pub fn create(dir: &Path) -> Result<Writer> {
+        std::fs::create_dir_all(dir)?;
+        let (a, n) = (dir.join(ANNOTATIONS_FILE), dir.join(NOTES_FILE));
+        let open = |p: &Path| std::fs::File::create(p).map(std::io::BufWriter::new);
+        let mut writer = Writer {
+            notes: open(&n)?,
+            annotations: open(&a)?,
+            paths: vec![a, n],
+            notes_written: 0,
+            annotations_written: 0,
+        };
+        writer.notes.write_all(b"[")?;
+        let context =
+            serde_json::json!(["http://www.w3.org/ns/anno.jsonld", { "lode": "urn:lode:vocab#" }]);
+        write!(
+            writer.annotations,
+            "{{\n  \"@context\": {context},\n  \"type\": \"AnnotationCollection\",\n  \
+             \"label\": \"Lode highlights\",\n  \"items\": ["
+        )?;
+        Ok(writer)
+    }
+
+    /// Adds a note and its annotations.
+    pub fn note(&mut self, note: &BundleNote, annotations: &[Annotation]) -> Result<()> {
+        if self.notes_written > 0 {
+            self.notes.write_all(b",")?;
+        }
+        self.notes.write_all(b"\n")?;
+        serde_json::to_writer_pretty(&mut self.notes, note)?;
+        self.notes_written += 1;
+        for a in annotations {
+            if self.annotations_written > 0 {
+                self.annotations.write_all(b",")?;
+            }
+            self.annotations.write_all(b"\n")?;
+            serde_json::to_writer_pretty(&mut self.annotations, &annotation_from(a))?;
+            self.annotations_written += 1;
+        }
+        Ok(())
+    }
+
+    /// Closes both files (on disk); returns their paths.
+    pub fn finish(mut self) -> Result<Vec<std::path::PathBuf>> {
+        self.notes.write_all(b"\n]\n")?;
+        write!(
+            self.annotations,
+            "\n  ],\n  \"total\": {}\n}}\n",
+            self.annotations_written
+        )?;
+        for file in [self.notes, self.annotations] {
+            file.into_inner()
+                .map_err(|e| Error::Io(e.into_error()))?
+                .sync_all()?;
+        }
+        Ok(self.paths)
+    }
+}
+
+/// Reads a bundle file, refusing one past `limit` bytes.
+fn read_capped(path: &Path, limit: u64) -> Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(Error::TooLarge {
+            what: path.display().to_string(),
+            size: text.len() as u64,
+            limit,
+        });
+    }
+    Ok(text)
 }
 
 /// A folder that holds a bundle.
@@ -186,11 +260,11 @@ pub struct Bundle {
     pub annotations: Vec<(NoteId, Annotation)>,
 }
 
-pub fn read(dir: &Path) -> Result<Bundle> {
-    let notes: Vec<BundleNote> =
-        serde_json::from_str(&std::fs::read_to_string(dir.join(NOTES_FILE))?)?;
+/// Reads the bundle in `dir`; each of its two files may hold at most `limit` bytes.
+pub fn read(dir: &Path, limit: u64) -> Result<Bundle> {
+    let notes: Vec<BundleNote> = serde_json::from_str(&read_capped(&dir.join(NOTES_FILE), limit)?)?;
     let collection: Collection =
-        serde_json::from_str(&std::fs::read_to_string(dir.join(ANNOTATIONS_FILE))?)?;
+        serde_json::from_str(&read_capped(&dir.join(ANNOTATIONS_FILE), limit)?)?;
     let mut annotations = Vec::new();
     for item in collection.items {
         let bad = |why: &str| Error::invalid("annotation bundle", format!("{}: {why}", item.id));

@@ -105,6 +105,39 @@ fn lock_error(dir: &Path, e: TantivyError) -> Error {
     }
 }
 
+/// The file Lode writes into every index folder it creates: only a folder that holds it (or a
+/// Tantivy index, as libraries made before the marker hold) is ever removed.
+const MARKER: &str = "lode-index";
+
+/// Removes an index folder Lode made; anything else in its place is moved aside, never deleted
+/// (a user may have pointed Lode at a folder of their own).
+fn remove_index_dir(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if dir.is_dir() && (dir.join(MARKER).is_file() || dir.join("meta.json").is_file()) {
+        std::fs::remove_dir_all(dir)?;
+        return Ok(());
+    }
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("index");
+    let aside = (1..)
+        .map(|n| dir.with_file_name(format!("{name}.not-lode-{n}")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| dir.with_file_name(format!("{name}.not-lode")));
+    std::fs::rename(dir, aside)?;
+    Ok(())
+}
+
+/// Creates an empty index folder with Lode's marker in it.
+fn create_index_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(
+        dir.join(MARKER),
+        b"a Lode search index, rebuilt from lode.db when lost\n",
+    )?;
+    Ok(())
+}
+
 /// Opens the index in `dir`, or creates an empty one (then `fresh` is true: it must be filled).
 fn open_or_create(dir: &Path, fields: &Fields) -> Result<(Index, i64, bool)> {
     if dir.exists() {
@@ -119,9 +152,9 @@ fn open_or_create(dir: &Path, fields: &Fields) -> Result<(Index, i64, bool)> {
                 return Ok((index, p.outbox_seq, false));
             }
         }
-        std::fs::remove_dir_all(dir)?;
     }
-    std::fs::create_dir_all(dir)?;
+    remove_index_dir(dir)?;
+    create_index_dir(dir)?;
     let index = Index::create_in_dir(dir, fields.schema.clone())?;
     schema::register_analyzers(&index);
     Ok((index, 0, true))
@@ -449,11 +482,9 @@ impl Indexer {
         let fresh_dir = self.dir.with_extension("new");
         let old_dir = self.dir.with_extension("old");
         for d in [&fresh_dir, &old_dir] {
-            if d.exists() {
-                std::fs::remove_dir_all(d)?;
-            }
+            remove_index_dir(d)?;
         }
-        std::fs::create_dir_all(&fresh_dir)?;
+        create_index_dir(&fresh_dir)?;
         let seq = store::outbox::last_seq(&self.conn)?;
         {
             let index = Index::create_in_dir(&fresh_dir, self.fields.schema.clone())?;
@@ -480,7 +511,7 @@ impl Indexer {
             .live
             .write()
             .map_err(|_| Error::IndexerGone("poisoned".into()))? = Live { reader };
-        std::fs::remove_dir_all(&old_dir)?;
+        remove_index_dir(&old_dir)?;
         self.commit(seq) // nothing new to write: reloads the reader and wakes the waiters
     }
 }

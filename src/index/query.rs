@@ -46,7 +46,15 @@ pub struct ParsedQuery {
     pub negative_filters: Vec<Filter>,
     /// The last word, when the query does not end with a space: it also matches as a prefix.
     pub prefix: Option<String>,
+    /// The query was longer than Lode reads ([`MAX_QUERY_CHARS`], [`MAX_CLAUSES`]): only its
+    /// beginning was searched.
+    pub truncated: bool,
 }
+
+/// The longest query read, in characters (a pasted paragraph is far below it).
+pub const MAX_QUERY_CHARS: usize = 2_000;
+/// The most words, phrases and filters a query is searched with (repeats count once).
+pub const MAX_CLAUSES: usize = 64;
 
 enum Item {
     Unit(Unit),
@@ -56,7 +64,10 @@ enum Item {
 
 pub fn parse(query: &str) -> ParsedQuery {
     let mut items: Vec<(bool, Item)> = Vec::new();
-    let chars: Vec<char> = query.chars().collect();
+    let mut chars: Vec<char> = query.chars().collect();
+    let mut truncated = chars.len() > MAX_QUERY_CHARS;
+    chars.truncate(MAX_QUERY_CHARS);
+    let query: String = chars.iter().collect();
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_whitespace() {
@@ -85,7 +96,24 @@ pub fn parse(query: &str) -> ParsedQuery {
 
     let mut parsed = ParsedQuery::default();
     let mut pending_or = false;
+    let mut seen: Vec<(bool, String)> = Vec::new();
     for (negated, item) in items {
+        // A repeated word or filter adds nothing; past MAX_CLAUSES the rest is not read.
+        if let Item::Unit(Unit::Word(w) | Unit::Phrase(w)) = &item {
+            let key = (negated, w.to_lowercase());
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+        }
+        let clauses = parsed.positive.iter().map(Unit::len).sum::<usize>()
+            + parsed.negative.len()
+            + parsed.filters.len()
+            + parsed.negative_filters.len();
+        if clauses >= MAX_CLAUSES && !matches!(item, Item::Or) {
+            truncated = true;
+            break;
+        }
         match item {
             Item::Or => pending_or = !parsed.positive.is_empty(),
             Item::Filter(f) if negated => parsed.negative_filters.push(f),
@@ -113,10 +141,24 @@ pub fn parse(query: &str) -> ParsedQuery {
         .chars()
         .next_back()
         .is_some_and(|c| !c.is_whitespace() && c != '"' && c != ')');
-    if open_end && let Some(Unit::Word(w)) = parsed.positive.last() {
+    if open_end
+        && !truncated
+        && let Some(Unit::Word(w)) = parsed.positive.last()
+    {
         parsed.prefix = Some(w.clone());
     }
+    parsed.truncated = truncated;
     parsed
+}
+
+impl Unit {
+    /// How many clauses the unit becomes.
+    fn len(&self) -> usize {
+        match self {
+            Unit::Any(alternatives) => alternatives.len(),
+            _ => 1,
+        }
+    }
 }
 
 /// One token: a quoted phrase (unterminated: to the end), `field:"quoted value"`, or a run of

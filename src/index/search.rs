@@ -56,6 +56,8 @@ const TYPO_MAX_DOC_FREQ: u64 = 3;
 const TITLE_BOOST: f32 = 3.0;
 const TAGS_BOOST: f32 = 2.0;
 const FUZZY_BOOST: f32 = 0.25;
+/// The most words of one query that also match by typo.
+const MAX_FUZZY_WORDS: usize = 4;
 const PREFIX_BOOST: f32 = 0.5;
 
 fn boxed(q: impl Query) -> Box<dyn Query> {
@@ -171,7 +173,9 @@ impl<'a> Builder<'a> {
                 .doc_freq(&term)
                 .map_or(true, |n| n < TYPO_MAX_DOC_FREQ)
         };
-        if plain.len() == 1 && letters >= 5 && rare() {
+        // Typo expansion for the first few rare words only: each is an automaton run over
+        // the term dictionary, and a pasted paragraph has hundreds of words.
+        if plain.len() == 1 && letters >= 5 && self.terms.fuzzy.len() < MAX_FUZZY_WORDS && rare() {
             let distance = if letters >= 9 { 2 } else { 1 };
             self.terms.fuzzy.push((plain[0].0.clone(), distance));
             let fields: &[(Field, f32)] = if self.titles_only {

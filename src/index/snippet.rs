@@ -144,8 +144,13 @@ impl Highlighter {
 
     /// Every match in `text` (titles, quotes, comments: short texts shown whole).
     pub fn highlight_all(&mut self, text: &str, lang: Lang) -> Vec<(usize, usize)> {
+        self.highlight_first(text, lang, usize::MAX)
+    }
+
+    /// The first `most` matches in `text` (a reader marking a long body).
+    pub fn highlight_first(&mut self, text: &str, lang: Lang, most: usize) -> Vec<(usize, usize)> {
         let matches = self.matches(text, lang);
-        to_code_points(text, matches.iter().map(|(f, t, _)| (*f, *t)), 0)
+        to_code_points(text, matches.iter().take(most).map(|(f, t, _)| (*f, *t)), 0)
     }
 
     /// The window of about 220 characters holding the most distinct matched terms.
@@ -249,19 +254,25 @@ fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
+/// Byte ranges of `text` as code-point ranges (plus `base`), in one pass from the start: the
+/// ranges are sorted first, and each is counted on from the one before.
 fn to_code_points(
     text: &str,
     ranges: impl Iterator<Item = (usize, usize)>,
     base: usize,
 ) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = ranges
+    let mut ranges: Vec<(usize, usize)> = ranges.collect();
+    ranges.sort_unstable();
+    ranges.dedup();
+    let (mut byte, mut counted) = (0, base);
+    ranges
+        .into_iter()
         .map(|(f, t)| {
-            let start = text[..f].chars().count() + base;
-            (start, start + text[f..t].chars().count())
+            counted += text[byte..f].chars().count();
+            byte = f;
+            (counted, counted + text[f..t].chars().count())
         })
-        .collect();
-    out.dedup();
-    out
+        .collect()
 }
 
 fn byte_after_chars(text: &str, from: usize, chars: usize) -> usize {

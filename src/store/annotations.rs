@@ -64,13 +64,10 @@ fn from_row(r: &Row) -> rusqlite::Result<Annotation> {
 
 /// Inserts an annotation as a bundle carries it: its id (when free), selectors, status,
 /// colour, comment and times. Tags are attached by the caller.
+/// Stores `a` (its id is ignored: SQLite assigns one, so an imported id can never push the
+/// library's ids toward 2^63).
 pub fn insert_record(conn: &Connection, note_id: NoteId, a: &Annotation) -> Result<AnnotationId> {
-    let taken: i64 = conn.query_row(
-        "SELECT count(*) FROM annotations WHERE id = ?1",
-        [a.id],
-        |r| r.get(0),
-    )?;
-    let id = (a.id > 0 && taken == 0).then_some(a.id);
+    let id: Option<i64> = None;
     let s = &a.selector;
     conn.prepare_cached(
         "INSERT INTO annotations (id, note_id, exact, prefix, suffix, start, end, color, comment, created_at, updated_at,

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_versions_and_anchor_status.sql"),
     include_str!("migrations/0003_metadata_by_user.sql"),
+    include_str!("migrations/0004_version_metadata.sql"),
 ];
 
 /// Opens `path` with Lode's pragmas: WAL, `synchronous=FULL` (a clip that returned is on
@@ -52,6 +53,18 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 /// proves that a fresh database and an upgraded one agree.
 pub fn migrate_to(conn: &mut Connection, target: usize) -> Result<()> {
     let applied: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if applied > MIGRATIONS.len() as i64 {
+        // A newer Lode wrote it: its tables may mean what this version cannot know.
+        return Err(crate::Error::NewerDatabase {
+            dir: conn
+                .path()
+                .and_then(|p| Path::new(p).parent())
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            found: applied,
+            known: MIGRATIONS.len() as i64,
+        });
+    }
     for (number, sql) in MIGRATIONS
         .iter()
         .enumerate()

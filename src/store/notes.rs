@@ -318,6 +318,13 @@ pub fn delete(conn: &Connection, id: NoteId) -> Result<bool> {
         > 0)
 }
 
+/// When the note was first saved (an import that knows it).
+pub fn set_created(conn: &Connection, id: NoteId, created: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached("UPDATE notes SET created_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id, ts(created)])?;
+    Ok(())
+}
+
 pub fn touch(conn: &Connection, id: NoteId, now: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached("UPDATE notes SET updated_at = ?2 WHERE id = ?1")?
         .execute(params![id, ts(now)])?;

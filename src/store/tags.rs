@@ -153,7 +153,7 @@ pub fn name_of_key(conn: &Connection, key: &str) -> Result<Option<String>> {
 pub fn rename(conn: &Connection, old: &str, new: &str) -> Result<(TagRename, Vec<NoteId>)> {
     let old = normalize(old)?;
     let new = normalize(new)?;
-    let (old_key, new_key) = (key(&old), key(&new));
+    let old_key = key(&old);
     let mut stmt = conn.prepare(
         "SELECT id, name, key FROM tags WHERE key = ?1 OR substr(key, 1, length(?1) + 1) = ?1 || '/'",
     )?;
@@ -167,7 +167,14 @@ pub fn rename(conn: &Connection, old: &str, new: &str) -> Result<(TagRename, Vec
     let mut merged = false;
     for (id, name, _) in &affected {
         notes.extend(notes_touching(conn, *id)?);
-        let renamed = format!("{new}{}", &name[old.len()..]);
+        // The children's segments after `old`'s: counted in segments, not bytes, since a
+        // name and its lower-cased key may differ in length (the Kelvin sign, ẞ, İ).
+        let children: String = name
+            .split('/')
+            .skip(old.split('/').count())
+            .flat_map(|segment| ["/", segment])
+            .collect();
+        let renamed = format!("{new}{children}");
         let renamed_key = key(&renamed);
         let target: Option<i64> = conn
             .query_row(
@@ -191,7 +198,6 @@ pub fn rename(conn: &Connection, old: &str, new: &str) -> Result<(TagRename, Vec
             }
         }
     }
-    let _ = new_key;
     notes.sort_unstable();
     notes.dedup();
     Ok((
