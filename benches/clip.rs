@@ -22,6 +22,75 @@ fn main() {
         println!("../shared/clip-bench is not beside the checkout: real pages skipped");
     }
     hostile_pages();
+    linear_time();
+}
+
+/// The shapes that were quadratic (each skipped element unclosed, nested, alternating; search
+/// hits marked in a long body is in the corpus bench) at 256 KB, 1 MiB and 16 MiB: the time
+/// must grow with the input, not its square (16 MiB / 1 MiB ≤ 20), and stay under 2 s.
+fn linear_time() {
+    const SKIPPED: [&str; 9] = [
+        "button", "nav", "aside", "footer", "form", "select", "figure", "svg", "math",
+    ];
+    println!("linear time (target: 16 MiB / 1 MiB <= 20, each under 2 s):");
+    let mut worst = (0.0f64, Duration::ZERO);
+    let shapes: Vec<(String, Shape)> = SKIPPED
+        .iter()
+        .flat_map(|&name| {
+            let unclosed = move |size: usize| fill(size, &format!("<{name}>x "));
+            let nested = move |size: usize| fill(size, &format!("<div><{name}><p>x "));
+            let alternating =
+                move |size: usize| fill(size, &format!("<{name}>x </{name}><{name} class=a>y "));
+            [
+                (
+                    format!("<{name}> unclosed"),
+                    Box::new(unclosed) as Box<dyn Fn(usize) -> String>,
+                ),
+                (format!("<{name}> nested"), Box::new(nested)),
+                (format!("<{name}> alternating"), Box::new(alternating)),
+            ]
+        })
+        .collect();
+    for (name, shape) in &shapes {
+        let times: Vec<Duration> = [256 * 1024, 1 << 20, MAX_CLIP_BYTES]
+            .iter()
+            .map(|&size| {
+                let clip = html(shape(size));
+                let started = Instant::now();
+                let _ = Library::extract(&clip);
+                started.elapsed()
+            })
+            .collect();
+        let ratio = times[2].as_secs_f64() / times[1].as_secs_f64().max(1e-6);
+        println!(
+            "  {name:<28} 256 KB {:>6.1} ms  1 MiB {:>6.1} ms  16 MiB {:>7.1} ms  ratio {ratio:>5.1}",
+            ms(times[0]),
+            ms(times[1]),
+            ms(times[2])
+        );
+        worst = (worst.0.max(ratio), worst.1.max(times[2]));
+    }
+    println!(
+        "  worst ratio {:.1}, slowest {:.0} ms",
+        worst.0,
+        ms(worst.1)
+    );
+    assert!(
+        worst.0 <= 20.0 && worst.1 < Duration::from_secs(2),
+        "a shape is not linear: ratio {:.1}, {:?}",
+        worst.0,
+        worst.1
+    );
+}
+
+/// A page of a given size, in bytes.
+type Shape = Box<dyn Fn(usize) -> String>;
+
+/// `unit` repeated to `size` bytes, after a paragraph of article text.
+fn fill(size: usize, unit: &str) -> String {
+    let mut page = String::from("<p>The ministry published the figures on Tuesday.</p>");
+    page.push_str(&unit.repeat((size.saturating_sub(page.len())) / unit.len()));
+    page
 }
 
 fn real_pages(bench: &Path) {

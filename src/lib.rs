@@ -11,6 +11,7 @@
 //! - [`anchor`]: passage selectors (W3C TextQuote + TextPosition) and re-anchoring after a
 //!   body changes.
 //! - `export`: Markdown, JSON, and the W3C Web Annotation bundle that `import` reads back.
+//! - [`import`]: what other tools (and Lode's own Markdown export) write, read into records.
 //!
 //! ```no_run
 //! use lode::{Clip, Library, SearchOptions};
@@ -28,7 +29,7 @@ pub mod clip;
 mod clock;
 mod error;
 mod export;
-mod import;
+pub mod import;
 mod index;
 mod library;
 mod model;

@@ -457,7 +457,11 @@ fn a_closed_pipe_ends_the_command_quietly() {
     for name in ["northwind_lithium.txt", "cronache_terre_rare.txt"] {
         cli.run_with_stdin(&["clip"], fixture(name).as_bytes());
     }
-    for args in [&["search", "lithium"][..], &["list", "--json"], &["show", "1"]] {
+    for args in [
+        &["search", "lithium"][..],
+        &["list", "--json"],
+        &["show", "1"],
+    ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lode"))
             .arg("--library")
             .arg(cli.library())

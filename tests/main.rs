@@ -16,6 +16,7 @@ mod clip;
 mod desktop;
 mod hardening;
 mod persistence;
+mod properties;
 mod schema;
 mod search;
 mod tags;

@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use lode::{
     Annotation, AnnotationChange, AnnotationId, Browse, ClipOutcome, ClipStatus, Color, ColorName,
-    ErrorCode, ExportFormat, ExportReport, ImportReport, Library, MetadataEdit, NewAnnotation,
-    Note, NoteFilter, NoteId, Reanchoring, ReextractReport, SearchOptions, SearchResults, Version,
+    ErrorCode, ExportFormat, ExportReport, ImportOptions, ImportReport, Library, MetadataEdit,
+    NewAnnotation, Note, NoteFilter, NoteId, Reanchoring, ReextractReport, SearchOptions,
+    SearchResults, Version,
 };
 use serde::Serialize;
 use tauri::ipc::Invoke;
@@ -167,10 +168,33 @@ async fn tag_remove(library: Lib<'_>, id: NoteId, tag: String) -> Reply<Vec<Stri
 #[tauri::command]
 async fn search_query(
     library: Lib<'_>,
+    searches: State<'_, Searches>,
     query: String,
     options: SearchOptions,
 ) -> Reply<SearchResults> {
-    blocking(&library, move |l| l.search(&query, &options)).await
+    let latest = searches.latest.clone();
+    let mine = latest.fetch_add(1, Ordering::SeqCst) + 1;
+    blocking(&library, move |l| {
+        // A keystroke typed since: this answer would be dropped by the UI, so it is not
+        // computed (searches queue on the blocking pool behind a slow one).
+        if latest.load(Ordering::SeqCst) != mine {
+            return Ok(SearchResults {
+                query,
+                total: 0,
+                hits: Vec::new(),
+                facets: Default::default(),
+                truncated: false,
+            });
+        }
+        l.search(&query, &options)
+    })
+    .await
+}
+
+/// The number of the latest search asked for: an older one still waiting is skipped.
+#[derive(Default)]
+pub struct Searches {
+    latest: Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[tauri::command]
@@ -218,7 +242,7 @@ async fn clip_from_clipboard<R: Runtime>(
     library: Lib<'_>,
 ) -> Reply<ClipOutcome> {
     let reader = app.clone();
-    let outcome = blocking(&library, move |l| l.clip(&clipboard::read(&reader))).await?;
+    let outcome = blocking(&library, move |l| l.clip(&clipboard::read(&reader)?)).await?;
     let _ = app.emit(
         "library-changed",
         LibraryChanged::clipped("clip", outcome.id, outcome.status),
@@ -232,21 +256,22 @@ pub struct Import {
     cancel: Arc<AtomicBool>,
 }
 
-/// Imports a folder (chosen in a dialog when `path` is `None`; `None` back when the user
-/// cancels the dialog), reporting progress with `import-progress` events.
+/// Imports a folder chosen in a dialog (`None` back when the user cancels it), reporting
+/// progress with `import-progress` events. The path comes from the dialog, never from the
+/// webview.
 #[tauri::command]
 async fn import_start<R: Runtime>(
     app: AppHandle<R>,
     library: Lib<'_>,
     import: State<'_, Import>,
-    path: Option<PathBuf>,
+    options: ImportOptions,
 ) -> Reply<Option<ImportReport>> {
-    let Some(path) = path.or_else(|| pick_folder(&app, "Import a folder into Lode")) else {
+    let Some(path) = pick_folder(&app, "Import a folder into Lode") else {
         return Ok(None);
     };
     let mut progress = reporter(&app, "import-progress", &import.cancel);
     let report = blocking(&library, move |l| {
-        let report = l.import(&[path], &Default::default(), &mut progress)?;
+        let report = l.import(&[path], &options, &mut progress)?;
         l.flush_index()?;
         Ok(report)
     })
@@ -296,9 +321,9 @@ async fn export_start<R: Runtime>(
     app: AppHandle<R>,
     library: Lib<'_>,
     format: ExportFormat,
-    path: Option<PathBuf>,
 ) -> Reply<Option<ExportReport>> {
-    let Some(dir) = path.or_else(|| pick_folder(&app, "Export Lode's notes to")) else {
+    // The folder comes from the dialog, never from the webview.
+    let Some(dir) = pick_folder(&app, "Export Lode's notes to") else {
         return Ok(None);
     };
     blocking(&library, move |l| l.export(format, &dir))

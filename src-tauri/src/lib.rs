@@ -6,6 +6,8 @@
 
 pub mod bindings;
 mod clipboard;
+#[cfg(test)] // build.rs includes it too; the security tests check the capability against it
+mod command_list;
 mod commands;
 pub mod security;
 mod settings;
@@ -74,6 +76,7 @@ pub fn run() {
         .plugin(shortcut::plugin())
         .manage(commands::Import::default())
         .manage(commands::Reextract::default())
+        .manage(commands::Searches::default())
         .invoke_handler(commands::handler())
         .setup(|app| {
             let library = match open_library() {

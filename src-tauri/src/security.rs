@@ -135,9 +135,18 @@ mod tests {
             .iter()
             .map(|p| p.as_str().expect("permissions are plain identifiers"))
             .collect();
+        let mut expected = vec![
+            "core:event:allow-listen".to_string(),
+            "core:event:allow-unlisten".to_string(),
+        ];
+        expected.extend(
+            crate::command_list::COMMANDS
+                .iter()
+                .map(|c| format!("allow-{}", c.replace('_', "-"))),
+        );
         assert_eq!(
-            permissions,
-            ["core:event:allow-listen", "core:event:allow-unlisten"]
+            permissions, expected,
+            "the event listener and the app's own commands, each declared in build.rs"
         );
         assert_eq!(capability["windows"], serde_json::json!(["main"]));
         assert!(

@@ -46,7 +46,7 @@ pub fn register<R: Runtime>(app: &AppHandle<R>, accelerator: &str) -> Result<(),
 
 fn clip_and_notify<R: Runtime>(app: &AppHandle<R>) {
     let library = app.state::<Arc<Library>>();
-    let (title, body) = match library.clip(&clipboard::read(app)) {
+    let (title, body) = match clipboard::read(app).and_then(|clip| library.clip(&clip)) {
         Ok(outcome) => {
             let _ = app.emit(
                 "library-changed",
@@ -61,6 +61,9 @@ fn clip_and_notify<R: Runtime>(app: &AppHandle<R>) {
         }
         Err(e) => ("Nothing clipped", e.to_string()),
     };
+    // The page's title is the page's text: notification servers that render markup (KDE,
+    // dunst) would read `<b>` or `<a href>` in it.
+    let body = escape_markup(&body);
     let shown = app.notification().builder().title(title).body(&body).show();
     if let Err(e) = &shown {
         eprintln!("lode-desktop: no notification server ({e}): {title}: {body}");
@@ -71,4 +74,22 @@ fn clip_and_notify<R: Runtime>(app: &AppHandle<R>) {
         "undelivered"
     };
     security::trace(&format!("notification {title}: {body} ({delivery})"));
+}
+
+/// Text for a notification body that servers rendering a markup subset show as written.
+fn escape_markup(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_page_title_cannot_put_markup_in_the_notification() {
+        assert_eq!(
+            super::escape_markup("<a href=\"x\">R&D</a>"),
+            "&lt;a href=\"x\"&gt;R&amp;D&lt;/a&gt;"
+        );
+    }
 }

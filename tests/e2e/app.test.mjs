@@ -50,6 +50,15 @@ test("first run teaches how to clip, and an empty clipboard gets a friendly mess
     const notice = await s.waitFor(".notice", { test: (t) => /clip is empty/i.test(t) });
     assert.match(await s.text(notice), /copy a page or a selection/);
     assert.deepEqual(await s.findAll(".notice.error"), [], "an empty clipboard is not an error");
+
+    // A page may put anything on the clipboard: past the cap, reading stops with a clear error.
+    const huge = path.join(h.home, "huge.txt");
+    fs.writeFileSync(huge, "x".repeat(17 * 1024 * 1024));
+    await h.setClipboard(huge);
+    await sleep(700); // the owner reads the 17 MB file before it offers it
+    await s.keys("Control", "Shift", "v");
+    const tooLarge = await s.waitFor(".notice", { test: (t) => /at most 16777216 bytes/.test(t) });
+    assert.match(await s.text(tooLarge), /clipboard's text/);
   } finally {
     await h.quit(s);
   }

@@ -14,6 +14,7 @@ import type {
   ExportFormat,
   ExportReport,
   ImportProgress,
+  ImportOptions,
   ImportReport,
   LibraryChanged,
   MetadataEdit,
@@ -74,13 +75,12 @@ export const api = {
   colors: () => call<ColorName[]>("colors_list"),
   nameColor: (color: Color, name: string) => call<ColorName[]>("color_name", { color, name }),
   clip: () => call<ClipOutcome>("clip_from_clipboard"),
-  importFolder: (path?: string) =>
-    call<ImportReport | null>("import_start", { path: path ?? null }),
+  // The folder is chosen in a dialog that Rust opens: no path crosses from the webview.
+  importFolder: (options: ImportOptions) => call<ImportReport | null>("import_start", { options }),
   cancelImport: () => call<void>("import_cancel"),
   reextract: () => call<ReextractReport>("reextract_start"),
   cancelReextract: () => call<void>("reextract_cancel"),
-  exportNotes: (format: ExportFormat, path?: string) =>
-    call<ExportReport | null>("export_start", { format, path: path ?? null }),
+  exportNotes: (format: ExportFormat) => call<ExportReport | null>("export_start", { format }),
   openLink: (url: string) => call<void>("link_open", { url }),
   settings: () => call<DesktopSettings>("settings_get"),
   setShortcut: (accelerator: string) => call<DesktopSettings>("shortcut_set", { accelerator }),

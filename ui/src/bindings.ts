@@ -109,7 +109,11 @@ export type SearchResults = { query: string,
 /**
  * Notes that hold every word of the query (the strict match), whatever the limit.
  */
-total: number, hits: Array<Hit>, facets: Facets, };
+total: number, hits: Array<Hit>, facets: Facets, 
+/**
+ * The query was too long to read whole: only its beginning was searched.
+ */
+truncated: boolean, };
 
 export type Hit = { id: number, title: string, 
 /**
@@ -154,17 +158,38 @@ created: string, current: boolean,
  * When and by what it was replaced (`edit`, `reclip`, `reextract`); `None` for the
  * current body.
  */
-replaced: string | null, replaced_by: string | null, };
+replaced: string | null, replaced_by: string | null, 
+/**
+ * The note's title, author and date while this body was current (`None` when unknown:
+ * versions kept before Lode recorded them).
+ */
+title: string | null, author: string | null, published: string | null, };
 
 export type Reanchoring = { exact: number, moved: number, changed: number, orphan: number, };
 
 export type ImportProgress = { done: number, total: number, path: string, };
 
-export type ImportReport = { created: number, unchanged: number, 
+export type ImportOptions = { 
 /**
- * Annotations read from a W3C bundle.
+ * A file with the title of a note and at least 80 % of its text becomes a new version of
+ * that note (a newer copy of the same article) instead of a note of its own.
+ */
+merge_similar: boolean, };
+
+export type ImportReport = { created: number, 
+/**
+ * Files that became a new version of a note already here (only with
+ * [`ImportOptions::merge_similar`], or the same source address).
+ */
+updated: number, unchanged: number, 
+/**
+ * Annotations read from a W3C bundle or a Markdown export's highlights.
  */
 annotations: number, 
+/**
+ * Of those, the ones whose passage was not found in the imported text: kept as orphans.
+ */
+orphaned: number, 
 /**
  * Files that could not be imported, with the reason; the others were imported.
  */

@@ -108,41 +108,83 @@ export interface DiffPart {
   text: string;
 }
 
-/// Longest-common-subsequence diff of two token lists.
-function lcsDiff(a: string[], b: string[]): Array<{ kind: DiffPart["kind"]; token: string }> {
-  const n = a.length;
-  const m = b.length;
-  const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+/// Past this many edits between two token lists, no diff is computed (the caller shows the
+/// two versions side by side): Myers' algorithm keeps a row of 2d + 1 entries for edit d, so
+/// memory grows with the square of the edits (2,000 edits: 16 MB), not with the texts.
+export const MAX_DIFF_EDITS = 2000;
+
+type Op = { kind: DiffPart["kind"]; token: string };
+
+/// The shortest edit script between two token lists (Myers' O((n + m) · d) algorithm, after
+/// the common prefix and suffix are set aside), or `null` when it has more than `maxEdits`.
+function myersDiff(a: string[], b: string[], maxEdits = MAX_DIFF_EDITS): Op[] | null {
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const x0 = a.slice(head, a.length - tail);
+  const y0 = b.slice(head, b.length - tail);
+  const n = x0.length;
+  const m = y0.length;
+  const max = n + m;
+  const limit = Math.min(max, maxEdits);
+  const offset = limit + 1;
+  let v = new Int32Array(2 * limit + 3);
+  const trace: Int32Array[] = [];
+  let found = -1;
+  outer: for (let d = 0; d <= limit; d++) {
+    trace.push(v.slice(offset - d, offset + d + 1)); // diagonals -d..d before step d
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+      let y = x - k;
+      while (x < n && y < m && x0[x] === y0[y]) {
+        x++;
+        y++;
+      }
+      v[offset + k] = x;
+      if (x >= n && y >= m) {
+        found = d;
+        break outer;
+      }
     }
   }
-  const out: Array<{ kind: DiffPart["kind"]; token: string }> = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      out.push({ kind: "same", token: a[i++] });
-      j++;
-    } else if (table[i + 1][j] >= table[i][j + 1]) out.push({ kind: "removed", token: a[i++] });
-    else out.push({ kind: "added", token: b[j++] });
+  if (found < 0) return null;
+  // Walk the trace back from (n, m), collecting the edit script in reverse.
+  const reversed: Op[] = [];
+  let x = n;
+  let y = m;
+  for (let d = found; d > 0; d--) {
+    const prev = trace[d];
+    const at = (diagonal: number) => prev[diagonal + d];
+    const k = x - y;
+    const down = k === -d || (k !== d && at(k - 1) < at(k + 1));
+    const prevK = down ? k + 1 : k - 1;
+    const prevX = at(prevK);
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) reversed.push({ kind: "same", token: x0[--x] }), y--;
+    if (down) reversed.push({ kind: "added", token: y0[--y] });
+    else reversed.push({ kind: "removed", token: x0[--x] });
   }
-  while (i < n) out.push({ kind: "removed", token: a[i++] });
-  while (j < m) out.push({ kind: "added", token: b[j++] });
-  return out;
+  while (x > 0 && y > 0) reversed.push({ kind: "same", token: x0[--x] }), y--;
+  const same = (t: string): Op => ({ kind: "same", token: t });
+  return [...a.slice(0, head).map(same), ...reversed.reverse(), ...a.slice(a.length - tail).map(same)];
 }
 
 /// What changed from `before` to `after`, paragraph by paragraph; a paragraph replaced by
-/// another is diffed word by word. Each inner list is one paragraph of parts.
-export function diffBodies(before: string, after: string): DiffPart[][] {
-  const ops = lcsDiff(before.split("\n\n"), after.split("\n\n"));
+/// another is diffed word by word. Each inner list is one paragraph of parts. `null` when the
+/// versions differ in more than [`MAX_DIFF_EDITS`] paragraphs: History then shows both whole.
+export function diffBodies(before: string, after: string): DiffPart[][] | null {
+  const ops = myersDiff(before.split("\n\n"), after.split("\n\n"));
+  if (!ops) return null;
   const out: DiffPart[][] = [];
   for (let k = 0; k < ops.length; k++) {
     const op = ops[k];
     const next = ops[k + 1];
-    if (op.kind === "removed" && next?.kind === "added") {
-      const words = lcsDiff(op.token.split(/(?<=\s)/), next.token.split(/(?<=\s)/));
+    const words =
+      op.kind === "removed" && next?.kind === "added"
+        ? myersDiff(op.token.split(/(?<=\s)/), next.token.split(/(?<=\s)/))
+        : null;
+    if (words) {
       const parts: DiffPart[] = [];
       for (const w of words) {
         const last = parts[parts.length - 1];

@@ -1,0 +1,30 @@
+// The app's own commands, by name: `build.rs` declares them in the app manifest (so Tauri
+// checks each call against the capability) and `capabilities/main.json` allows exactly these.
+// Included by build.rs as well as the crate, so keep it plain.
+pub const COMMANDS: &[&str] = &[
+    "notes_browse",
+    "note_get",
+    "note_find",
+    "note_update",
+    "note_edit",
+    "note_versions",
+    "notes_delete",
+    "tag_add",
+    "tag_remove",
+    "search_query",
+    "annotations_list",
+    "annotation_create",
+    "annotation_update",
+    "annotation_delete",
+    "colors_list",
+    "color_name",
+    "clip_from_clipboard",
+    "import_start",
+    "import_cancel",
+    "reextract_start",
+    "reextract_cancel",
+    "export_start",
+    "link_open",
+    "settings_get",
+    "shortcut_set",
+];
