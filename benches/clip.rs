@@ -55,10 +55,16 @@ fn linear_time() {
         let times: Vec<Duration> = [256 * 1024, 1 << 20, MAX_CLIP_BYTES]
             .iter()
             .map(|&size| {
+                // The best of a few runs: the machine is shared, and one slow run is noise.
                 let clip = html(shape(size));
-                let started = Instant::now();
-                let _ = Library::extract(&clip);
-                started.elapsed()
+                (0..if size > 1 << 20 { 2 } else { 3 })
+                    .map(|_| {
+                        let started = Instant::now();
+                        let _ = Library::extract(&clip);
+                        started.elapsed()
+                    })
+                    .min()
+                    .unwrap_or_default()
             })
             .collect();
         let ratio = times[2].as_secs_f64() / times[1].as_secs_f64().max(1e-6);

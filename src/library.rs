@@ -21,12 +21,14 @@ use crate::store::{self, annotations, clips, colors, notes, outbox, tags, versio
 
 pub struct Library {
     dir: PathBuf,
-    /// Held (an exclusive `flock` on `lode.lock`) while the library is open: one process at
-    /// a time writes a library, and a second `open`, in this process or another, is refused.
-    _lock: std::fs::File,
     conn: Mutex<Connection>,
     index: SearchIndex,
     clock: Arc<dyn Clock>,
+    /// Held (an exclusive `flock` on `lode.lock`) while the library is open: one process at
+    /// a time writes a library, and a second `open`, in this process or another, is refused.
+    /// Declared last, so dropped last: the indexer has committed and closed the index before
+    /// another process may take the library.
+    _lock: std::fs::File,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -480,3 +480,18 @@ fn a_closed_pipe_ends_the_command_quietly() {
         );
     }
 }
+
+#[test]
+fn a_query_that_starts_with_a_minus_is_a_query() {
+    let cli = Cli::new();
+    cli.run_with_stdin(&["clip"], fixture("northwind_lithium.txt").as_bytes());
+    cli.run_with_stdin(&["clip"], fixture("cronache_terre_rare.txt").as_bytes());
+    let results = cli.json(&["search", "-lithium", "--json"]);
+    assert_eq!(results["query"], "-lithium");
+    let hits = results["hits"].as_array().unwrap();
+    assert!(
+        hits.iter()
+            .all(|h| !h["title"].as_str().unwrap().contains("lithium")),
+        "{results}"
+    );
+}

@@ -62,6 +62,8 @@ enum Command {
     },
     /// Search notes and annotations (see the README for the query syntax).
     Search {
+        /// The query; one that starts with `-` (`-copper`, an exclusion) is a query too.
+        #[arg(allow_hyphen_values = true)]
         query: String,
         #[arg(long, default_value_t = 10)]
         limit: usize,

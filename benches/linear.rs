@@ -1,0 +1,129 @@
+//! `cargo bench --bench linear`: the inputs that were quadratic, at three sizes each, through
+//! `Library` (release build, one core). Each case prints its times and the ratio of the
+//! largest to the middle size, which must stay at or below 20 for a 16× larger input (linear,
+//! with room for noise); the run fails otherwise. The HTML reader's shapes are in
+//! `cargo bench --bench clip`.
+
+use std::time::{Duration, Instant};
+
+use lode::{Clip, Library, NewAnnotation, SearchOptions};
+
+const PARA: &str = "The ministry published the figures on Tuesday, and the opposition asked \
+    for an inquiry into how the contracts for the northern mines were awarded.";
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let library = Library::open(dir.path().join("lib")).expect("library");
+    println!("linear time (target: largest / middle <= 20 for 16x the input):");
+    let mut worst = 0.0f64;
+    // 1 MiB, 16 MiB (the cap) of search hits; the marks themselves are capped.
+    worst = worst.max(case(
+        "reader marks, hits in a body",
+        [1 << 16, 1 << 20, 1 << 24],
+        |size| {
+            let body = "copper é ".repeat(size / 10);
+            let id = clip(&library, &format!("Copper {size}"), &body);
+            let started = Instant::now();
+            library.find_in_note(id, "copper").expect("marks");
+            started.elapsed()
+        },
+    ));
+    worst = worst.max(case(
+        "tags after distinct words",
+        [1 << 16, 1 << 20, 1 << 24],
+        |size| {
+            let mut text = String::from("A report with many words\n\n");
+            let mut n = 0u64;
+            while text.len() < size {
+                n += 1;
+                text.push_str(&format!("w{n:x}q "));
+                if n % 12 == 0 {
+                    text.push_str("and the rest.\n\n");
+                }
+            }
+            text.push_str("\nTags: central asiacritical raw materials\n");
+            let started = Instant::now();
+            let _ = Library::extract(&Clip {
+                text: Some(text),
+                ..Clip::default()
+            });
+            started.elapsed()
+        },
+    ));
+    // A 10,000-character quote (the cap) re-anchored on bodies of 62,500 to 1,000,000 chars.
+    worst = worst.max(case(
+        "re-anchoring a 10,000-char quote",
+        [62_500, 250_000, 1_000_000],
+        |size| {
+            let paragraph: String = (0..)
+                .map(|i| format!("Section {i}: {PARA} "))
+                .take_while({
+                    let mut len = 0;
+                    move |s| {
+                        len += s.len();
+                        len < size
+                    }
+                })
+                .collect();
+            let id = clip(&library, &format!("Hearing {size}"), &paragraph);
+            let body = library.note(id).expect("note").article.body;
+            let quote: String = body.chars().skip(body.len() / 3).take(10_000).collect();
+            let quote = quote.trim().to_string();
+            library
+                .annotate(
+                    id,
+                    &NewAnnotation {
+                        quote,
+                        occurrence: Some(1),
+                        ..NewAnnotation::default()
+                    },
+                )
+                .expect("annotate");
+            let edited = body.replace("opposition", "minority");
+            let started = Instant::now();
+            library.edit(id, &edited).expect("edit");
+            started.elapsed()
+        },
+    ));
+    library.flush_index().expect("index");
+    worst = worst.max(case("a pasted query", [125, 500, 2_000], |words| {
+        let query: String = (0..words).map(|i| format!("lithiumx{i} copper ")).collect();
+        let started = Instant::now();
+        library
+            .search(&query, &SearchOptions::default())
+            .expect("search");
+        started.elapsed()
+    }));
+    println!("  worst ratio {worst:.1}");
+    assert!(worst <= 20.0, "a case is not linear: ratio {worst:.1}");
+}
+
+fn clip(library: &Library, title: &str, body: &str) -> i64 {
+    library
+        .clip(&Clip {
+            text: Some(format!("{title}\n\n{body}\n")),
+            ..Clip::default()
+        })
+        .expect("clip")
+        .id
+}
+
+/// Runs `f` at three sizes; prints the times and returns largest / middle.
+fn case(name: &str, sizes: [usize; 3], mut f: impl FnMut(usize) -> Duration) -> f64 {
+    let times: Vec<Duration> = sizes.iter().map(|&s| f(s)).collect();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let ratio = times[2].as_secs_f64() / times[1].as_secs_f64().max(1e-4);
+    println!(
+        "  {name:<36} {:>9} {:>8.1} ms  {:>9} {:>8.1} ms  {:>9} {:>8.1} ms  ratio {ratio:>5.1}",
+        sizes[0],
+        ms(times[0]),
+        sizes[1],
+        ms(times[1]),
+        sizes[2],
+        ms(times[2])
+    );
+    ratio
+}
