@@ -40,7 +40,7 @@ fn main() {
             while text.len() < size {
                 n += 1;
                 text.push_str(&format!("w{n:x}q "));
-                if n % 12 == 0 {
+                if n.is_multiple_of(12) {
                     text.push_str("and the rest.\n\n");
                 }
             }
