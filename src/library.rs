@@ -24,6 +24,10 @@ pub struct Library {
     conn: Mutex<Connection>,
     index: SearchIndex,
     clock: Arc<dyn Clock>,
+    /// The outbox's last entry when the library was opened: what a crash (or a lost index)
+    /// left for the indexer to apply. The first search waits for it, so it never answers from
+    /// an index that is behind what was acknowledged before this process started.
+    behind_at_open: std::sync::atomic::AtomicI64,
     /// Held (an exclusive `flock` on `lode.lock`) while the library is open: one process at
     /// a time writes a library, and a second `open`, in this process or another, is refused.
     /// Declared last, so dropped last: the indexer has committed and closed the index before
@@ -162,8 +166,10 @@ impl Library {
             crate::ErrorCode::ReadOnly => read_only(&e),
             _ => e,
         })?;
+        let behind_at_open = outbox::last_seq(&conn)?;
         let index = SearchIndex::open(&dir.join("index"), &db)?;
         Ok(Library {
+            behind_at_open: behind_at_open.into(),
             dir,
             _lock: lock,
             conn: Mutex::new(conn),
@@ -581,6 +587,14 @@ impl Library {
 
     /// Ranked search over notes and annotations; see the README for the query syntax.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
+        use std::sync::atomic::Ordering;
+        let behind = self.behind_at_open.load(Ordering::Acquire);
+        // Changes made in this process are searchable within the indexer's debounce; what an
+        // earlier process acknowledged must be searchable now. (An indexer that fails is
+        // reported by `check`; the search answers from the index as it is.)
+        if behind > 0 && self.index.wait_for(behind).is_ok() {
+            self.behind_at_open.store(0, Ordering::Release);
+        }
         let mut parsed = index::parse(query);
         {
             // `color:` takes a colour or the name the user gave it.

@@ -15,6 +15,7 @@ mod cli;
 mod clip;
 mod desktop;
 mod hardening;
+mod integrity;
 mod persistence;
 mod properties;
 mod schema;
