@@ -169,6 +169,16 @@ fn marking_hundreds_of_thousands_of_hits_in_the_reader_is_linear_and_capped() {
 }
 
 #[test]
+fn a_snippet_of_a_body_with_hundreds_of_thousands_of_hits_is_cut_quickly() {
+    let t = TestLibrary::new();
+    let body = "copper é ".repeat(200_000);
+    let id = t.clip_text(&article("Copper everywhere", &[&body])).id;
+    let results = finishes_quickly("a snippet among 200,000 hits", || t.search("copper"));
+    assert_eq!(results.hits[0].id, id);
+    assert!(!results.hits[0].snippet.highlights.is_empty());
+}
+
+#[test]
 fn a_tags_line_after_sixteen_megabytes_of_words_does_not_build_a_vocabulary_over_them() {
     let mut text = String::from("A report with many words\n\n");
     let mut n = 0u64;

@@ -42,6 +42,8 @@ pub struct Highlighter {
 }
 
 const WINDOW_CHARS: usize = 220;
+/// The matches a snippet is chosen among (the first ones in the text).
+const SNIPPET_MATCHES: usize = 2_000;
 
 impl Highlighter {
     pub fn new(terms: Terms, analyzers: Analyzers) -> Highlighter {
@@ -70,7 +72,7 @@ impl Highlighter {
     /// finds the words that start like a query stem (or the typed prefix) with a SIMD
     /// substring search over the lower-cased text, and checks only those. A typo-tolerant
     /// query can match any word, so it checks them all.
-    fn matches(&mut self, text: &str, lang: Lang) -> Vec<(usize, usize, String)> {
+    fn matches(&mut self, text: &str, lang: Lang, most: usize) -> Vec<(usize, usize, String)> {
         let l = lang as usize;
         let starts: Vec<usize> = if self.fuzzy.is_empty() {
             let lower = text.to_ascii_lowercase(); // same byte offsets as `text`
@@ -113,6 +115,9 @@ impl Highlighter {
             }
             if let Some(term) = self.match_word(&folded, l) {
                 out.push((from, to, term));
+                if out.len() >= most {
+                    break;
+                }
             }
         }
         out
@@ -149,13 +154,15 @@ impl Highlighter {
 
     /// The first `most` matches in `text` (a reader marking a long body).
     pub fn highlight_first(&mut self, text: &str, lang: Lang, most: usize) -> Vec<(usize, usize)> {
-        let matches = self.matches(text, lang);
-        to_code_points(text, matches.iter().take(most).map(|(f, t, _)| (*f, *t)), 0)
+        let matches = self.matches(text, lang, most);
+        to_code_points(text, matches.iter().map(|(f, t, _)| (*f, *t)), 0)
     }
 
     /// The window of about 220 characters holding the most distinct matched terms.
     pub fn snippet(&mut self, text: &str, lang: Lang) -> Snippet {
-        let matches = self.matches(text, lang);
+        // The best window among the first matches: a body with a million hits would
+        // otherwise cost seconds for one snippet.
+        let matches = self.matches(text, lang, SNIPPET_MATCHES);
         let window_bytes = |from: usize| byte_after_chars(text, from, WINDOW_CHARS);
         let mut best = (0usize, 0usize, 0usize); // (distinct, count, start byte)
         for (i, (from, ..)) in matches.iter().enumerate() {
