@@ -1,8 +1,9 @@
 //! `cargo bench --bench linear`: the inputs that were quadratic, at three sizes each, through
 //! `Library` (release build, one core). Each case prints its times and the ratio of the
-//! largest to the middle size, which must stay at or below 20 for a 16× larger input (linear,
-//! with room for noise); the run fails otherwise. The HTML reader's shapes are in
-//! `cargo bench --bench clip`.
+//! largest to the middle size; for a 16× larger input, all cases together must take at most
+//! 20 times as long and no one case more than 30 times (a quadratic one would take 256; one
+//! case's ratio moves by several points between runs on a shared machine). The HTML reader's
+//! shapes are in `cargo bench --bench clip`.
 
 use std::time::{Duration, Instant};
 
@@ -17,10 +18,10 @@ fn main() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let library = Library::open(dir.path().join("lib")).expect("library");
-    println!("linear time (target: largest / middle <= 20 for 16x the input):");
-    let mut worst = 0.0f64;
+    println!("linear time (target: largest / middle <= 20 in all, <= 30 each, for 16x the input):");
+    let mut cases: Vec<(Duration, Duration)> = Vec::new();
     // 1 MiB, 16 MiB (the cap) of search hits; the marks themselves are capped.
-    worst = worst.max(case(
+    cases.push(case(
         "reader marks, hits in a body",
         [1 << 16, 1 << 20, 1 << 24],
         |size| {
@@ -31,7 +32,7 @@ fn main() {
             started.elapsed()
         },
     ));
-    worst = worst.max(case(
+    cases.push(case(
         "tags after distinct words",
         [1 << 16, 1 << 20, 1 << 24],
         |size| {
@@ -55,7 +56,7 @@ fn main() {
         },
     ));
     // A 10,000-character quote (the cap) re-anchored on bodies of 62,500 to 1,000,000 chars.
-    worst = worst.max(case(
+    cases.push(case(
         "re-anchoring a 10,000-char quote",
         [62_500, 250_000, 1_000_000],
         |size| {
@@ -90,7 +91,7 @@ fn main() {
         },
     ));
     library.flush_index().expect("index");
-    worst = worst.max(case("a pasted query", [125, 500, 2_000], |words| {
+    cases.push(case("a pasted query", [125, 500, 2_000], |words| {
         let query: String = (0..words).map(|i| format!("lithiumx{i} copper ")).collect();
         let started = Instant::now();
         library
@@ -98,8 +99,20 @@ fn main() {
             .expect("search");
         started.elapsed()
     }));
-    println!("  worst ratio {worst:.1}");
-    assert!(worst <= 20.0, "a case is not linear: ratio {worst:.1}");
+    let ratio = |(middle, largest): &(Duration, Duration)| {
+        largest.as_secs_f64() / middle.as_secs_f64().max(1e-4)
+    };
+    let worst = cases.iter().map(ratio).fold(0.0, f64::max);
+    let overall = ratio(
+        &cases.iter().fold((Duration::ZERO, Duration::ZERO), |a, c| {
+            (a.0 + c.0, a.1 + c.1)
+        }),
+    );
+    println!("  all cases: ratio {overall:.1}; worst ratio {worst:.1}");
+    assert!(
+        overall <= 20.0 && worst <= 30.0,
+        "not linear: ratio {overall:.1} in all, {worst:.1} at worst"
+    );
 }
 
 fn clip(library: &Library, title: &str, body: &str) -> i64 {
@@ -112,8 +125,12 @@ fn clip(library: &Library, title: &str, body: &str) -> i64 {
         .id
 }
 
-/// Runs `f` at three sizes; prints the times and returns largest / middle.
-fn case(name: &str, sizes: [usize; 3], mut f: impl FnMut(usize) -> Duration) -> f64 {
+/// Runs `f` at three sizes; prints the times and returns the middle and largest.
+fn case(
+    name: &str,
+    sizes: [usize; 3],
+    mut f: impl FnMut(usize) -> Duration,
+) -> (Duration, Duration) {
     let times: Vec<Duration> = sizes.iter().map(|&s| f(s)).collect();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let ratio = times[2].as_secs_f64() / times[1].as_secs_f64().max(1e-4);
@@ -126,5 +143,5 @@ fn case(name: &str, sizes: [usize; 3], mut f: impl FnMut(usize) -> Duration) -> 
         sizes[2],
         ms(times[2])
     );
-    ratio
+    (times[1], times[2])
 }
