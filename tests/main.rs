@@ -14,6 +14,7 @@ mod bad_input;
 mod cli;
 mod clip;
 mod desktop;
+mod fuzz_regressions;
 mod hardening;
 mod integrity;
 mod persistence;

@@ -77,6 +77,9 @@ pub fn parse(query: &str) -> ParsedQuery {
         let negated = chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
         if negated || chars[i] == '+' {
             i += 1;
+            if i == chars.len() {
+                break; // a lone `+` at the end marks nothing
+            }
         }
         let (token, next) = read_token(&chars, i);
         i = next;
