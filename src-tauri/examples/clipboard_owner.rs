@@ -4,6 +4,8 @@
 //!
 //!   clipboard_owner TEXT_FILE [HTML_FILE]     serve the files' contents
 //!   clipboard_owner --clear                   take the clipboard and offer nothing
+//!   clipboard_owner --large BYTES             offer BYTES of text by INCR, in chunks, as a
+//!                                             browser does past the X server's request size
 
 use std::process::ExitCode;
 
@@ -21,6 +23,11 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    if let [flag, bytes] = args
+        && flag == "--large"
+    {
+        return incr::serve(bytes.parse()?);
+    }
     let mut clipboard = Clipboard::new()?;
     match args {
         [flag] if flag == "--clear" => clipboard.clear()?,
@@ -36,4 +43,119 @@ fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         _ => return Err("usage: clipboard_owner TEXT_FILE [HTML_FILE] | --clear".into()),
     }
     Ok(())
+}
+
+mod incr {
+    //! The INCR protocol (ICCCM 2.7.2): the owner answers with a property of type INCR, then
+    //! writes the data in chunks, each after the requestor deleted the last, and ends with an
+    //! empty chunk.
+
+    use x11rb::connection::Connection;
+    use x11rb::protocol::Event;
+    use x11rb::protocol::xproto::{
+        AtomEnum, ChangeWindowAttributesAux, ConnectionExt as _, CreateWindowAux, EventMask,
+        PropMode, Property, SELECTION_NOTIFY_EVENT, SelectionNotifyEvent, WindowClass,
+    };
+    use x11rb::wrapper::ConnectionExt as _;
+
+    const CHUNK: usize = 256 * 1024;
+
+    pub fn serve(size: usize) -> Result<(), Box<dyn std::error::Error>> {
+        let (conn, screen) = x11rb::connect(None)?;
+        let root = conn.setup().roots[screen].root;
+        let window = conn.generate_id()?;
+        conn.create_window(
+            x11rb::COPY_DEPTH_FROM_PARENT,
+            window,
+            root,
+            0,
+            0,
+            1,
+            1,
+            0,
+            WindowClass::INPUT_OUTPUT,
+            x11rb::COPY_FROM_PARENT,
+            &CreateWindowAux::new(),
+        )?;
+        let atom = |name: &str| -> Result<u32, Box<dyn std::error::Error>> {
+            Ok(conn.intern_atom(false, name.as_bytes())?.reply()?.atom)
+        };
+        let (clipboard, targets, utf8, incr) = (
+            atom("CLIPBOARD")?,
+            atom("TARGETS")?,
+            atom("UTF8_STRING")?,
+            atom("INCR")?,
+        );
+        conn.set_selection_owner(window, clipboard, x11rb::CURRENT_TIME)?;
+        conn.flush()?;
+        let data = vec![b'x'; size];
+        // (requestor, property, bytes sent so far) of the transfer under way.
+        let mut transfer: Option<(u32, u32, usize)> = None;
+        loop {
+            match conn.wait_for_event()? {
+                Event::SelectionRequest(req) => {
+                    let mut property = req.property;
+                    if req.target == targets {
+                        conn.change_property32(
+                            PropMode::REPLACE,
+                            req.requestor,
+                            req.property,
+                            AtomEnum::ATOM,
+                            &[targets, utf8],
+                        )?;
+                    } else if req.target == utf8 {
+                        conn.change_window_attributes(
+                            req.requestor,
+                            &ChangeWindowAttributesAux::new()
+                                .event_mask(EventMask::PROPERTY_CHANGE),
+                        )?;
+                        conn.change_property32(
+                            PropMode::REPLACE,
+                            req.requestor,
+                            req.property,
+                            incr,
+                            &[size as u32],
+                        )?;
+                        transfer = Some((req.requestor, req.property, 0));
+                    } else {
+                        property = x11rb::NONE;
+                    }
+                    conn.send_event(
+                        false,
+                        req.requestor,
+                        EventMask::NO_EVENT,
+                        SelectionNotifyEvent {
+                            response_type: SELECTION_NOTIFY_EVENT,
+                            sequence: 0,
+                            time: req.time,
+                            requestor: req.requestor,
+                            selection: req.selection,
+                            target: req.target,
+                            property,
+                        },
+                    )?;
+                    conn.flush()?;
+                }
+                Event::PropertyNotify(e) if e.state == Property::DELETE => {
+                    if let Some((requestor, property, sent)) = transfer
+                        && e.window == requestor
+                        && e.atom == property
+                    {
+                        let end = (sent + CHUNK).min(data.len());
+                        conn.change_property8(
+                            PropMode::REPLACE,
+                            requestor,
+                            property,
+                            utf8,
+                            &data[sent..end],
+                        )?;
+                        conn.flush()?;
+                        transfer = (end > sent).then_some((requestor, property, end));
+                    }
+                }
+                Event::SelectionClear(_) => return Ok(()),
+                _ => {}
+            }
+        }
+    }
 }

@@ -122,6 +122,13 @@ export class Harness {
     await sleep(300);
   }
 
+  /// A clipboard offering `bytes` of text in INCR chunks (as a browser does for a large copy).
+  async setLargeClipboard(bytes) {
+    this.owner?.kill();
+    this.owner = spawn(process.env.LODE_E2E_CLIPBOARD, ["--large", String(bytes)], { stdio: "inherit" });
+    await sleep(300);
+  }
+
   async shot(s, name) {
     await sleep(250); // let the last frame reach the screen
     fs.mkdirSync(artifacts, { recursive: true });
