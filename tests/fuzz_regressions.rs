@@ -93,3 +93,24 @@ fn bundles_that_crashed_the_w3c_fuzzer_import_or_are_reported() {
         assert!(t.lib.check().unwrap().ok());
     }
 }
+
+#[test]
+fn tag_names_that_crashed_the_tags_fuzzer_can_be_renamed_and_removed() {
+    for (path, bytes) in inputs("tags") {
+        let t = TestLibrary::new();
+        let id = t.clip_fixture("northwind_lithium.txt");
+        let text = String::from_utf8_lossy(&bytes);
+        let mut parts = text.splitn(3, '\u{1}');
+        let (Some(a), Some(b)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if t.lib.tag(id, &[a, &format!("{a}/child")]).is_ok() {
+            let _ = t.lib.rename_tag(a, b);
+            let tags = t.lib.note(id).unwrap().article.tags;
+            let names: Vec<&str> = tags.iter().map(String::as_str).collect();
+            t.lib
+                .untag(id, &names)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
+}

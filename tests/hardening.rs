@@ -613,3 +613,22 @@ fn reextract_reports_a_note_that_fails_and_goes_on() {
     assert_eq!(report.failed[0].0, 404);
     assert_eq!(report.updated + report.unchanged, 2);
 }
+
+#[test]
+fn renaming_a_tag_past_the_longest_name_is_refused_and_leaves_it_removable() {
+    let t = TestLibrary::new();
+    let id = t.clip_fixture("northwind_lithium.txt");
+    let long = "y".repeat(190);
+    t.lib.tag(id, &["short", "short/child-of-it"]).unwrap();
+    let err = t.lib.rename_tag("short", &long).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
+    let tags = t.lib.note(id).unwrap().article.tags;
+    assert!(
+        tags.contains(&"short/child-of-it".to_string()),
+        "nothing renamed: {tags:?}"
+    );
+    let names: Vec<&str> = tags.iter().map(String::as_str).collect();
+    t.lib
+        .untag(id, &names)
+        .expect("every tag can be named again");
+}

@@ -174,7 +174,9 @@ pub fn rename(conn: &Connection, old: &str, new: &str) -> Result<(TagRename, Vec
             .skip(old.split('/').count())
             .flat_map(|segment| ["/", segment])
             .collect();
-        let renamed = format!("{new}{children}");
+        // The new name with a child's segments may pass the length a tag may have: refused
+        // (the transaction rolls back) rather than stored as a tag no one can name again.
+        let renamed = normalize(&format!("{new}{children}"))?;
         let renamed_key = key(&renamed);
         let target: Option<i64> = conn
             .query_row(
