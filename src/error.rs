@@ -86,6 +86,12 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("the search indexer stopped: {0}")]
     IndexerGone(String),
+    /// Reading the index failed in a way Tantivy did not report as an error.
+    #[error("the search index is damaged: {0}")]
+    IndexDamaged(String),
+    /// The indexer could not apply the latest changes yet (it retries).
+    #[error("the search index is behind the database: {0}")]
+    IndexBehind(String),
 }
 
 impl Error {
@@ -112,7 +118,9 @@ impl Error {
             | Error::Index(_)
             | Error::Io(_)
             | Error::Json(_)
-            | Error::IndexerGone(_) => ErrorCode::Internal,
+            | Error::IndexerGone(_)
+            | Error::IndexDamaged(_)
+            | Error::IndexBehind(_) => ErrorCode::Internal,
         }
     }
 

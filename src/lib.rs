@@ -39,7 +39,7 @@ pub use clip::{Article, Clip, MAX_CLIP_BYTES};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};
 pub use export::{ExportFormat, ExportReport};
-pub use index::{Facet, Facets, Snippet};
+pub use index::{Facet, Facets, IndexStatus, RebuildProgress, Snippet};
 pub use library::{
     ClipOutcome, ClipStatus, ImportOptions, ImportProgress, ImportReport, Library,
     MAX_READER_MARKS, ReextractProgress, ReextractReport,

@@ -588,6 +588,9 @@ impl Library {
     /// Ranked search over notes and annotations; see the README for the query syntax.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
         use std::sync::atomic::Ordering;
+        // While the index is filled after it was lost or damaged, searches wait for it: a
+        // search never answers "no results" because the index is behind.
+        self.index.wait_ready(&mut |_| {})?;
         let behind = self.behind_at_open.load(Ordering::Acquire);
         // Changes made in this process are searchable within the indexer's debounce; what an
         // earlier process acknowledged must be searchable now. (An indexer that fails is
@@ -686,9 +689,23 @@ impl Library {
         self.index.rebuild()
     }
 
-    /// SQLite's integrity check, and whether the index holds exactly what SQLite holds.
+    /// What the search index is doing: ready, rebuilding (how far), behind (why).
+    pub fn index_status(&self) -> index::IndexStatus {
+        self.index.status()
+    }
+
+    /// Waits until the search index holds every note (after it was lost or damaged, it is
+    /// rebuilt in the background), telling `progress` how the rebuild goes.
+    pub fn wait_for_index(&self, progress: &mut dyn FnMut(&index::IndexStatus)) -> Result<()> {
+        self.index.wait_ready(progress)
+    }
+
+    /// SQLite's integrity check, and whether the index holds exactly what SQLite holds. What
+    /// opening found wrong with the index (and repaired) is reported too. Never waits longer
+    /// than a rebuild: an index that cannot catch up is reported, not waited for.
     pub fn check(&self) -> Result<CheckReport> {
-        self.flush_index()?;
+        self.index.wait_ready(&mut |_| {})?;
+        let index_error = self.flush_index().err().map(|e| e.to_string());
         let conn = self.conn();
         let mut stmt = conn.prepare("PRAGMA integrity_check")?;
         let messages: Vec<String> = stmt
@@ -719,7 +736,24 @@ impl Library {
                 .copied()
                 .filter(|id| !in_store.contains(id))
                 .collect(),
+            index_repaired: self.index.status().repaired,
+            index_error,
         })
+    }
+
+    /// `check`, and when the index disagrees with SQLite, a rebuild and `check` again.
+    pub fn repair(&self) -> Result<CheckReport> {
+        let report = self.check()?;
+        if report.index_ok() {
+            return Ok(report);
+        }
+        self.index.rebuild()?;
+        let mut after = self.check()?;
+        after.index_repaired = Some(match report.index_repaired {
+            Some(found) => format!("{found}; then rebuilt on request"),
+            None => "rebuilt on request: it disagreed with the database".into(),
+        });
+        Ok(after)
     }
 
     /// Imports `.txt`, `.md` and `.html` files, folders of them (recursively, without

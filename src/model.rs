@@ -321,11 +321,23 @@ pub struct CheckReport {
     /// Notes in SQLite missing from the index, or indexed but gone from SQLite.
     pub missing_from_index: Vec<NoteId>,
     pub stale_in_index: Vec<NoteId>,
+    /// What was found wrong with the index since the library was opened (it was set aside
+    /// and rebuilt from the database).
+    #[serde(default)]
+    pub index_repaired: Option<String>,
+    /// Why the index could not catch up with the database, when it could not.
+    #[serde(default)]
+    pub index_error: Option<String>,
 }
 
 impl CheckReport {
     pub fn ok(&self) -> bool {
-        self.sqlite_ok
+        self.sqlite_ok && self.index_ok()
+    }
+
+    /// Whether the index holds exactly what SQLite holds.
+    pub fn index_ok(&self) -> bool {
+        self.index_error.is_none()
             && self.missing_from_index.is_empty()
             && self.stale_in_index.is_empty()
             && self.notes == self.indexed_notes

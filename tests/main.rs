@@ -16,6 +16,7 @@ mod clip;
 mod desktop;
 mod fuzz_regressions;
 mod hardening;
+mod healing;
 mod integrity;
 mod persistence;
 mod properties;

@@ -179,6 +179,9 @@ enum Command {
     Reindex,
     /// Check the database and that the index agrees with it.
     Check {
+        /// Rebuild the search index when it disagrees with the database.
+        #[arg(long)]
+        repair: bool,
         #[arg(long)]
         json: bool,
     },
@@ -270,6 +273,27 @@ fn open(dir: Option<PathBuf>) -> anyhow::Result<Library> {
         }
     };
     Ok(Library::open(dir)?)
+}
+
+/// Opens the library for a command that reads the search index: when the index is being
+/// rebuilt (it was lost or damaged), waits for it, with a progress bar on a terminal.
+fn open_searchable(dir: Option<PathBuf>) -> anyhow::Result<Library> {
+    let library = open(dir)?;
+    let bar = progress_bar();
+    library.wait_for_index(&mut |status| {
+        if let (Some(bar), Some(rebuild)) = (&bar, status.rebuilding) {
+            bar.set_length(rebuild.total as u64);
+            bar.set_position(rebuild.done as u64);
+            bar.set_message("rebuilding the search index");
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if let Some(why) = library.index_status().repaired {
+        eprintln!("lode: the search index was rebuilt from the database ({why})");
+    }
+    Ok(library)
 }
 
 /// Reads a file, never more than the clip cap (whatever its metadata says: `/dev/zero`,
@@ -422,7 +446,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Search { query, limit, json } => {
-            let results = open(library_dir)?.search(
+            let results = open_searchable(library_dir)?.search(
                 &query,
                 &SearchOptions {
                     limit,
@@ -743,12 +767,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out!("exported {} notes to {}", report.notes, dir.display());
         }
         Command::Reindex => {
-            let library = open(library_dir)?;
+            let library = open_searchable(library_dir)?;
             library.reindex()?;
             out!("index rebuilt");
         }
-        Command::Check { json } => {
-            let report = open(library_dir)?.check()?;
+        Command::Check { repair, json } => {
+            let library = open_searchable(library_dir)?;
+            let report = if repair {
+                library.repair()?
+            } else {
+                library.check()?
+            };
             if json {
                 print_json(&report)?;
             } else {
@@ -763,12 +792,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 for m in &report.sqlite_messages {
                     out!("  {m}");
                 }
+                if let Some(why) = &report.index_repaired {
+                    out!("index repaired: {why}");
+                }
+                if let Some(why) = &report.index_error {
+                    out!("index behind the database: {why}");
+                }
                 if !report.missing_from_index.is_empty() || !report.stale_in_index.is_empty() {
                     out!(
-                        "index disagrees: missing {:?}, stale {:?} (run 'lode reindex')",
+                        "index disagrees: missing {:?}, stale {:?}",
                         report.missing_from_index,
                         report.stale_in_index
                     );
+                }
+                if !report.index_ok() {
+                    out!("run 'lode check --repair' to rebuild the index from the database");
                 }
             }
             if !report.ok() {

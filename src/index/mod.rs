@@ -19,7 +19,7 @@ mod snippet;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -73,16 +73,56 @@ enum Msg {
     Changed,
     Flush,
     Rebuild(Sender<Result<()>>),
+    /// A search found the index damaged: set it aside and rebuild it from SQLite.
+    Heal(String, Sender<()>),
+}
+
+/// What the index is doing: for a status line, and for callers that wait on it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexStatus {
+    /// Opening's checks are done and no repair is running: searches answer from an index
+    /// that holds every note.
+    pub ready: bool,
+    /// Set while the index is filled from the database (after it was lost or damaged, or on
+    /// `reindex`): notes indexed so far, of how many.
+    pub rebuilding: Option<RebuildProgress>,
+    /// Why the index is behind the database, while it is. The indexer retries; the error
+    /// clears once a change is applied.
+    pub error: Option<String>,
+    /// What was found wrong with the index since the library was opened (it was then set
+    /// aside and rebuilt).
+    pub repaired: Option<String>,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RebuildProgress {
+    pub done: usize,
+    pub total: usize,
 }
 
 #[derive(Default)]
 struct Progress {
     applied: i64,
-    error: Option<String>,
+    /// How many times the indexer has tried to catch up: a waiter reports an error only after
+    /// an attempt made since it began to wait has failed.
+    attempts: u64,
     stopped: bool,
+    status: IndexStatus,
 }
 
-/// The reader searches go through; replaced whole when `reindex` swaps directories.
+type Shared = Arc<(Mutex<Progress>, Condvar)>;
+
+fn update(progress: &Shared, f: impl FnOnce(&mut Progress)) {
+    let (lock, cvar) = &**progress;
+    if let Ok(mut p) = lock.lock() {
+        f(&mut p);
+    }
+    cvar.notify_all();
+}
+
+/// The reader searches go through; replaced whole when the index folder is swapped.
 struct Live {
     reader: IndexReader,
 }
@@ -91,7 +131,7 @@ pub struct SearchIndex {
     fields: Fields,
     analyzers: schema::Analyzers,
     live: Arc<RwLock<Live>>,
-    progress: Arc<(Mutex<Progress>, Condvar)>,
+    progress: Shared,
     tx: Mutex<Option<Sender<Msg>>>,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
@@ -108,6 +148,13 @@ fn lock_error(dir: &Path, e: TantivyError) -> Error {
 /// The file Lode writes into every index folder it creates: only a folder that holds it (or a
 /// Tantivy index, as libraries made before the marker hold) is ever removed.
 const MARKER: &str = "lode-index";
+/// The segment files whose checksums were verified (segment files never change): opening
+/// verifies only the ones written since.
+const CHECKED: &str = "lode-checked";
+
+fn is_lode_index(dir: &Path) -> bool {
+    dir.is_dir() && (dir.join(MARKER).is_file() || dir.join("meta.json").is_file())
+}
 
 /// Removes an index folder Lode made; anything else in its place is moved aside, never deleted
 /// (a user may have pointed Lode at a folder of their own).
@@ -115,7 +162,7 @@ fn remove_index_dir(dir: &Path) -> Result<()> {
     if !dir.exists() {
         return Ok(());
     }
-    if dir.is_dir() && (dir.join(MARKER).is_file() || dir.join("meta.json").is_file()) {
+    if is_lode_index(dir) {
         std::fs::remove_dir_all(dir)?;
         return Ok(());
     }
@@ -125,6 +172,18 @@ fn remove_index_dir(dir: &Path) -> Result<()> {
         .find(|p| !p.exists())
         .unwrap_or_else(|| dir.with_file_name(format!("{name}.not-lode")));
     std::fs::rename(dir, aside)?;
+    Ok(())
+}
+
+/// Moves a damaged index to `index.damaged` (replacing the one set aside before), so that
+/// what went wrong can be looked at; the index itself is rebuilt from SQLite.
+fn set_aside(dir: &Path) -> Result<()> {
+    if !is_lode_index(dir) {
+        return remove_index_dir(dir);
+    }
+    let aside = dir.with_extension("damaged");
+    remove_index_dir(&aside)?;
+    std::fs::rename(dir, &aside)?;
     Ok(())
 }
 
@@ -138,26 +197,88 @@ fn create_index_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Opens the index in `dir`, or creates an empty one (then `fresh` is true: it must be filled).
-fn open_or_create(dir: &Path, fields: &Fields) -> Result<(Index, i64, bool)> {
-    if dir.exists() {
-        let opened = Index::open_in_dir(dir).and_then(|index| Ok((index.load_metas()?, index)));
-        if let Ok((meta, index)) = opened {
-            let payload = meta
-                .payload
-                .as_deref()
-                .and_then(|p| serde_json::from_str::<Payload>(p).ok());
-            if let Some(p) = payload.filter(|p| p.schema == schema::SCHEMA_VERSION) {
-                schema::register_analyzers(&index);
-                return Ok((index, p.outbox_seq, false));
-            }
-        }
+/// An index open for writing and searching.
+struct Opened {
+    writer: IndexWriter,
+    reader: IndexReader,
+    /// The last outbox entry its last commit applied.
+    applied: i64,
+}
+
+/// Why an index folder cannot be used as it is.
+enum Unusable {
+    Missing,
+    Damaged(String),
+    /// Another process writes it: not damage, the library is in use.
+    Locked(Error),
+}
+
+/// Opens the index in `dir` as a Lode commit left it: readable, writable, with Lode's payload
+/// and schema. Anything else is [`Unusable`], and the caller rebuilds it.
+fn open_existing(dir: &Path, fields: &Fields) -> std::result::Result<Opened, Unusable> {
+    if !dir.exists() {
+        return Err(Unusable::Missing);
     }
-    remove_index_dir(dir)?;
+    let damaged = |what: &str, e: &dyn std::fmt::Display| Unusable::Damaged(format!("{what}: {e}"));
+    if !dir.join("meta.json").is_file() {
+        return Err(Unusable::Damaged("its meta.json is missing".into()));
+    }
+    let index = Index::open_in_dir(dir).map_err(|e| damaged("it cannot be opened", &e))?;
+    let meta = index
+        .load_metas()
+        .map_err(|e| damaged("its meta.json cannot be read", &e))?;
+    let payload = meta
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<Payload>(p).ok())
+        .ok_or_else(|| Unusable::Damaged("its last commit is not one of Lode's".into()))?;
+    if payload.schema != schema::SCHEMA_VERSION {
+        return Err(Unusable::Damaged(format!(
+            "it was built for index schema {}, this Lode uses {}",
+            payload.schema,
+            schema::SCHEMA_VERSION
+        )));
+    }
+    if index.schema() != fields.schema {
+        return Err(Unusable::Damaged("its fields are not Lode's".into()));
+    }
+    schema::register_analyzers(&index);
+    let writer = writer(dir, &index).map_err(|e| match e {
+        Error::LibraryLocked(_) => Unusable::Locked(e),
+        e => damaged("it cannot be written", &e),
+    })?;
+    let reader = reader(&index).map_err(|e| damaged("it cannot be read", &e))?;
+    Ok(Opened {
+        writer,
+        reader,
+        applied: payload.outbox_seq,
+    })
+}
+
+/// Sets aside whatever is in `dir` and creates an empty index there.
+fn create_fresh(dir: &Path, fields: &Fields) -> Result<Opened> {
+    set_aside(dir)?;
     create_index_dir(dir)?;
     let index = Index::create_in_dir(dir, fields.schema.clone())?;
     schema::register_analyzers(&index);
-    Ok((index, 0, true))
+    Ok(Opened {
+        writer: writer(dir, &index)?,
+        reader: reader(&index)?,
+        applied: 0,
+    })
+}
+
+/// A crash in the middle of `reindex`'s swap can leave the index under its `.new` (complete)
+/// or `.old` name: take it back. Opening's checks then tell whether it can be used.
+fn adopt_swapped(dir: &Path) {
+    if dir.exists() {
+        return;
+    }
+    for candidate in [dir.with_extension("new"), dir.with_extension("old")] {
+        if candidate.join("meta.json").is_file() && std::fs::rename(&candidate, dir).is_ok() {
+            return;
+        }
+    }
 }
 
 fn writer(dir: &Path, index: &Index) -> Result<IndexWriter> {
@@ -176,19 +297,36 @@ fn reader(index: &Index) -> Result<IndexReader> {
         .try_into()?)
 }
 
+/// How the indexer starts: with the index it found, or with an empty one to fill.
+enum Start {
+    Check,
+    Fill(String),
+}
+
 impl SearchIndex {
-    /// Opens (or rebuilds) the index of the library whose database is `db`, and starts the
-    /// indexer, which first replays the outbox.
+    /// Opens the index of the library whose database is `db` and starts the indexer. An index
+    /// that is missing or cannot be opened is set aside and rebuilt in the background; one
+    /// that opens is checked there (segment checksums, what its last commit applied, its
+    /// counts against SQLite's) and rebuilt if it fails. [`SearchIndex::wait_ready`] waits
+    /// for that.
     pub fn open(dir: &Path, db: &Path) -> Result<SearchIndex> {
         let fields = Fields::new();
-        let (index, applied, fresh) = open_or_create(dir, &fields)?;
-        let writer = writer(dir, &index)?;
+        adopt_swapped(dir);
+        let (opened, start) = match open_existing(dir, &fields) {
+            Ok(opened) => (opened, Start::Check),
+            Err(Unusable::Locked(e)) => return Err(e),
+            Err(Unusable::Missing) => (
+                create_fresh(dir, &fields)?,
+                Start::Fill("the index folder was missing".into()),
+            ),
+            Err(Unusable::Damaged(why)) => (create_fresh(dir, &fields)?, Start::Fill(why)),
+        };
         let live = Arc::new(RwLock::new(Live {
-            reader: reader(&index)?,
+            reader: opened.reader,
         }));
-        let progress = Arc::new((
+        let progress: Shared = Arc::new((
             Mutex::new(Progress {
-                applied,
+                applied: opened.applied,
                 ..Progress::default()
             }),
             Condvar::new(),
@@ -198,15 +336,15 @@ impl SearchIndex {
             dir: dir.to_path_buf(),
             conn: store::connect(db)?,
             fields: fields.clone(),
-            writer,
+            writer: Some(opened.writer),
             live: live.clone(),
             progress: progress.clone(),
-            applied,
+            applied: opened.applied,
             last_commit: Instant::now() - MIN_COMMIT_INTERVAL,
         };
         let thread = std::thread::Builder::new()
             .name("lode-indexer".into())
-            .spawn(move || indexer.run(rx, fresh))?;
+            .spawn(move || indexer.run(rx, start))?;
         Ok(SearchIndex {
             fields,
             analyzers: schema::Analyzers::new(),
@@ -225,15 +363,21 @@ impl SearchIndex {
         tx.as_ref()
             .ok_or_else(|| Error::IndexerGone("closed".into()))?
             .send(msg)
-            .map_err(|_| Error::IndexerGone(self.last_error()))
+            .map_err(|_| {
+                Error::IndexerGone(self.status().error.unwrap_or_else(|| "it exited".into()))
+            })
     }
 
-    fn last_error(&self) -> String {
-        let (lock, _) = &*self.progress;
-        lock.lock()
-            .ok()
-            .and_then(|p| p.error.clone())
-            .unwrap_or_else(|| "it exited".into())
+    fn lock(&self) -> Result<MutexGuard<'_, Progress>> {
+        self.progress
+            .0
+            .lock()
+            .map_err(|_| Error::IndexerGone("poisoned".into()))
+    }
+
+    /// What the index is doing now.
+    pub fn status(&self) -> IndexStatus {
+        self.lock().map(|p| p.status.clone()).unwrap_or_default()
     }
 
     /// Tells the indexer that the outbox has new entries.
@@ -241,33 +385,93 @@ impl SearchIndex {
         let _ = self.send(Msg::Changed);
     }
 
-    /// Waits until every outbox entry up to `seq` is searchable.
+    /// Waits until opening's checks and any repair are done, telling `on_progress` how a
+    /// rebuild goes (about 4 times a second).
+    pub fn wait_ready(&self, on_progress: &mut dyn FnMut(&IndexStatus)) -> Result<()> {
+        let mut progress = self.lock()?;
+        while !progress.status.ready && !progress.stopped {
+            on_progress(&progress.status);
+            progress = self
+                .progress
+                .1
+                .wait_timeout(progress, Duration::from_millis(250))
+                .map_err(|_| Error::IndexerGone("poisoned".into()))?
+                .0;
+        }
+        Ok(())
+    }
+
+    /// Waits until every outbox entry up to `seq` is searchable. Fails when an attempt to
+    /// apply them, made after this call began, failed.
     pub fn wait_for(&self, seq: i64) -> Result<()> {
+        let since = self.lock()?.attempts;
         self.send(Msg::Flush)?;
-        let (lock, cvar) = &*self.progress;
-        let mut progress = lock
-            .lock()
-            .map_err(|_| Error::IndexerGone("poisoned".into()))?;
+        let mut progress = self.lock()?;
         while progress.applied < seq {
-            if let Some(e) = &progress.error {
-                return Err(Error::IndexerGone(e.clone()));
+            if let Some(e) = progress
+                .status
+                .error
+                .as_ref()
+                .filter(|_| progress.attempts > since)
+            {
+                return Err(Error::IndexBehind(e.clone()));
             }
             if progress.stopped {
                 return Err(Error::IndexerGone("it exited".into()));
             }
-            progress = cvar
+            progress = self
+                .progress
+                .1
                 .wait(progress)
                 .map_err(|_| Error::IndexerGone("poisoned".into()))?;
         }
         Ok(())
     }
 
-    /// Rebuilds the whole index from SQLite into a fresh directory and swaps it in.
+    /// Rebuilds the whole index from SQLite into a fresh directory and swaps it in; searches
+    /// answer from the current index meanwhile.
     pub fn rebuild(&self) -> Result<()> {
         let (tx, rx) = mpsc::channel();
         self.send(Msg::Rebuild(tx))?;
         rx.recv()
-            .map_err(|_| Error::IndexerGone(self.last_error()))?
+            .map_err(|_| Error::IndexerGone("it exited during the rebuild".into()))?
+    }
+
+    /// Sets the index aside and rebuilds it (a search found it damaged); returns when done.
+    fn heal(&self, why: String) -> Result<()> {
+        let (tx, rx) = mpsc::channel();
+        self.send(Msg::Heal(why, tx))?;
+        rx.recv()
+            .map_err(|_| Error::IndexerGone("it exited during the repair".into()))?;
+        match self.status().error {
+            Some(e) if !self.status().ready => Err(Error::IndexBehind(e)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs `f` over the index; if reading it fails (or panics: a damaged file Tantivy did
+    /// not detect), the index is rebuilt and `f` runs once more.
+    fn reading<T>(&self, f: impl Fn(&tantivy::Searcher) -> Result<T>) -> Result<T> {
+        let attempt = || -> Result<T> {
+            let searcher = self.searcher()?;
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&searcher))).unwrap_or_else(
+                |panic| {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    Err(Error::IndexDamaged(what))
+                },
+            )
+        };
+        match attempt() {
+            Err(e @ (Error::Index(_) | Error::IndexDamaged(_))) => {
+                self.heal(format!("reading it failed: {e}"))?;
+                attempt()
+            }
+            other => other,
+        }
     }
 
     /// A snapshot of the index as of the last commit; it stays valid while the indexer goes on.
@@ -281,14 +485,15 @@ impl SearchIndex {
 
     /// What `parsed` matches, to mark it in a whole text (the reader opened from a search).
     pub fn highlighter(&self, parsed: &ParsedQuery) -> Result<Highlighter> {
-        let searcher = self.searcher()?;
-        let mut builder =
-            search::Builder::new(&self.fields, &searcher, self.analyzers.clone(), false);
-        builder.build(parsed);
-        Ok(Highlighter::new(
-            std::mem::take(&mut builder.terms),
-            self.analyzers.clone(),
-        ))
+        self.reading(|searcher| {
+            let mut builder =
+                search::Builder::new(&self.fields, searcher, self.analyzers.clone(), false);
+            builder.build(parsed);
+            Ok(Highlighter::new(
+                std::mem::take(&mut builder.terms),
+                self.analyzers.clone(),
+            ))
+        })
     }
 
     pub fn search(
@@ -298,53 +503,61 @@ impl SearchIndex {
         titles_only: bool,
         facets: bool,
     ) -> Result<(RawResults, Highlighter)> {
-        let searcher = self.searcher()?;
-        let mut builder =
-            search::Builder::new(&self.fields, &searcher, self.analyzers.clone(), titles_only);
-        let built = builder.build(parsed);
-        let facet_roots = parsed
-            .filters
-            .iter()
-            .filter_map(|f| match f {
-                Filter::Tag(t) => Some(t.to_lowercase()),
-                _ => None,
-            })
-            .collect();
-        let execution = search::Execution {
-            searcher: &searcher,
-            fields: &self.fields,
-            limit,
-            facets,
-            facet_roots,
-        };
-        let results = execution.run(built)?;
-        let terms = std::mem::take(&mut builder.terms);
-        Ok((results, Highlighter::new(terms, self.analyzers.clone())))
+        self.reading(|searcher| {
+            let mut builder =
+                search::Builder::new(&self.fields, searcher, self.analyzers.clone(), titles_only);
+            let built = builder.build(parsed);
+            let facet_roots = parsed
+                .filters
+                .iter()
+                .filter_map(|f| match f {
+                    Filter::Tag(t) => Some(t.to_lowercase()),
+                    _ => None,
+                })
+                .collect();
+            let execution = search::Execution {
+                searcher,
+                fields: &self.fields,
+                limit,
+                facets,
+                facet_roots,
+            };
+            let results = execution.run(built)?;
+            let terms = std::mem::take(&mut builder.terms);
+            Ok((results, Highlighter::new(terms, self.analyzers.clone())))
+        })
     }
 
     /// (note ids, annotation count) as the index sees them, for `check`.
     pub fn contents(&self) -> Result<(Vec<i64>, usize)> {
-        let searcher = self.searcher()?;
-        let annotations = searcher.search(
-            &TermQuery::new(
-                Term::from_field_u64(self.fields.kind, KIND_ANNOTATION),
-                IndexRecordOption::Basic,
-            ),
-            &Count,
-        )?;
-        let mut notes = Vec::new();
-        for segment in searcher.segment_readers() {
-            let note_ids = segment.fast_fields().u64("note_id")?;
-            let kinds = segment.fast_fields().u64("kind")?;
-            for doc in segment.doc_ids_alive() {
-                if kinds.first(doc) == Some(KIND_NOTE) {
-                    notes.push(note_ids.first(doc).unwrap_or(0) as i64);
-                }
+        self.reading(|searcher| contents(searcher, &self.fields))
+    }
+}
+
+fn kind_count(searcher: &tantivy::Searcher, fields: &Fields, kind: u64) -> Result<usize> {
+    Ok(searcher.search(
+        &TermQuery::new(
+            Term::from_field_u64(fields.kind, kind),
+            IndexRecordOption::Basic,
+        ),
+        &Count,
+    )?)
+}
+
+fn contents(searcher: &tantivy::Searcher, fields: &Fields) -> Result<(Vec<i64>, usize)> {
+    let annotations = kind_count(searcher, fields, KIND_ANNOTATION)?;
+    let mut notes = Vec::new();
+    for segment in searcher.segment_readers() {
+        let note_ids = segment.fast_fields().u64("note_id")?;
+        let kinds = segment.fast_fields().u64("kind")?;
+        for doc in segment.doc_ids_alive() {
+            if kinds.first(doc) == Some(KIND_NOTE) {
+                notes.push(note_ids.first(doc).unwrap_or(0) as i64);
             }
         }
-        notes.sort_unstable();
-        Ok((notes, annotations))
     }
+    notes.sort_unstable();
+    Ok((notes, annotations))
 }
 
 impl Drop for SearchIndex {
@@ -361,27 +574,36 @@ impl Drop for SearchIndex {
     }
 }
 
+/// After a failed attempt the indexer tries again, waiting longer each time up to this.
+const MAX_RETRY: Duration = Duration::from_secs(30);
+
 struct Indexer {
     dir: PathBuf,
     conn: rusqlite::Connection,
     fields: Fields,
-    writer: IndexWriter,
+    /// `None` only after a repair failed half-way (a full disk): the next attempt repairs again.
+    writer: Option<IndexWriter>,
     live: Arc<RwLock<Live>>,
-    progress: Arc<(Mutex<Progress>, Condvar)>,
+    progress: Shared,
     applied: i64,
     last_commit: Instant,
 }
 
 impl Indexer {
-    fn run(&mut self, rx: Receiver<Msg>, fresh: bool) {
-        let start = if fresh { self.fill_fresh() } else { Ok(()) };
-        if let Err(e) = start.and_then(|()| self.apply_pending()) {
-            self.fail(&e);
-        }
+    fn run(&mut self, rx: Receiver<Msg>, start: Start) {
+        let opening = match start {
+            Start::Fill(why) => self.refill(why),
+            Start::Check => self.check_opened(),
+        };
+        self.attempted(opening);
+        update(&self.progress, |p| p.status.ready = true);
         let mut first_change: Option<Instant> = None;
         let mut last_change = Instant::now();
+        let mut retry = Duration::from_secs(1);
         loop {
+            let failing = self.failing();
             let timeout = match first_change {
+                None if failing => retry,
                 None => Duration::from_secs(3600),
                 Some(first) => {
                     let due = (last_change + DEBOUNCE)
@@ -399,63 +621,216 @@ impl Indexer {
                 Ok(Msg::Flush) | Err(RecvTimeoutError::Timeout) => self.apply_pending(),
                 Ok(Msg::Rebuild(reply)) => {
                     let result = self.rebuild().and_then(|()| self.apply_pending());
-                    let failed = result.as_ref().err().map(|e| e.to_string());
+                    let outcome = result.as_ref().map(|_| ()).map_err(|e| e.to_string());
                     let _ = reply.send(result);
-                    failed.map_or(Ok(()), |e| Err(Error::IndexerGone(e)))
+                    outcome.map_err(Error::IndexerGone)
+                }
+                Ok(Msg::Heal(why, reply)) => {
+                    let result = self.refill(why);
+                    self.attempted(result);
+                    update(&self.progress, |p| p.status.ready = true);
+                    let _ = reply.send(());
+                    first_change = None;
+                    continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => {
-                    if let Err(e) = self.apply_pending() {
-                        self.fail(&e);
-                    }
+                    let result = self.apply_pending();
+                    self.attempted(result);
                     break;
                 }
             };
             first_change = None;
-            if let Err(e) = result {
-                self.fail(&e);
-            }
+            let failed = result.is_err();
+            self.attempted(result);
+            retry = if failed {
+                (retry * 2).min(MAX_RETRY)
+            } else {
+                Duration::from_secs(1)
+            };
         }
-        let (lock, cvar) = &*self.progress;
-        if let Ok(mut p) = lock.lock() {
-            p.stopped = true;
-        }
-        cvar.notify_all();
+        update(&self.progress, |p| p.stopped = true);
     }
 
-    fn fail(&self, e: &Error) {
-        let (lock, cvar) = &*self.progress;
-        if let Ok(mut p) = lock.lock() {
-            p.error = Some(e.to_string());
+    fn failing(&self) -> bool {
+        self.progress
+            .0
+            .lock()
+            .map(|p| p.status.error.is_some())
+            .unwrap_or(false)
+    }
+
+    /// Records how an attempt to catch up went: an error until one succeeds.
+    fn attempted(&self, result: Result<()>) {
+        update(&self.progress, |p| {
+            p.attempts += 1;
+            p.status.error = result.err().map(|e| e.to_string());
+        });
+    }
+
+    /// Opening's checks of an index that opened: every segment file's checksum, what its last
+    /// commit applied against the outbox, and (once caught up) its counts against SQLite's.
+    /// A failure sets it aside and rebuilds it.
+    fn check_opened(&mut self) -> Result<()> {
+        if let Some(why) = self.damaged_file() {
+            return self.refill(why);
         }
-        cvar.notify_all();
+        if let Some(why) = self.outbox_disagrees()? {
+            return self.refill(why);
+        }
+        self.apply_pending()?;
+        if let Some(why) = self.counts_disagree()? {
+            return self.refill(why);
+        }
+        Ok(())
+    }
+
+    /// The first segment file (of those not verified before) whose checksum fails.
+    fn damaged_file(&self) -> Option<String> {
+        let index = self.writer.as_ref()?.index();
+        let metas = match index.load_metas() {
+            Ok(metas) => metas,
+            Err(e) => return Some(format!("its meta.json cannot be read: {e}")),
+        };
+        let segments: Vec<String> = metas
+            .segments
+            .iter()
+            .map(|s| s.id().uuid_string())
+            .collect();
+        let checked_path = self.dir.join(CHECKED);
+        let checked = std::fs::read_to_string(&checked_path).unwrap_or_default();
+        let checked: std::collections::HashSet<&str> = checked.lines().collect();
+        let mut names: Vec<String> = std::fs::read_dir(&self.dir)
+            .ok()?
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| segments.iter().any(|s| name.starts_with(s.as_str())))
+            .collect();
+        names.sort();
+        for name in names.iter().filter(|n| !checked.contains(n.as_str())) {
+            match index.directory().validate_checksum(Path::new(name)) {
+                Ok(true) => {}
+                Ok(false) => return Some(format!("{name} is damaged (its checksum fails)")),
+                Err(e) => return Some(format!("{name} cannot be read: {e}")),
+            }
+        }
+        // Only a speed-up: a list that cannot be written means checking again next time.
+        let _ = std::fs::write(&checked_path, names.join("\n"));
+        None
+    }
+
+    /// Whether the outbox shows changes the index's last commit claims but cannot have: ahead
+    /// of the database (an older database put back), or behind entries already pruned.
+    fn outbox_disagrees(&self) -> Result<Option<String>> {
+        let tx = self.conn.unchecked_transaction()?;
+        let last = store::outbox::last_seq(&tx)?;
+        let first_pending = store::outbox::after(&tx, self.applied, 1)?
+            .first()
+            .map(|e| e.0);
+        drop(tx);
+        let applied = self.applied;
+        Ok(if applied > last {
+            Some(format!(
+                "its last commit applied change {applied}, the database has only {last}"
+            ))
+        } else if applied < last && first_pending != Some(applied + 1) {
+            Some(format!(
+                "its last commit applied change {applied}, and the changes after it up to {last} are no longer recorded"
+            ))
+        } else {
+            None
+        })
+    }
+
+    /// Whether the index, caught up with the outbox, holds as many notes and highlights as
+    /// SQLite (a segment list emptied or cut short).
+    fn counts_disagree(&self) -> Result<Option<String>> {
+        let tx = self.conn.unchecked_transaction()?;
+        let last = store::outbox::last_seq(&tx)?;
+        let notes = store::notes::count(&tx, &crate::model::NoteFilter::default())?;
+        let annotations = store::annotations::count(&tx)?;
+        drop(tx);
+        if last != self.applied {
+            return Ok(None); // changed meanwhile: `check` compares them later
+        }
+        let searcher = self.live_searcher()?;
+        let indexed = kind_count(&searcher, &self.fields, KIND_NOTE)?;
+        let indexed_annotations = kind_count(&searcher, &self.fields, KIND_ANNOTATION)?;
+        Ok((indexed != notes || indexed_annotations != annotations).then(|| {
+            format!(
+                "it held {indexed} notes and {indexed_annotations} highlights, the database {notes} and {annotations}"
+            )
+        }))
+    }
+
+    fn live_searcher(&self) -> Result<tantivy::Searcher> {
+        Ok(self
+            .live
+            .read()
+            .map_err(|_| Error::IndexerGone("poisoned".into()))?
+            .reader
+            .searcher())
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        self.writer
+            .as_mut()
+            .ok_or_else(|| Error::IndexerGone("the index is being repaired".into()))
     }
 
     /// Applies every outbox entry after `applied`, committing every [`BATCH`] notes.
     fn apply_pending(&mut self) -> Result<()> {
+        if self.writer.is_none() {
+            return self.refill("an earlier repair did not finish".into());
+        }
         loop {
-            let entries = store::outbox::after(&self.conn, self.applied, BATCH)?;
-            let Some(&(last, _)) = entries.last() else {
+            let (entries, last) = {
+                let tx = self.conn.unchecked_transaction()?;
+                (
+                    store::outbox::after(&tx, self.applied, BATCH)?,
+                    store::outbox::last_seq(&tx)?,
+                )
+            };
+            let Some(&(seq, _)) = entries.last() else {
+                if last != self.applied {
+                    // Nothing left to apply, yet the index is not at the last change: waiting
+                    // would never end (a forged or restored commit). Rebuild instead.
+                    return self.refill(format!(
+                        "its last commit applied change {}, the database is at {last} with nothing left to apply",
+                        self.applied
+                    ));
+                }
                 break;
             };
             let mut ids: Vec<i64> = entries.iter().map(|(_, id)| *id).collect();
             ids.sort_unstable();
             ids.dedup();
             for id in ids {
-                self.writer
-                    .delete_term(Term::from_field_u64(self.fields.note_id, id as u64));
-                if let Some((note, annotations)) = load(&self.conn, id)? {
-                    add_documents(&self.writer, &self.fields, &note, &annotations)?;
+                let loaded = load(&self.conn, id)?;
+                let writer = self
+                    .writer
+                    .as_ref()
+                    .ok_or_else(|| Error::IndexerGone("the index is being repaired".into()))?;
+                writer.delete_term(Term::from_field_u64(self.fields.note_id, id as u64));
+                if let Some((note, annotations)) = loaded {
+                    add_documents(writer, &self.fields, &note, &annotations)?;
                 }
             }
-            self.commit(last)?;
-            store::outbox::prune(&self.conn, last)?;
+            self.commit(seq)?;
         }
         Ok(())
     }
 
-    /// Commits the live writer, makes the change searchable and wakes whoever waits for it.
+    /// Commits the live writer, makes the change searchable, wakes whoever waits for it, and
+    /// then forgets the outbox entries the commit covers.
     fn commit(&mut self, seq: i64) -> Result<()> {
-        commit_with_payload(&mut self.writer, seq)?;
+        commit_with_payload(self.writer()?, seq)?;
+        self.published(seq)?;
+        // Pruning is housekeeping: when it fails (the database busy), the next commit prunes.
+        let _ = store::outbox::prune(&self.conn, seq);
+        Ok(())
+    }
+
+    /// Reloads the reader after a commit that applied up to `seq`, and tells the waiters.
+    fn published(&mut self, seq: i64) -> Result<()> {
         self.last_commit = Instant::now();
         self.live
             .read()
@@ -463,56 +838,94 @@ impl Indexer {
             .reader
             .reload()?;
         self.applied = seq;
-        let (lock, cvar) = &*self.progress;
-        if let Ok(mut p) = lock.lock() {
+        update(&self.progress, |p| {
             p.applied = seq;
-        }
-        cvar.notify_all();
+            p.status.error = None;
+        });
         Ok(())
     }
 
-    /// Indexes every note into an empty index (first open, or after the index was lost).
-    fn fill_fresh(&mut self) -> Result<()> {
+    /// Sets the index aside (`why` it cannot be trusted) and fills an empty one from SQLite.
+    /// Searches wait meanwhile ([`SearchIndex::wait_ready`]).
+    fn refill(&mut self, why: String) -> Result<()> {
+        update(&self.progress, |p| p.status.ready = false);
+        if let Some(old) = self.writer.take() {
+            let _ = old.wait_merging_threads();
+        }
+        let opened = create_fresh(&self.dir, &self.fields)?;
+        self.writer = Some(opened.writer);
+        *self
+            .live
+            .write()
+            .map_err(|_| Error::IndexerGone("poisoned".into()))? = Live {
+            reader: opened.reader,
+        };
         let seq = store::outbox::last_seq(&self.conn)?;
-        fill(&self.conn, &self.writer, &self.fields)?;
-        self.commit(seq)
+        let ids = store::notes::all_ids(&self.conn)?;
+        if !ids.is_empty() {
+            update(&self.progress, |p| p.status.repaired = Some(why));
+        }
+        let writer = self
+            .writer
+            .as_ref()
+            .ok_or_else(|| Error::IndexerGone("no writer".into()))?;
+        fill(&self.conn, writer, &self.fields, &ids, &self.progress)?;
+        self.commit(seq)?;
+        self.apply_pending()
     }
 
+    /// `reindex`: builds a fresh index beside the live one (searches answer from the live one
+    /// meanwhile) and swaps it in. A failure before the swap leaves the live index as it was.
     fn rebuild(&mut self) -> Result<()> {
         let fresh_dir = self.dir.with_extension("new");
         let old_dir = self.dir.with_extension("old");
         for d in [&fresh_dir, &old_dir] {
             remove_index_dir(d)?;
         }
-        create_index_dir(&fresh_dir)?;
         let seq = store::outbox::last_seq(&self.conn)?;
-        {
+        let built = (|| -> Result<()> {
+            create_index_dir(&fresh_dir)?;
             let index = Index::create_in_dir(&fresh_dir, self.fields.schema.clone())?;
             schema::register_analyzers(&index);
             let mut writer = writer(&fresh_dir, &index)?;
-            fill(&self.conn, &writer, &self.fields)?;
+            let ids = store::notes::all_ids(&self.conn)?;
+            fill(&self.conn, &writer, &self.fields, &ids, &self.progress)?;
             commit_with_payload(&mut writer, seq)?;
             writer.wait_merging_threads()?;
+            Ok(())
+        })();
+        if let Err(e) = built {
+            let _ = remove_index_dir(&fresh_dir);
+            return Err(e);
         }
-        // Swap: release the live writer's lock, move directories, reopen.
-        let placeholder = Index::create_in_ram(self.fields.schema.clone());
-        let old_writer = std::mem::replace(
-            &mut self.writer,
-            placeholder.writer_with_num_threads(1, 15_000_000)?,
-        );
-        old_writer.wait_merging_threads()?;
-        std::fs::rename(&self.dir, &old_dir)?;
-        std::fs::rename(&fresh_dir, &self.dir)?;
-        let index = Index::open_in_dir(&self.dir)?;
-        schema::register_analyzers(&index);
-        self.writer = writer(&self.dir, &index)?;
-        let reader = reader(&index)?;
-        *self
-            .live
-            .write()
-            .map_err(|_| Error::IndexerGone("poisoned".into()))? = Live { reader };
+        // Swap: release the live writer's lock, move the folders, open the new one.
+        if let Some(old) = self.writer.take() {
+            let _ = old.wait_merging_threads();
+        }
+        let swapped = std::fs::rename(&self.dir, &old_dir).and_then(|()| {
+            std::fs::rename(&fresh_dir, &self.dir).inspect_err(|_| {
+                let _ = std::fs::rename(&old_dir, &self.dir);
+            })
+        });
+        match open_existing(&self.dir, &self.fields) {
+            Ok(opened) => {
+                self.writer = Some(opened.writer);
+                *self
+                    .live
+                    .write()
+                    .map_err(|_| Error::IndexerGone("poisoned".into()))? = Live {
+                    reader: opened.reader,
+                };
+                self.applied = opened.applied;
+                self.published(opened.applied)?;
+            }
+            Err(Unusable::Locked(e)) => return Err(e),
+            Err(Unusable::Missing) => return self.refill("the index folder was missing".into()),
+            Err(Unusable::Damaged(why)) => return self.refill(why),
+        }
+        swapped?;
         remove_index_dir(&old_dir)?;
-        self.commit(seq) // nothing new to write: reloads the reader and wakes the waiters
+        Ok(())
     }
 }
 
@@ -537,13 +950,34 @@ fn load(conn: &rusqlite::Connection, id: i64) -> Result<Option<(Note, Vec<Annota
     Ok(Some((note, annotations)))
 }
 
-fn fill(conn: &rusqlite::Connection, writer: &IndexWriter, fields: &Fields) -> Result<()> {
-    for id in store::notes::all_ids(conn)? {
-        if let Some((note, annotations)) = load(conn, id)? {
-            add_documents(writer, fields, &note, &annotations)?;
+/// Indexes the notes `ids`, telling `progress` how far it has got.
+fn fill(
+    conn: &rusqlite::Connection,
+    writer: &IndexWriter,
+    fields: &Fields,
+    ids: &[i64],
+    progress: &Shared,
+) -> Result<()> {
+    let total = ids.len();
+    let report = |done| {
+        update(progress, |p| {
+            p.status.rebuilding = Some(RebuildProgress { done, total })
+        })
+    };
+    report(0);
+    let filled = (|| {
+        for (done, &id) in ids.iter().enumerate() {
+            if let Some((note, annotations)) = load(conn, id)? {
+                add_documents(writer, fields, &note, &annotations)?;
+            }
+            if done % 250 == 249 {
+                report(done + 1);
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })();
+    update(progress, |p| p.status.rebuilding = None);
+    filled
 }
 
 fn host(url: &str) -> &str {
