@@ -30,6 +30,12 @@ impl FixedClock {
             micros: AtomicI64::new(start.timestamp_micros()),
         }
     }
+
+    /// Moves the clock on by `by` (a test of what happens days later).
+    pub fn advance(&self, by: chrono::Duration) {
+        self.micros
+            .fetch_add(by.num_microseconds().unwrap_or(i64::MAX), Ordering::Relaxed);
+    }
 }
 
 impl Clock for FixedClock {

@@ -84,6 +84,8 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Json(#[from] serde_json::Error),
+    #[error("note {0} is not in the trash (`lode trash` lists what is)")]
+    NotInTrash(i64),
     #[error("the search indexer stopped: {0}")]
     IndexerGone(String),
     /// Reading the index failed in a way Tantivy did not report as an error.
@@ -105,7 +107,9 @@ impl Error {
             | Error::NewerDatabase { .. }
             | Error::NotALibrary(_) => ErrorCode::InvalidInput,
             Error::TooLarge { .. } | Error::QuoteTooLong { .. } => ErrorCode::TooLarge,
-            Error::NoteNotFound(_) | Error::AnnotationNotFound(_) => ErrorCode::NotFound,
+            Error::NoteNotFound(_) | Error::AnnotationNotFound(_) | Error::NotInTrash(_) => {
+                ErrorCode::NotFound
+            }
             Error::QuoteNotFound { .. } => ErrorCode::QuoteNotFound,
             Error::QuoteAmbiguous { .. } | Error::OccurrenceOutOfRange { .. } => {
                 ErrorCode::QuoteAmbiguous

@@ -42,7 +42,7 @@ pub use export::{ExportFormat, ExportReport};
 pub use index::{Facet, Facets, IndexStatus, RebuildProgress, Snippet};
 pub use library::{
     ClipOutcome, ClipStatus, ImportOptions, ImportProgress, ImportReport, Library,
-    MAX_READER_MARKS, ReextractProgress, ReextractReport,
+    MAX_READER_MARKS, ReextractProgress, ReextractReport, TRASH_DAYS,
 };
 pub use model::*;
 

@@ -113,6 +113,9 @@ pub struct ImportReport {
     pub cancelled: bool,
 }
 
+/// How many days a deleted note stays in the trash before it is removed for good.
+pub const TRASH_DAYS: i64 = 30;
+
 /// The most search hits the reader marks in one note (the first ones, in reading order).
 pub const MAX_READER_MARKS: usize = 5_000;
 
@@ -168,14 +171,17 @@ impl Library {
         })?;
         let behind_at_open = outbox::last_seq(&conn)?;
         let index = SearchIndex::open(&dir.join("index"), &db)?;
-        Ok(Library {
+        let library = Library {
             behind_at_open: behind_at_open.into(),
             dir,
             _lock: lock,
             conn: Mutex::new(conn),
             index,
             clock,
-        })
+        };
+        // Housekeeping: a library that cannot purge now (read-only, a full disk) purges later.
+        let _ = library.purge_expired_trash();
+        Ok(library)
     }
 
     pub fn dir(&self) -> &Path {
@@ -291,19 +297,56 @@ impl Library {
         })
     }
 
-    /// Deletes a note with its annotations and raw clip.
+    /// Moves a note, with its annotations, versions, raw clip and tags, to the trash: it is no
+    /// longer listed, searched or exported, and [`Library::restore`] brings it back as it was
+    /// for [`TRASH_DAYS`] days.
     pub fn delete(&self, id: NoteId) -> Result<()> {
+        let now = self.clock.now();
         self.write(|c| {
-            let clip_id = notes::clip_id(c, id)?;
-            if !notes::delete(c, id)? {
+            if !notes::trash(c, id, now)? {
                 return Err(Error::NoteNotFound(id));
             }
-            if let Some(clip_id) = clip_id {
-                clips::delete(c, clip_id)?;
-            }
-            tags::prune_unused(c)?;
             outbox::push(c, id)
         })
+    }
+
+    /// The notes in the trash, the most recently deleted first.
+    pub fn trash(&self) -> Result<Vec<TrashedNote>> {
+        let kept = chrono::Duration::days(TRASH_DAYS);
+        Ok(notes::trashed(&self.conn())?
+            .into_iter()
+            .map(|(id, title, deleted)| TrashedNote {
+                id,
+                title,
+                deleted,
+                expires: deleted + kept,
+            })
+            .collect())
+    }
+
+    /// Takes notes out of the trash, with the same ids, exactly as they were. Fails (and
+    /// restores none) when one of them is not in the trash.
+    pub fn restore(&self, ids: &[NoteId]) -> Result<()> {
+        self.write(|c| {
+            for &id in ids {
+                if !notes::untrash(c, id)? {
+                    return Err(Error::NotInTrash(id));
+                }
+                outbox::push(c, id)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Removes every note and highlight in the trash for good; returns how many notes.
+    pub fn empty_trash(&self) -> Result<usize> {
+        self.write(|c| purge_trash(c, None))
+    }
+
+    /// Removes what has been in the trash longer than [`TRASH_DAYS`].
+    fn purge_expired_trash(&self) -> Result<usize> {
+        let before = self.clock.now() - chrono::Duration::days(TRASH_DAYS);
+        self.write(|c| purge_trash(c, Some(before)))
     }
 
     /// Adds tags to a note; returns its tags.
@@ -404,11 +447,39 @@ impl Library {
         })
     }
 
+    /// Moves a highlight to the trash ([`Library::restore_annotation`] undoes it).
     pub fn delete_annotation(&self, id: AnnotationId) -> Result<()> {
+        let now = self.clock.now();
         self.write(|c| {
-            let note_id = annotations::delete(c, id)?;
-            tags::prune_unused(c)?;
+            let note_id = annotations::trash(c, id, now)?;
             outbox::push(c, note_id)
+        })
+    }
+
+    /// Brings a deleted highlight back. If the note's text changed since, the passage is
+    /// found again in the current text (as an edit does for every highlight).
+    pub fn restore_annotation(&self, id: AnnotationId) -> Result<Annotation> {
+        let now = self.clock.now();
+        self.write(|c| {
+            let annotation = annotations::get_trashed(c, id)?;
+            let note = notes::get(c, annotation.note_id)?;
+            annotations::untrash(c, id)?;
+            let position = &annotation.selector.position;
+            let in_place: String = note
+                .article
+                .body
+                .chars()
+                .skip(position.start)
+                .take(position.end.saturating_sub(position.start))
+                .collect();
+            if in_place != annotation.selector.quote.exact {
+                let anchored = anchor::reanchor_all([&annotation.selector], &note.article.body);
+                if let Some(anchored) = anchored.first() {
+                    annotations::reanchored(c, id, &annotation, anchored, now)?;
+                }
+            }
+            outbox::push(c, annotation.note_id)?;
+            annotations::get(c, id)
         })
     }
 
@@ -1342,6 +1413,26 @@ const SAME_ARTICLE_SIMILARITY: f64 = 0.8;
 /// Gives a note a new body: the current one is kept as a version, every annotation is
 /// re-anchored (none is dropped: one that cannot be found is an orphan), and the note is
 /// queued for reindexing. Nothing happens when the body is the same.
+/// Removes for good what was trashed before `before` (everything trashed, for `None`):
+/// highlights, then notes with their raw clips; returns how many notes.
+fn purge_trash(c: &Connection, before: Option<chrono::DateTime<chrono::Utc>>) -> Result<usize> {
+    annotations::purge_trashed(c, before)?;
+    let expired: Vec<NoteId> = notes::trashed(c)?
+        .into_iter()
+        .filter(|(_, _, deleted)| before.is_none_or(|b| *deleted < b))
+        .map(|(id, _, _)| id)
+        .collect();
+    for &id in &expired {
+        let clip_id = notes::clip_id(c, id)?;
+        notes::delete(c, id)?;
+        if let Some(clip_id) = clip_id {
+            clips::delete(c, clip_id)?;
+        }
+    }
+    tags::prune_unused(c)?;
+    Ok(expired.len())
+}
+
 fn replace_body(
     c: &Connection,
     id: NoteId,

@@ -311,6 +311,17 @@ pub struct Reanchoring {
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrashedNote {
+    pub id: NoteId,
+    pub title: String,
+    /// When it was deleted.
+    pub deleted: DateTime<Utc>,
+    /// When it will be removed for good.
+    pub expires: DateTime<Utc>,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckReport {
     pub sqlite_ok: bool,
     pub sqlite_messages: Vec<String>,

@@ -495,3 +495,95 @@ fn a_query_that_starts_with_a_minus_is_a_query() {
         "{results}"
     );
 }
+
+#[test]
+fn delete_moves_to_the_trash_and_restore_brings_it_back() {
+    let cli = Cli::new();
+    let text = cli.write("a.txt", fixture("northwind_lithium.txt").as_bytes());
+    let id = cli.json(&["clip", "--text", &text, "--json"])["id"]
+        .as_i64()
+        .unwrap();
+    let id_s = id.to_string();
+    assert!(cli.ok(&["delete", &id_s]).contains("trash"));
+    let trash = cli.json(&["trash", "--json"]);
+    let entry = &trash.as_array().expect("an array")[0];
+    assert_eq!(keys(entry), ["deleted", "expires", "id", "title"]);
+    assert_eq!(entry["id"].as_i64(), Some(id));
+    assert!(cli.json(&["list", "--json"]).as_array().unwrap().is_empty());
+    cli.ok(&["restore", &id_s]);
+    assert!(
+        cli.json(&["trash", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(cli.json(&["list", "--json"]).as_array().unwrap().len(), 1);
+    cli.fails(&["restore", &id_s], b"", "not in the trash");
+
+    let highlight = cli.json(&[
+        "annotate",
+        &id_s,
+        "--quote",
+        "lithium",
+        "--occurrence",
+        "1",
+        "--json",
+    ])["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    cli.ok(&["delete-highlight", &highlight]);
+    assert!(
+        cli.json(&["annotations", &id_s, "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    cli.ok(&["restore", "--highlight", &highlight]);
+    assert_eq!(
+        cli.json(&["annotations", &id_s, "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    cli.ok(&["delete", &id_s]);
+    assert_eq!(
+        cli.json(&["trash", "--empty", "--json"])["removed"].as_i64(),
+        Some(1)
+    );
+    assert!(
+        cli.json(&["trash", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_search_right_after_the_index_is_lost_or_damaged_finds_everything() {
+    let cli = Cli::new();
+    let text = cli.write("a.txt", fixture("northwind_lithium.txt").as_bytes());
+    cli.ok(&["clip", "--text", &text]);
+    std::fs::remove_dir_all(cli.library().join("index")).unwrap();
+    let results = cli.json(&["search", "lithium", "--json"]);
+    assert_eq!(results["hits"].as_array().unwrap().len(), 1, "{results}");
+    std::fs::write(cli.library().join("index/meta.json"), b"{").unwrap();
+    let out = cli.run(&["search", "lithium"]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .to_lowercase()
+            .contains("lithium")
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("rebuilt"),
+        "the user is told the index was rebuilt"
+    );
+    let report = cli.json(&["check", "--json"]);
+    assert_eq!(report["sqlite_ok"], true);
+    assert!(report.get("index_repaired").is_some(), "{report}");
+    cli.ok(&["check", "--repair"]);
+    cli.ok(&["reindex"]);
+}

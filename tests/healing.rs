@@ -205,7 +205,8 @@ fn a_forged_commit_payload_never_makes_check_wait() {
 
 #[test]
 fn a_payload_that_is_not_lodes_or_another_schema_is_rebuilt() {
-    let cases: [(&str, fn(&mut Value)); 3] = [
+    type Change = fn(&mut Value);
+    let cases: [(&str, Change); 3] = [
         ("no payload", |m| m["payload"] = Value::Null),
         ("garbage payload", |m| m["payload"] = "{not json".into()),
         ("another schema", |m| {
@@ -289,8 +290,9 @@ fn the_damaged_index_is_set_aside_not_deleted() {
 #[test]
 fn the_indexer_error_clears_once_it_catches_up() {
     let t = library_with_notes();
-    // Another process holds the database's write lock longer than the busy timeout while
-    // changes come in: the indexer cannot prune; once the lock goes, nothing stays failed.
+    // Another process holds the database's write lock past the busy timeout (5 s) while a
+    // change is applied: the indexer cannot prune the outbox. Once the lock goes, the next
+    // change is applied and nothing stays failed.
     let blocker = rusqlite::Connection::open(t.dir.path().join("lode.db")).unwrap();
     let id = t
         .clip_text(&article(
@@ -299,11 +301,25 @@ fn the_indexer_error_clears_once_it_catches_up() {
         ))
         .id;
     blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
-    std::thread::sleep(Duration::from_millis(600));
+    std::thread::sleep(Duration::from_millis(5_600));
     blocker.execute_batch("COMMIT").unwrap();
-    t.lib.flush_index().unwrap();
-    let hits = t.search("antimony ledger").hits;
-    assert_eq!(hits.first().map(|h| h.id), Some(id));
+    let later = t
+        .clip_text(&article(
+            "Bismuth ledger",
+            &["The bismuth ledger was audited."],
+        ))
+        .id;
+    t.lib
+        .flush_index()
+        .expect("no error stays once the indexer can write again");
+    assert_eq!(
+        t.search("antimony ledger").hits.first().map(|h| h.id),
+        Some(id)
+    );
+    assert_eq!(
+        t.search("bismuth ledger").hits.first().map(|h| h.id),
+        Some(later)
+    );
     assert_eq!(t.lib.index_status().error, None);
     assert!(t.lib.check().unwrap().ok());
 }

@@ -23,4 +23,5 @@ mod properties;
 mod schema;
 mod search;
 mod tags;
+mod trash;
 mod versions;

@@ -84,8 +84,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Delete a note with its annotations.
+    /// Move a note (with its highlights, versions and raw clip) to the trash for 30 days.
     Delete { id: i64 },
+    /// List the notes in the trash; --empty removes them for good.
+    Trash {
+        #[arg(long)]
+        empty: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring notes back from the trash, as they were (with --highlight: deleted highlights).
+    Restore {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// The IDs are highlights' (as `delete-highlight` printed them).
+        #[arg(long)]
+        highlight: bool,
+    },
+    /// Delete a highlight (`lode restore --highlight ID` brings it back).
+    DeleteHighlight { id: i64 },
     /// Add tags to a note (hierarchical with '/': geo/central-asia).
     Tag {
         id: i64,
@@ -227,6 +244,7 @@ fn main() -> ExitCode {
             | Command::Colors { json: true }
             | Command::Import { json: true, .. }
             | Command::Check { json: true, .. }
+            | Command::Trash { json: true, .. }
     );
     match run(cli) {
         Ok(code) => code,
@@ -534,7 +552,53 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Delete { id } => {
             open(library_dir)?.delete(id)?;
-            out!("deleted #{id}");
+            out!("moved #{id} to the trash ('lode restore {id}' brings it back)");
+        }
+        Command::Trash { empty, json } => {
+            let library = open(library_dir)?;
+            if empty {
+                let removed = library.empty_trash()?;
+                if json {
+                    print_json(&serde_json::json!({ "removed": removed }))?;
+                } else {
+                    out!("removed {removed} notes for good");
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let trash = library.trash()?;
+            if json {
+                print_json(&trash)?;
+            } else if trash.is_empty() {
+                out!("the trash is empty");
+            } else {
+                for note in &trash {
+                    out!(
+                        "#{}  {}  (deleted {}, removed for good on {})",
+                        note.id,
+                        note.title,
+                        note.deleted.format("%Y-%m-%d %H:%M"),
+                        note.expires.format("%Y-%m-%d")
+                    );
+                }
+            }
+        }
+        Command::Restore { ids, highlight } => {
+            let library = open(library_dir)?;
+            if highlight {
+                for id in ids {
+                    let annotation = library.restore_annotation(id)?;
+                    out!("restored highlight #{id} on note #{}", annotation.note_id);
+                }
+            } else {
+                library.restore(&ids)?;
+                for id in ids {
+                    out!("restored #{id}");
+                }
+            }
+        }
+        Command::DeleteHighlight { id } => {
+            open(library_dir)?.delete_annotation(id)?;
+            out!("deleted highlight #{id} ('lode restore --highlight {id}' brings it back)");
         }
         Command::Tag { id, tags } => {
             let tags =

@@ -129,7 +129,9 @@ pub fn reanchored(
 
 pub fn get(conn: &Connection, id: AnnotationId) -> Result<Annotation> {
     let found = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM annotations WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM annotations WHERE id = ?1 AND trashed_at IS NULL"
+        ))?
         .query_row([id], from_row)
         .optional()?;
     let mut annotation = found.ok_or(Error::AnnotationNotFound(id))?;
@@ -140,7 +142,7 @@ pub fn get(conn: &Connection, id: AnnotationId) -> Result<Annotation> {
 /// A note's annotations in reading order.
 pub fn of_note(conn: &Connection, note_id: NoteId) -> Result<Vec<Annotation>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM annotations WHERE note_id = ?1 ORDER BY start, id"
+        "SELECT {COLUMNS} FROM annotations WHERE note_id = ?1 AND trashed_at IS NULL ORDER BY start, id"
     ))?;
     let rows: Vec<Annotation> = stmt
         .query_map([note_id], from_row)?
@@ -163,7 +165,8 @@ pub fn update(
 ) -> Result<()> {
     let changed = conn
         .prepare_cached(
-            "UPDATE annotations SET color = ?2, comment = ?3, updated_at = ?4 WHERE id = ?1",
+            "UPDATE annotations SET color = ?2, comment = ?3, updated_at = ?4
+             WHERE id = ?1 AND trashed_at IS NULL",
         )?
         .execute(params![id, color.as_str(), comment, ts(now)])?;
     if changed == 0 {
@@ -172,21 +175,54 @@ pub fn update(
     Ok(())
 }
 
-/// Deletes an annotation; returns the note it belonged to.
-pub fn delete(conn: &Connection, id: AnnotationId) -> Result<NoteId> {
+/// Moves an annotation to the trash; returns the note it belongs to.
+pub fn trash(conn: &Connection, id: AnnotationId, now: DateTime<Utc>) -> Result<NoteId> {
     let note_id: NoteId = conn
-        .query_row("SELECT note_id FROM annotations WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT note_id FROM annotations WHERE id = ?1 AND trashed_at IS NULL",
+            [id],
+            |r| r.get(0),
+        )
         .optional()?
         .ok_or(Error::AnnotationNotFound(id))?;
-    conn.prepare_cached("DELETE FROM annotations WHERE id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("UPDATE annotations SET trashed_at = ?2 WHERE id = ?1")?
+        .execute(params![id, ts(now)])?;
     Ok(note_id)
 }
 
+/// A trashed annotation, as it was when trashed.
+pub fn get_trashed(conn: &Connection, id: AnnotationId) -> Result<Annotation> {
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM annotations WHERE id = ?1 AND trashed_at IS NOT NULL"
+        ))?
+        .query_row([id], from_row)
+        .optional()?;
+    let mut annotation = found.ok_or(Error::AnnotationNotFound(id))?;
+    annotation.tags = tags::of_annotation(conn, id)?;
+    Ok(annotation)
+}
+
+pub fn untrash(conn: &Connection, id: AnnotationId) -> Result<()> {
+    conn.prepare_cached("UPDATE annotations SET trashed_at = NULL WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Removes the annotations trashed before `before` for good (every trashed one for `None`).
+pub fn purge_trashed(conn: &Connection, before: Option<DateTime<Utc>>) -> Result<usize> {
+    let before = before.map_or_else(|| "9999".to_string(), ts);
+    Ok(conn
+        .prepare_cached("DELETE FROM annotations WHERE trashed_at IS NOT NULL AND trashed_at < ?1")?
+        .execute([before])?)
+}
+
+/// Live annotations of live notes.
 pub fn count(conn: &Connection) -> Result<usize> {
-    Ok(conn.query_row("SELECT count(*) FROM annotations", [], |r| {
-        r.get::<_, i64>(0)
-    })? as usize)
+    Ok(conn.query_row(
+        "SELECT count(*) FROM annotations a JOIN notes n ON n.id = a.note_id
+         WHERE a.trashed_at IS NULL AND n.trashed_at IS NULL",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as usize)
 }

@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_versions_and_anchor_status.sql"),
     include_str!("migrations/0003_metadata_by_user.sql"),
     include_str!("migrations/0004_version_metadata.sql"),
+    include_str!("migrations/0005_trash.sql"),
 ];
 
 /// Opens `path` with Lode's pragmas: WAL, `synchronous=FULL` (a clip that returned is on

@@ -109,7 +109,7 @@ pub fn insert_as(
 pub fn find_duplicate(conn: &Connection, article: &Article) -> Result<Option<NoteId>> {
     if let Some(url) = article.url.as_deref().and_then(canonical_url) {
         let found = conn
-            .prepare_cached("SELECT id FROM notes WHERE canonical_url = ?1")?
+            .prepare_cached("SELECT id FROM notes WHERE canonical_url = ?1 AND trashed_at IS NULL")?
             .query_row([url], |r| r.get(0))
             .optional()?;
         if found.is_some() {
@@ -117,7 +117,9 @@ pub fn find_duplicate(conn: &Connection, article: &Article) -> Result<Option<Not
         }
     }
     let found = conn
-        .prepare_cached("SELECT id FROM notes WHERE content_hash = ?1 LIMIT 1")?
+        .prepare_cached(
+            "SELECT id FROM notes WHERE content_hash = ?1 AND trashed_at IS NULL LIMIT 1",
+        )?
         .query_row([content_hash(&article.body)], |r| r.get(0))
         .optional()?;
     Ok(found)
@@ -126,7 +128,7 @@ pub fn find_duplicate(conn: &Connection, article: &Article) -> Result<Option<Not
 const COLUMNS: &str =
     "id, title, standfirst, author, published, site, url, language, sections, body,
                        content_hash, created_at, updated_at,
-                       (SELECT count(*) FROM annotations a WHERE a.note_id = notes.id)";
+                       (SELECT count(*) FROM annotations a WHERE a.note_id = notes.id AND a.trashed_at IS NULL)";
 
 fn from_row(row: &Row) -> rusqlite::Result<Note> {
     let sections: String = row.get(8)?;
@@ -154,7 +156,9 @@ fn from_row(row: &Row) -> rusqlite::Result<Note> {
 
 pub fn get(conn: &Connection, id: NoteId) -> Result<Note> {
     let note = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM notes WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM notes WHERE id = ?1 AND trashed_at IS NULL"
+        ))?
         .query_row([id], from_row)
         .optional()?;
     let mut note = note.ok_or(Error::NoteNotFound(id))?;
@@ -242,11 +246,12 @@ pub fn site_and_year_counts(conn: &Connection) -> Result<(Vec<Facet>, Vec<Facet>
     };
     Ok((
         counts(
-            "SELECT site, count(*) FROM notes WHERE site IS NOT NULL
+            "SELECT site, count(*) FROM notes WHERE site IS NOT NULL AND trashed_at IS NULL
              GROUP BY site ORDER BY count(*) DESC, site",
         )?,
         counts(
-            "SELECT substr(published, 1, 4), count(*) FROM notes WHERE published IS NOT NULL
+            "SELECT substr(published, 1, 4), count(*) FROM notes
+             WHERE published IS NOT NULL AND trashed_at IS NULL
              GROUP BY 1 ORDER BY 1 DESC",
         )?,
     ))
@@ -254,7 +259,7 @@ pub fn site_and_year_counts(conn: &Connection) -> Result<(Vec<Facet>, Vec<Facet>
 
 /// `base` with the WHERE clause of `filter` (tag, site, year) and its arguments.
 fn select_where(base: &str, filter: &NoteFilter) -> Result<(String, Vec<String>)> {
-    let mut conditions = Vec::new();
+    let mut conditions = vec!["trashed_at IS NULL".to_string()];
     let mut args: Vec<String> = Vec::new();
     if let Some(tag) = &filter.tag {
         args.push(tags::key(&tags::normalize(tag)?));
@@ -272,11 +277,7 @@ fn select_where(base: &str, filter: &NoteFilter) -> Result<(String, Vec<String>)
         args.push(format!("{year:04}"));
         conditions.push(format!("substr(published, 1, 4) = ?{}", args.len()));
     }
-    let mut sql = base.to_string();
-    if !conditions.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&conditions.join(" AND "));
-    }
+    let sql = format!("{base} WHERE {}", conditions.join(" AND "));
     Ok((sql, args))
 }
 
@@ -311,11 +312,57 @@ pub fn metadata_by_user(conn: &Connection, id: NoteId) -> Result<bool> {
         .query_row([id], |r| r.get(0))?)
 }
 
+/// Removes a note for good, with its annotations, versions and tags (the caller removes its
+/// raw clip).
 pub fn delete(conn: &Connection, id: NoteId) -> Result<bool> {
     Ok(conn
         .prepare_cached("DELETE FROM notes WHERE id = ?1")?
         .execute([id])?
         > 0)
+}
+
+/// Moves a note to the trash; false when there is no such note outside it.
+pub fn trash(conn: &Connection, id: NoteId, now: DateTime<Utc>) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("UPDATE notes SET trashed_at = ?2 WHERE id = ?1 AND trashed_at IS NULL")?
+        .execute(params![id, ts(now)])?
+        > 0)
+}
+
+/// Takes a note out of the trash, as it was. When another note has taken its address since
+/// (the page was clipped again), it comes back without claiming the address for duplicate
+/// detection (its `url` stays). False when the note is not in the trash.
+pub fn untrash(conn: &Connection, id: NoteId) -> Result<bool> {
+    let taken: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM notes n, notes t WHERE t.id = ?1
+                            AND n.canonical_url = t.canonical_url AND n.trashed_at IS NULL)",
+        )?
+        .query_row([id], |r| r.get(0))?;
+    if taken {
+        conn.prepare_cached("UPDATE notes SET canonical_url = NULL WHERE id = ?1")?
+            .execute([id])?;
+    }
+    Ok(conn
+        .prepare_cached(
+            "UPDATE notes SET trashed_at = NULL WHERE id = ?1 AND trashed_at IS NOT NULL",
+        )?
+        .execute([id])?
+        > 0)
+}
+
+/// The trash, most recently deleted first: (id, title, when it was trashed).
+pub fn trashed(conn: &Connection) -> Result<Vec<(NoteId, String, DateTime<Utc>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, title, trashed_at FROM notes WHERE trashed_at IS NOT NULL
+         ORDER BY trashed_at DESC, id DESC",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, parse_ts(&r.get::<_, String>(2)?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// When the note was first saved (an import that knows it).
@@ -332,7 +379,7 @@ pub fn touch(conn: &Connection, id: NoteId, now: DateTime<Utc>) -> Result<()> {
 }
 
 pub fn all_ids(conn: &Connection) -> Result<Vec<NoteId>> {
-    let mut stmt = conn.prepare("SELECT id FROM notes ORDER BY id")?;
+    let mut stmt = conn.prepare("SELECT id FROM notes WHERE trashed_at IS NULL ORDER BY id")?;
     let ids = stmt
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -350,7 +397,7 @@ pub struct HitFields {
 
 pub fn hit_fields(conn: &Connection, id: NoteId) -> Result<Option<HitFields>> {
     let row = conn
-        .prepare_cached("SELECT title, site, published, language, body FROM notes WHERE id = ?1")?
+        .prepare_cached("SELECT title, site, published, language, body FROM notes WHERE id = ?1 AND trashed_at IS NULL")?
         .query_row([id], |r| {
             let published: Option<String> = r.get(2)?;
             Ok(HitFields {
@@ -408,8 +455,9 @@ pub fn similar_by_title(
     body: &str,
     threshold: f64,
 ) -> Result<Option<NoteId>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, body FROM notes WHERE title = ?1 COLLATE NOCASE")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, body FROM notes WHERE title = ?1 COLLATE NOCASE AND trashed_at IS NULL",
+    )?;
     let candidates: Vec<(NoteId, String)> = stmt
         .query_map([title], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;

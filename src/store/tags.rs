@@ -124,9 +124,12 @@ pub fn of_annotation(conn: &Connection, annotation_id: AnnotationId) -> Result<V
 pub fn counts(conn: &Connection) -> Result<Vec<TagCount>> {
     let mut stmt = conn.prepare(
         "SELECT t.name,
-                (SELECT count(*) FROM note_tags nt WHERE nt.tag_id = t.id),
-                (SELECT count(*) FROM annotation_tags at WHERE at.tag_id = t.id)
-         FROM tags t ORDER BY t.key",
+                (SELECT count(*) FROM note_tags nt JOIN notes n ON n.id = nt.note_id
+                 WHERE nt.tag_id = t.id AND n.trashed_at IS NULL) AS notes,
+                (SELECT count(*) FROM annotation_tags at
+                 JOIN annotations a ON a.id = at.annotation_id JOIN notes n ON n.id = a.note_id
+                 WHERE at.tag_id = t.id AND a.trashed_at IS NULL AND n.trashed_at IS NULL) AS annotations
+         FROM tags t WHERE notes + annotations > 0 ORDER BY t.key",
     )?;
     let rows = stmt
         .query_map([], |r| {
