@@ -84,6 +84,16 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Json(#[from] serde_json::Error),
+    #[error(
+        "the database of the library at {dir} is damaged ({why}); nothing will be written to it. \
+         {advice}"
+    )]
+    DatabaseDamaged {
+        dir: PathBuf,
+        why: String,
+        /// What to do: the newest backup to restore, when there is one.
+        advice: String,
+    },
     #[error("note {0} is not in the trash (`lode trash` lists what is)")]
     NotInTrash(i64),
     #[error("the search indexer stopped: {0}")]
@@ -115,7 +125,7 @@ impl Error {
                 ErrorCode::QuoteAmbiguous
             }
             Error::LibraryLocked(_) => ErrorCode::LibraryLocked,
-            Error::ReadOnly(..) => ErrorCode::ReadOnly,
+            Error::ReadOnly(..) | Error::DatabaseDamaged { .. } => ErrorCode::ReadOnly,
             Error::Sqlite(e) if is_readonly(e) => ErrorCode::ReadOnly,
             Error::Sqlite(e) if is_busy(e) => ErrorCode::LibraryLocked,
             Error::Sqlite(_)

@@ -25,6 +25,7 @@
 //! ```
 
 pub mod anchor;
+mod backup;
 pub mod clip;
 mod clock;
 mod error;
@@ -35,6 +36,7 @@ mod library;
 mod model;
 mod store;
 
+pub use backup::Backup;
 pub use clip::{Article, Clip, MAX_CLIP_BYTES};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};

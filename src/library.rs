@@ -10,6 +10,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::anchor::{self, AnchorStatus, SelectError};
+use crate::backup::{self, Backup};
 use crate::clip::{self, Article, Clip};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
@@ -30,6 +31,9 @@ pub struct Library {
     behind_at_open: std::sync::atomic::AtomicI64,
     /// Held (an exclusive `flock` on `lode.lock`) while the library is open: one process at
     /// a time writes a library, and a second `open`, in this process or another, is refused.
+    /// Set when the database failed SQLite's quick check at opening: every write is refused
+    /// (reading, searching and exporting still work) until a backup is restored.
+    damaged: Option<Error>,
     /// Declared last, so dropped last: the indexer has committed and closed the index before
     /// another process may take the library.
     _lock: std::fs::File,
@@ -161,14 +165,46 @@ impl Library {
             Err(std::fs::TryLockError::Error(e)) => return Err(read_only(&e)),
         }
         let db = dir.join("lode.db");
-        let mut conn = store::connect(&db).map_err(|e| match e.code() {
-            crate::ErrorCode::Internal | crate::ErrorCode::ReadOnly => read_only(&e),
-            _ => e,
+        let mut conn = store::connect(&db).map_err(|e| match e {
+            Error::Sqlite(e) if is_corrupt(&e) => damaged(&dir, e.to_string()),
+            e if matches!(
+                e.code(),
+                crate::ErrorCode::Internal | crate::ErrorCode::ReadOnly
+            ) =>
+            {
+                read_only(&e)
+            }
+            e => e,
         })?;
-        store::migrate(&mut conn).map_err(|e| match e.code() {
-            crate::ErrorCode::ReadOnly => read_only(&e),
-            _ => e,
-        })?;
+        let damaged = quick_check(&conn).map(|why| damaged(&dir, why));
+        if let Some(e) = &damaged
+            && conn
+                .query_row("SELECT count(*) FROM notes", [], |r| r.get::<_, i64>(0))
+                .is_err()
+        {
+            // Not even the list of notes can be read: nothing to open.
+            return Err(self::damaged(&dir, e.to_string()));
+        }
+        if damaged.is_none() {
+            let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if version > 0 && version < store::MIGRATIONS.len() as i64 {
+                // A migration about to run: keep the database as it was first.
+                backup::write(
+                    &conn,
+                    &dir.join(backup::FOLDER),
+                    clock.now(),
+                    &format!("-before-migration-{version}"),
+                )
+                .map_err(|e| match e.code() {
+                    crate::ErrorCode::ReadOnly => read_only(&e),
+                    _ => e,
+                })?;
+            }
+            store::migrate(&mut conn).map_err(|e| match e.code() {
+                crate::ErrorCode::ReadOnly => read_only(&e),
+                _ => e,
+            })?;
+        }
         let behind_at_open = outbox::last_seq(&conn)?;
         let index = SearchIndex::open(&dir.join("index"), &db)?;
         let library = Library {
@@ -178,6 +214,7 @@ impl Library {
             conn: Mutex::new(conn),
             index,
             clock,
+            damaged,
         };
         // Housekeeping: a library that cannot purge now (read-only, a full disk) purges later.
         let _ = library.purge_expired_trash();
@@ -197,6 +234,13 @@ impl Library {
 
     /// Runs `f` in one transaction, then tells the indexer.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if let Some(Error::DatabaseDamaged { dir, why, advice }) = &self.damaged {
+            return Err(Error::DatabaseDamaged {
+                dir: dir.clone(),
+                why: why.clone(),
+                advice: advice.clone(),
+            });
+        }
         let mut conn = self.conn();
         // IMMEDIATE: take the write lock up front. A deferred transaction that reads first would
         // fail with SQLITE_BUSY, without waiting, if the indexer wrote in between.
@@ -760,6 +804,80 @@ impl Library {
         self.index.rebuild()
     }
 
+    /// Why the database refuses writes, when it failed its check at opening.
+    pub fn damaged(&self) -> Option<String> {
+        self.damaged.as_ref().map(ToString::to_string)
+    }
+
+    /// Writes a verified snapshot of the database: into `dir` when given, else into the
+    /// library's `backups/` folder (which is then rotated to the last 7 daily and 4 weekly).
+    pub fn backup(&self, dir: Option<&Path>) -> Result<Backup> {
+        let own = self.dir.join(backup::FOLDER);
+        // Its own connection: a snapshot is a read, and writers go on meanwhile (WAL).
+        let conn = store::connect(&self.dir.join("lode.db"))?;
+        let made = backup::write(&conn, dir.unwrap_or(&own), self.clock.now(), "")?;
+        if dir.is_none() {
+            backup::rotate(&own)?;
+        }
+        Ok(made)
+    }
+
+    /// The backups in the library's `backups/` folder, newest first.
+    pub fn backups(&self) -> Result<Vec<Backup>> {
+        backup::list(&self.dir.join(backup::FOLDER))
+    }
+
+    /// Makes the daily backup when the newest one is a day old or more (the desktop calls it
+    /// while it runs); `None` when none was due.
+    pub fn backup_if_due(&self) -> Result<Option<Backup>> {
+        let newest = self.backups()?.into_iter().next();
+        if newest.is_some_and(|b| self.clock.now() - b.created < backup::INTERVAL) {
+            return Ok(None);
+        }
+        self.backup(None).map(Some)
+    }
+
+    /// Replaces the database of the (closed) library in `dir` with the backup `file`, after
+    /// checking the backup. The current database is kept beside it first
+    /// (`lode-before-restore-<time>.db`, returned); the search index is rebuilt at the next
+    /// opening.
+    pub fn restore_backup(dir: impl AsRef<Path>, file: &Path) -> Result<PathBuf> {
+        let dir = dir.as_ref();
+        backup::verify(file)?;
+        if !dir.join("lode.db").is_file() {
+            return Err(Error::NotALibrary(dir.to_path_buf()));
+        }
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join("lode.lock"))?;
+        if lock.try_lock().is_err() {
+            return Err(Error::LibraryLocked(dir.to_path_buf()));
+        }
+        let stamp = SystemClock.now().format("%Y%m%dT%H%M%SZ");
+        let aside = dir.join(format!("lode-before-restore-{stamp}.db"));
+        let incoming = dir.join("lode.db.restoring");
+        std::fs::copy(file, &incoming)?;
+        std::fs::File::open(&incoming)?.sync_all()?;
+        for suffix in ["", "-wal", "-shm"] {
+            let from = dir.join(format!("lode.db{suffix}"));
+            if from.exists() {
+                std::fs::rename(&from, dir.join(format!("{}{suffix}", aside.display())))?;
+            }
+        }
+        std::fs::rename(&incoming, dir.join("lode.db"))?;
+        // The index describes the database that was replaced: it is rebuilt on opening.
+        let index = dir.join("index");
+        if index.exists() {
+            let stale = dir.join("index.before-restore");
+            let _ = std::fs::remove_dir_all(&stale);
+            std::fs::rename(&index, &stale)?;
+            let _ = std::fs::remove_dir_all(&stale);
+        }
+        Ok(aside)
+    }
+
     /// What the search index is doing: ready, rebuilding (how far), behind (why).
     pub fn index_status(&self) -> index::IndexStatus {
         self.index.status()
@@ -783,8 +901,12 @@ impl Library {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let sqlite_ok = messages == ["ok"];
-        let ids = notes::all_ids(&conn)?;
-        let annotation_count = annotations::count(&conn)?;
+        // A damaged database is reported as far as it can be read, not as an error.
+        fn readable<T: Default>(sqlite_ok: bool, r: Result<T>) -> Result<T> {
+            r.or_else(|e| if sqlite_ok { Err(e) } else { Ok(T::default()) })
+        }
+        let ids = readable(sqlite_ok, notes::all_ids(&conn))?;
+        let annotation_count = readable(sqlite_ok, annotations::count(&conn))?;
         drop(stmt);
         drop(conn);
         let (indexed, indexed_annotations) = self.index.contents()?;
@@ -1413,6 +1535,47 @@ const SAME_ARTICLE_SIMILARITY: f64 = 0.8;
 /// Gives a note a new body: the current one is kept as a version, every annotation is
 /// re-anchored (none is dropped: one that cannot be found is an orphan), and the note is
 /// queued for reindexing. Nothing happens when the body is the same.
+/// Whether SQLite found the database file damaged (or not a database at all).
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// The error for a damaged database, naming the newest backup to restore.
+fn damaged(dir: &Path, why: String) -> Error {
+    let newest = backup::list(&dir.join(backup::FOLDER))
+        .ok()
+        .and_then(|b| b.into_iter().next());
+    Error::DatabaseDamaged {
+        advice: match newest {
+            Some(b) => format!(
+                "Restore the newest backup (made {}): lode restore-backup {}",
+                b.created.format("%Y-%m-%d %H:%M UTC"),
+                b.path.display()
+            ),
+            None => "No backup was found in its backups folder: export what can be read \
+                     (lode export) and restore the database from a copy of your own."
+                .into(),
+        },
+        dir: dir.to_path_buf(),
+        why,
+    }
+}
+
+/// What SQLite's quick check finds wrong with the database, if anything.
+fn quick_check(conn: &Connection) -> Option<String> {
+    let messages: rusqlite::Result<Vec<String>> = conn
+        .prepare("PRAGMA quick_check")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
+    match messages {
+        Ok(m) if m == ["ok"] => None,
+        Ok(m) => Some(m.into_iter().take(3).collect::<Vec<_>>().join("; ")),
+        Err(e) => Some(e.to_string()),
+    }
+}
+
 /// Removes for good what was trashed before `before` (everything trashed, for `None`):
 /// highlights, then notes with their raw clips; returns how many notes.
 fn purge_trash(c: &Connection, before: Option<chrono::DateTime<chrono::Utc>>) -> Result<usize> {

@@ -10,6 +10,7 @@ mod common;
 mod acceptance;
 mod anchoring;
 mod annotations;
+mod backups;
 mod bad_input;
 mod cli;
 mod clip;

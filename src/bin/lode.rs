@@ -194,6 +194,21 @@ enum Command {
     },
     /// Rebuild the search index from the database.
     Reindex,
+    /// Write a verified snapshot of the database into DIR (default: the library's backups/
+    /// folder, kept as the last 7 daily and 4 weekly) and print its path.
+    Backup {
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the library's backups, newest first.
+    Backups {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the database with a backup (checked first; the current database is kept
+    /// beside it), then rebuild the search index.
+    RestoreBackup { file: PathBuf },
     /// Check the database and that the index agrees with it.
     Check {
         /// Rebuild the search index when it disagrees with the database.
@@ -245,6 +260,8 @@ fn main() -> ExitCode {
             | Command::Import { json: true, .. }
             | Command::Check { json: true, .. }
             | Command::Trash { json: true, .. }
+            | Command::Backup { json: true, .. }
+            | Command::Backups { json: true }
     );
     match run(cli) {
         Ok(code) => code,
@@ -834,6 +851,43 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let library = open_searchable(library_dir)?;
             library.reindex()?;
             out!("index rebuilt");
+        }
+        Command::Backup { dir, json } => {
+            let backup = open(library_dir)?.backup(dir.as_deref())?;
+            if json {
+                print_json(&backup)?;
+            } else {
+                out!("{}", backup.path.display());
+            }
+        }
+        Command::Backups { json } => {
+            let backups = open(library_dir)?.backups()?;
+            if json {
+                print_json(&backups)?;
+            } else if backups.is_empty() {
+                out!("no backups yet ('lode backup' makes one)");
+            } else {
+                for b in &backups {
+                    out!(
+                        "{}  {}  {:.1} MB",
+                        b.created.format("%Y-%m-%d %H:%M UTC"),
+                        b.path.display(),
+                        b.bytes as f64 / 1e6
+                    );
+                }
+            }
+        }
+        Command::RestoreBackup { file } => {
+            let dir = match library_dir {
+                Some(dir) => dir,
+                None => Library::default_dir()
+                    .context("no data folder on this system: pass --library DIR")?,
+            };
+            let aside = Library::restore_backup(&dir, &file)?;
+            out!("restored {}", file.display());
+            out!("the database it replaced is kept at {}", aside.display());
+            open_searchable(Some(dir))?;
+            out!("search index rebuilt");
         }
         Command::Check { repair, json } => {
             let library = open_searchable(library_dir)?;

@@ -592,7 +592,7 @@ struct Indexer {
 impl Indexer {
     fn run(&mut self, rx: Receiver<Msg>, start: Start) {
         let opening = match start {
-            Start::Fill(why) => self.refill(why),
+            Start::Fill(why) => self.fill_all(why),
             Start::Check => self.check_opened(),
         };
         self.attempted(opening);
@@ -860,6 +860,12 @@ impl Indexer {
             .map_err(|_| Error::IndexerGone("poisoned".into()))? = Live {
             reader: opened.reader,
         };
+        self.fill_all(why)
+    }
+
+    /// Fills the (empty) live index with every note, then applies what came in meanwhile.
+    fn fill_all(&mut self, why: String) -> Result<()> {
+        update(&self.progress, |p| p.status.ready = false);
         let seq = store::outbox::last_seq(&self.conn)?;
         let ids = store::notes::all_ids(&self.conn)?;
         if !ids.is_empty() {
