@@ -27,7 +27,8 @@ pub fn typescript() -> String {
         lode::ClipStatus, lode::Version, lode::Reanchoring, lode::ImportProgress, lode::ImportOptions, lode::ImportReport,
         lode::ReextractProgress, lode::ReextractReport, lode::ExportFormat,
         lode::ExportReport, lode::ErrorCode, CommandError, LibraryChanged,
-        DesktopSettings,
+        DesktopSettings, lode::TrashedNote, lode::IndexStatus, lode::RebuildProgress,
+        lode::Backup,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs; do not edit.\n\

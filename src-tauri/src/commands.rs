@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use lode::{
-    Annotation, AnnotationChange, AnnotationId, Browse, ClipOutcome, ClipStatus, Color, ColorName,
-    ErrorCode, ExportFormat, ExportReport, ImportOptions, ImportReport, Library, MetadataEdit,
-    NewAnnotation, Note, NoteFilter, NoteId, Reanchoring, ReextractReport, SearchOptions,
-    SearchResults, Version,
+    Annotation, AnnotationChange, AnnotationId, Backup, Browse, ClipOutcome, ClipStatus, Color,
+    ColorName, ErrorCode, ExportFormat, ExportReport, ImportOptions, ImportReport, IndexStatus,
+    Library, MetadataEdit, NewAnnotation, Note, NoteFilter, NoteId, Reanchoring, ReextractReport,
+    SearchOptions, SearchResults, TrashedNote, Version,
 };
 use serde::Serialize;
 use tauri::ipc::Invoke;
@@ -148,6 +148,71 @@ async fn notes_delete(library: Lib<'_>, ids: Vec<NoteId>) -> Reply<()> {
         ids.iter().try_for_each(|&id| l.delete(id))
     })
     .await
+}
+
+/// The notes in the trash, most recently deleted first.
+#[tauri::command]
+async fn trash_list(library: Lib<'_>) -> Reply<Vec<TrashedNote>> {
+    blocking(&library, |l| l.trash()).await
+}
+
+/// Brings notes back from the trash (the Undo of a delete, and the Trash view's Restore).
+#[tauri::command]
+async fn notes_restore(library: Lib<'_>, ids: Vec<NoteId>) -> Reply<()> {
+    blocking(&library, move |l| l.restore(&ids)).await
+}
+
+/// Removes everything in the trash for good; returns how many notes.
+#[tauri::command]
+async fn trash_empty(library: Lib<'_>) -> Reply<usize> {
+    blocking(&library, |l| l.empty_trash()).await
+}
+
+/// The Undo of a deleted highlight.
+#[tauri::command]
+async fn annotation_restore(library: Lib<'_>, id: AnnotationId) -> Reply<Annotation> {
+    blocking(&library, move |l| l.restore_annotation(id)).await
+}
+
+/// What the search index is doing (the `index-status` event repeats it as it changes).
+#[tauri::command]
+async fn index_status(library: Lib<'_>) -> Reply<IndexStatus> {
+    blocking(&library, |l| Ok(l.index_status())).await
+}
+
+/// Why the database refuses writes (it failed its check at opening), with the backup to
+/// restore; `None` when it is sound.
+#[tauri::command]
+async fn library_damaged(library: Lib<'_>) -> Reply<Option<String>> {
+    blocking(&library, |l| Ok(l.damaged())).await
+}
+
+#[tauri::command]
+async fn backups_list(library: Lib<'_>) -> Reply<Vec<Backup>> {
+    blocking(&library, |l| l.backups()).await
+}
+
+#[tauri::command]
+async fn backup_now(library: Lib<'_>) -> Reply<Backup> {
+    blocking(&library, |l| l.backup(None)).await
+}
+
+/// Restores one of the library's own backups (the UI names it by its place in the list; no
+/// path from the webview is opened): Lode restarts, and the restore runs before the library
+/// is opened again.
+#[tauri::command]
+async fn backup_restore<R: Runtime>(
+    app: AppHandle<R>,
+    library: Lib<'_>,
+    index: usize,
+) -> Reply<()> {
+    let backups = blocking(&library, |l| l.backups()).await?;
+    let chosen = backups
+        .get(index)
+        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such backup"))?;
+    crate::schedule_restore(library.dir(), &chosen.path)
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e))?;
+    app.restart()
 }
 
 /// Adds `tags` to every note of `ids`.
@@ -390,6 +455,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         note_edit,
         note_versions,
         notes_delete,
+        notes_restore,
+        trash_list,
+        trash_empty,
         tag_add,
         tag_remove,
         search_query,
@@ -397,6 +465,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         annotation_create,
         annotation_update,
         annotation_delete,
+        annotation_restore,
+        index_status,
+        library_damaged,
+        backups_list,
+        backup_now,
+        backup_restore,
         colors_list,
         color_name,
         clip_from_clipboard,

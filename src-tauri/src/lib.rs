@@ -27,9 +27,45 @@ fn library_dir() -> Option<PathBuf> {
         .or_else(Library::default_dir)
 }
 
+/// The file that asks the next start to restore a backup before opening the library (the
+/// library cannot be replaced while this process holds it).
+const RESTORE_ON_START: &str = "restore-on-start";
+
+/// Asks the next start to restore `backup` into the library in `dir`.
+fn schedule_restore(dir: &std::path::Path, backup: &std::path::Path) -> std::io::Result<()> {
+    std::fs::write(
+        dir.join(RESTORE_ON_START),
+        backup.as_os_str().as_encoded_bytes(),
+    )
+}
+
+/// Restores the backup a previous run scheduled, if any; the file goes whatever happens, so
+/// a backup that cannot be restored is not tried at every start.
+fn restore_scheduled(dir: &std::path::Path) -> Result<(), String> {
+    let marker = dir.join(RESTORE_ON_START);
+    let Ok(backup) = std::fs::read_to_string(&marker) else {
+        return Ok(());
+    };
+    let _ = std::fs::remove_file(&marker);
+    Library::restore_backup(dir, std::path::Path::new(backup.trim()))
+        .map(drop)
+        .map_err(|e| format!("the backup could not be restored: {e}"))
+}
+
 /// Opens the library, waiting up to three seconds for a Lode that is closing to let go of it.
 fn open_library() -> Result<Library, String> {
     let dir = library_dir().ok_or("no home folder to keep the library in; set LODE_LIBRARY")?;
+    for _ in 0..30 {
+        match restore_scheduled(&dir) {
+            Err(e) if e.contains("in use") => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            other => {
+                other?;
+                break;
+            }
+        }
+    }
     for _ in 0..30 {
         match Library::open(&dir) {
             Err(e) if e.code() == ErrorCode::LibraryLocked => {
@@ -67,6 +103,35 @@ fn tune_webkit(webview: tauri::webview::PlatformWebview) {
     }
 }
 
+/// A background thread for the running app: tells the UI how the search index is doing
+/// (`index-status`, whenever it changes), and makes the daily backup when one is due.
+fn watch<R: tauri::Runtime>(app: tauri::AppHandle<R>, library: Arc<Library>) {
+    use tauri::Emitter;
+    let spawned = std::thread::Builder::new()
+        .name("lode-watch".into())
+        .spawn(move || {
+            let mut last = None;
+            let mut next_backup = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            loop {
+                let status = library.index_status();
+                if last.as_ref() != Some(&status) {
+                    let _ = app.emit("index-status", &status);
+                    last = Some(status);
+                }
+                if std::time::Instant::now() >= next_backup {
+                    next_backup += std::time::Duration::from_secs(3600);
+                    if let Err(e) = library.backup_if_due() {
+                        eprintln!("lode-desktop: the daily backup failed: {e}");
+                    }
+                }
+                std::thread::sleep(std::time::Duration::from_millis(250));
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("lode-desktop: no status thread: {e}");
+    }
+}
+
 pub fn run() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -90,7 +155,9 @@ pub fn run() {
                     std::process::exit(1);
                 }
             };
-            app.manage(Arc::new(library));
+            let library = Arc::new(library);
+            app.manage(Arc::clone(&library));
+            watch(app.handle().clone(), library);
             app.manage(settings::Settings::load(app.handle()));
             shortcut::register_saved(app.handle());
             let window =

@@ -229,6 +229,50 @@ test("correcting the text in the reader keeps the highlight, History shows what 
   }
 });
 
+test("a deleted note comes back with Undo (Ctrl+Z) and from the Trash, and a deleted highlight with Undo", async () => {
+  const { s } = await h.launch();
+  try {
+    await h.setClipboard(path.join(fixtures, "harbour_review.txt"));
+    await s.keys("Control", "Shift", "v");
+    await s.waitFor(".edit-meta input[name=title]");
+    await s.click(await s.find(".edit-meta button[type=submit]"));
+    const title = await s.text(await s.waitFor(".article-title"));
+
+    // A highlight deleted from its popover comes back with the notice's Undo.
+    const words = "paper-like screens";
+    assert.equal(await s.exec(SELECT, [words]), true);
+    await s.waitFor(".popover");
+    await s.keys("2");
+    await s.waitFor(".article-body mark.hl-green", { test: (x) => x === words });
+    await s.clickText(".popover button", "Delete");
+    await s.waitFor(".notice", { test: (x) => x.includes("Highlight deleted") });
+    await s.clickText(".notice button", "Undo");
+    await s.waitFor(".article-body mark.hl-green", { test: (x) => x === words });
+
+    // The note: moved to the trash, back with Ctrl+Z while the notice shows.
+    await s.clickText(".bar-actions button", "Move to trash");
+    await s.waitFor(".notice", { test: (x) => x.includes("Moved the note to the trash") });
+    await s.keys("Control", "z");
+    await s.waitFor(".notice", { test: (x) => x.includes("Undone") });
+    await s.waitFor(".note-list .title", { test: (x) => x === title });
+
+    // Again, then from the Trash view.
+    await s.clickText(".note-list .title", title);
+    await s.clickText(".bar-actions button", "Move to trash");
+    await s.waitFor(".notice", { test: (x) => x.includes("Moved the note to the trash") });
+    await s.clickText(".sidebar button", "Trash");
+    await s.waitFor(".trash-list .title", { test: (x) => x === title });
+    await h.shot(s, "trash");
+    await s.click(await s.find(".trash-list button"));
+    await s.waitFor(".notice", { test: (x) => x.includes("Restored the note") });
+    await s.waitFor(".empty", { test: (x) => x.includes("The trash is empty") });
+    await s.clickText(".sidebar button", "All notes");
+    await s.waitFor(".note-list .title", { test: (x) => x === title });
+  } finally {
+    await h.quit(s);
+  }
+});
+
 test("the global shortcut clips from outside the app and confirms with a notification", async () => {
   const { s } = await h.launch();
   try {

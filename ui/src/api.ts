@@ -5,6 +5,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   Annotation,
   AnnotationChange,
+  Backup,
   Browse,
   ClipOutcome,
   Color,
@@ -16,6 +17,7 @@ import type {
   ImportProgress,
   ImportOptions,
   ImportReport,
+  IndexStatus,
   LibraryChanged,
   MetadataEdit,
   NewAnnotation,
@@ -26,6 +28,7 @@ import type {
   ReextractReport,
   SearchOptions,
   SearchResults,
+  TrashedNote,
   Version,
 } from "./bindings";
 
@@ -62,6 +65,9 @@ export const api = {
   editNote: (id: number, body: string) => call<Reanchoring>("note_edit", { id, body }),
   versions: (id: number) => call<Version[]>("note_versions", { id }),
   deleteNotes: (ids: number[]) => call<void>("notes_delete", { ids }),
+  restoreNotes: (ids: number[]) => call<void>("notes_restore", { ids }),
+  trash: () => call<TrashedNote[]>("trash_list"),
+  emptyTrash: () => call<number>("trash_empty"),
   tag: (ids: number[], tags: string[]) => call<void>("tag_add", { ids, tags }),
   untag: (id: number, tag: string) => call<string[]>("tag_remove", { id, tag }),
   search: (query: string, options: SearchOptions) =>
@@ -72,6 +78,13 @@ export const api = {
   updateAnnotation: (id: number, change: AnnotationChange) =>
     call<Annotation>("annotation_update", { id, change }),
   deleteAnnotation: (id: number) => call<void>("annotation_delete", { id }),
+  restoreAnnotation: (id: number) => call<Annotation>("annotation_restore", { id }),
+  indexStatus: () => call<IndexStatus>("index_status"),
+  damaged: () => call<string | null>("library_damaged"),
+  backups: () => call<Backup[]>("backups_list"),
+  backupNow: () => call<Backup>("backup_now"),
+  // By its place in `backups()`: the webview never names a file to open.
+  restoreBackup: (index: number) => call<void>("backup_restore", { index }),
   colors: () => call<ColorName[]>("colors_list"),
   nameColor: (color: Color, name: string) => call<ColorName[]>("color_name", { color, name }),
   clip: () => call<ClipOutcome>("clip_from_clipboard"),
@@ -93,6 +106,8 @@ export const events = {
     listen<ImportProgress>("import-progress", (e) => f(e.payload)),
   reextractProgress: (f: (e: ReextractProgress) => void): Promise<UnlistenFn> =>
     listen<ReextractProgress>("reextract-progress", (e) => f(e.payload)),
+  indexStatus: (f: (e: IndexStatus) => void): Promise<UnlistenFn> =>
+    listen<IndexStatus>("index-status", (e) => f(e.payload)),
 };
 
 export function message(e: unknown): string {

@@ -235,3 +235,39 @@ export type DesktopSettings = {
  * Clips from anywhere, without leaving the browser.
  */
 shortcut: string, };
+
+export type TrashedNote = { id: number, title: string, 
+/**
+ * When it was deleted.
+ */
+deleted: string, 
+/**
+ * When it will be removed for good.
+ */
+expires: string, };
+
+export type IndexStatus = { 
+/**
+ * Opening's checks are done and no repair is running: searches answer from an index
+ * that holds every note.
+ */
+ready: boolean, 
+/**
+ * Set while the index is filled from the database (after it was lost or damaged, or on
+ * `reindex`): notes indexed so far, of how many.
+ */
+rebuilding: RebuildProgress | null, 
+/**
+ * Why the index is behind the database, while it is. The indexer retries; the error
+ * clears once a change is applied.
+ */
+error: string | null, 
+/**
+ * What was found wrong with the index since the library was opened (it was then set
+ * aside and rebuilt).
+ */
+repaired: string | null, };
+
+export type RebuildProgress = { done: number, total: number, };
+
+export type Backup = { path: string, created: string, bytes: number, };
