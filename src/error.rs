@@ -94,6 +94,11 @@ pub enum Error {
         /// What to do: the newest backup to restore, when there is one.
         advice: String,
     },
+    #[error(
+        "the disk holding the library at {0} is full: nothing was written, and everything saved \
+         before is safe; free some space and try again"
+    )]
+    DiskFull(PathBuf),
     #[error("note {0} is not in the trash (`lode trash` lists what is)")]
     NotInTrash(i64),
     #[error("the search indexer stopped: {0}")]
@@ -125,7 +130,9 @@ impl Error {
                 ErrorCode::QuoteAmbiguous
             }
             Error::LibraryLocked(_) => ErrorCode::LibraryLocked,
-            Error::ReadOnly(..) | Error::DatabaseDamaged { .. } => ErrorCode::ReadOnly,
+            Error::ReadOnly(..) | Error::DatabaseDamaged { .. } | Error::DiskFull(_) => {
+                ErrorCode::ReadOnly
+            }
             Error::Sqlite(e) if is_readonly(e) => ErrorCode::ReadOnly,
             Error::Sqlite(e) if is_busy(e) => ErrorCode::LibraryLocked,
             Error::Sqlite(_)

@@ -241,6 +241,24 @@ impl Library {
                 advice: advice.clone(),
             });
         }
+        self.write_inner(f).map_err(|e| self.disk_full(e))
+    }
+
+    /// A full disk said plainly, whichever layer noticed it.
+    fn disk_full(&self, e: Error) -> Error {
+        let full = match &e {
+            Error::Sqlite(s) => s.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull),
+            Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        };
+        if full {
+            Error::DiskFull(self.dir.clone())
+        } else {
+            e
+        }
+    }
+
+    fn write_inner<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.conn();
         // IMMEDIATE: take the write lock up front. A deferred transaction that reads first would
         // fail with SQLITE_BUSY, without waiting, if the indexer wrote in between.
@@ -576,7 +594,19 @@ impl Library {
                 html: raw.html,
                 url: raw.url,
             };
-            let article = match clip::extract(&clip) {
+            let markdown = {
+                let conn = self.conn();
+                match notes::clip_id(&conn, id)? {
+                    Some(clip_id) => clips::format(&conn, clip_id)?.as_deref() == Some("markdown"),
+                    None => false,
+                }
+            };
+            let extracted = if markdown {
+                import::markdown::read(clip.text.as_deref().unwrap_or_default()).map(|n| n.article)
+            } else {
+                clip::extract(&clip)
+            };
+            let article = match extracted {
                 Ok(article) => article,
                 Err(e) => {
                     report.failed.push((id, e.to_string()));
@@ -990,16 +1020,36 @@ impl Library {
             let prepared: Vec<Result<ImportedFile>> =
                 batch.iter().map(|path| read_file(path)).collect();
             let now = self.clock.now();
-            let outcomes = self.write(|c| {
+            let written = self.write(|c| {
                 let mut outcomes = Vec::new();
                 for prepared in &prepared {
-                    outcomes.push(match prepared {
+                    let outcome = match prepared {
                         Ok(file) => in_savepoint(c, || store_file(c, file, now, similar)),
                         Err(e) => Err(Error::invalid("file", e.to_string())),
-                    });
+                    };
+                    match outcome {
+                        // SQLite rolled back the whole batch (a full disk does): none of it
+                        // was written.
+                        Err(e) if c.is_autocommit() => return Err(e),
+                        outcome => outcomes.push(outcome),
+                    }
                 }
                 Ok(outcomes)
-            })?;
+            });
+            let outcomes = match written {
+                Ok(outcomes) => outcomes,
+                Err(e @ Error::DiskFull(_)) => {
+                    // What earlier batches wrote is kept and reported; this batch and the rest
+                    // are reported as not imported, with the reason.
+                    let why = e.to_string();
+                    let rest = &files[batch_no * IMPORT_BATCH..];
+                    report
+                        .failed
+                        .extend(rest.iter().map(|p| (p.clone(), why.clone())));
+                    return Ok(report);
+                }
+                Err(e) => return Err(e),
+            };
             let mut stop = false;
             for (i, outcome) in outcomes.into_iter().enumerate() {
                 match outcome {
@@ -1012,7 +1062,9 @@ impl Library {
                         report.annotations += annotations;
                         report.orphaned += orphaned;
                     }
-                    Err(e) => report.failed.push((batch[i].clone(), e.to_string())),
+                    Err(e) => report
+                        .failed
+                        .push((batch[i].clone(), self.disk_full(e).to_string())),
                 }
                 stop |= progress(&ImportProgress {
                     done: batch_no * IMPORT_BATCH + i + 1,
@@ -1275,6 +1327,7 @@ fn in_savepoint<T>(c: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
             c.execute_batch("RELEASE one_file")?;
             Ok(value)
         }
+        Err(e) if c.is_autocommit() => Err(e), // SQLite rolled it all back (a full disk)
         Err(e) => {
             c.execute_batch("ROLLBACK TO one_file; RELEASE one_file")?;
             Err(e)
@@ -1461,6 +1514,8 @@ struct ImportedFile {
     article: Article,
     created: Option<chrono::DateTime<chrono::Utc>>,
     highlights: Vec<import::markdown::Highlight>,
+    /// Read by the Markdown reader (re-extraction reads it the same way).
+    markdown: bool,
 }
 
 /// Stores one imported file; returns its status, the highlights added and the orphans among
@@ -1472,6 +1527,12 @@ fn store_file(
     similar: Similar,
 ) -> Result<(ClipStatus, usize, usize)> {
     let outcome = store_article(c, &file.clip, &file.article, now, similar)?;
+    if file.markdown
+        && outcome.status != ClipStatus::Unchanged
+        && let Some(clip_id) = notes::clip_id(c, outcome.id)?
+    {
+        clips::set_format(c, clip_id, "markdown")?;
+    }
     if outcome.status != ClipStatus::Created {
         return Ok((outcome.status, 0, 0));
     }
@@ -1685,6 +1746,7 @@ fn read_file(path: &Path) -> Result<ImportedFile> {
             article: note.article,
             created: note.created,
             highlights: note.highlights,
+            markdown: true,
         });
     }
     let article = clip::extract(&clip)?;
@@ -1693,5 +1755,6 @@ fn read_file(path: &Path) -> Result<ImportedFile> {
         article,
         created: None,
         highlights: Vec::new(),
+        markdown: false,
     })
 }

@@ -15,6 +15,7 @@ mod bad_input;
 mod cli;
 mod clip;
 mod desktop;
+mod disk;
 mod fuzz_regressions;
 mod hardening;
 mod healing;

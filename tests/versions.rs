@@ -537,3 +537,47 @@ fn a_bundle_imports_into_a_library_that_has_notes_already() {
         "The pumps never stop."
     );
 }
+
+#[test]
+fn reextract_reads_an_imported_markdown_file_as_markdown_again() {
+    // The crash soak found it: re-extraction ran the page clipper over imported Markdown and
+    // gave its notes titles that began with "# ".
+    let t = TestLibrary::new();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plain.md"),
+        "# Kazakh uranium output rises\n\nKazatomprom raised its output forecast on Friday.\n\nThe ministry welcomed it.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("front.md"),
+        "---\ntitle: Tajik aluminium smelter\nauthor: A. Rahimov\n---\n\n# Tajik aluminium smelter\n\nThe smelter at Tursunzoda restarted its third line.\n",
+    )
+    .unwrap();
+    let report = t
+        .lib
+        .import(
+            &[dir.path().to_path_buf()],
+            &lode::ImportOptions::default(),
+            &mut |_| std::ops::ControlFlow::Continue(()),
+        )
+        .unwrap();
+    assert_eq!(report.created, 2);
+    let before: Vec<lode::Note> = t
+        .lib
+        .notes(&lode::NoteFilter::default())
+        .unwrap()
+        .iter()
+        .map(|n| t.lib.note(n.id).unwrap())
+        .collect();
+    let r = t
+        .lib
+        .reextract(&[], &mut |_| std::ops::ControlFlow::Continue(()))
+        .unwrap();
+    assert_eq!((r.updated, r.unchanged), (0, 2), "{r:?}");
+    for note in before {
+        let after = t.lib.note(note.id).unwrap();
+        assert_eq!(after.article, note.article);
+        assert!(!after.article.title.starts_with('#'));
+    }
+}

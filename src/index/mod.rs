@@ -341,6 +341,7 @@ impl SearchIndex {
             progress: progress.clone(),
             applied: opened.applied,
             last_commit: Instant::now() - MIN_COMMIT_INTERVAL,
+            suspect: false,
         };
         let thread = std::thread::Builder::new()
             .name("lode-indexer".into())
@@ -587,6 +588,9 @@ struct Indexer {
     progress: Shared,
     applied: i64,
     last_commit: Instant,
+    /// An attempt failed since the last check: once caught up, the index is counted against
+    /// SQLite again (a failed commit may have lost what it held).
+    suspect: bool,
 }
 
 impl Indexer {
@@ -659,12 +663,33 @@ impl Indexer {
             .unwrap_or(false)
     }
 
-    /// Records how an attempt to catch up went: an error until one succeeds.
-    fn attempted(&self, result: Result<()>) {
+    /// Records how an attempt to catch up went: an error until one succeeds. After a failure
+    /// the writer is reopened from the last commit (Tantivy's writer is not to be trusted
+    /// after a failed commit, a full disk for instance), and what the commit covered is
+    /// applied again.
+    fn attempted(&mut self, result: Result<()>) {
+        if result.is_err() {
+            self.reopen_writer();
+        }
         update(&self.progress, |p| {
             p.attempts += 1;
             p.status.error = result.err().map(|e| e.to_string());
         });
+    }
+
+    fn reopen_writer(&mut self) {
+        self.suspect = true;
+        drop(self.writer.take());
+        // Left `None` when it cannot be opened: the next attempt rebuilds it.
+        if let Ok(opened) = open_existing(&self.dir, &self.fields)
+            && let Ok(mut live) = self.live.write()
+        {
+            *live = Live {
+                reader: opened.reader,
+            };
+            self.writer = Some(opened.writer);
+            self.applied = opened.applied;
+        }
     }
 
     /// Opening's checks of an index that opened: every segment file's checksum, what its last
@@ -797,6 +822,12 @@ impl Indexer {
                         "its last commit applied change {}, the database is at {last} with nothing left to apply",
                         self.applied
                     ));
+                }
+                if self.suspect {
+                    self.suspect = false;
+                    if let Some(why) = self.counts_disagree()? {
+                        return self.refill(why);
+                    }
                 }
                 break;
             };

@@ -54,6 +54,21 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<RawClip>> {
     }))
 }
 
+/// Records what the raw clip is (`markdown` for an imported Markdown file).
+pub fn set_format(conn: &Connection, id: i64, format: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE clips SET format = ?2 WHERE id = ?1")?
+        .execute(params![id, format])?;
+    Ok(())
+}
+
+pub fn format(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT format FROM clips WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM clips WHERE id = ?1")?
         .execute([id])?;

@@ -6,6 +6,10 @@ ALTER TABLE annotations ADD COLUMN trashed_at TEXT;
 CREATE INDEX notes_trashed ON notes(trashed_at) WHERE trashed_at IS NOT NULL;
 CREATE INDEX annotations_trashed ON annotations(trashed_at) WHERE trashed_at IS NOT NULL;
 
+-- What a raw clip is: NULL for a clipboard copy, 'markdown' for an imported Markdown file
+-- (re-extraction reads it again as Markdown, not as a copied page).
+ALTER TABLE clips ADD COLUMN format TEXT;
+
 -- A trashed note does not hold its address: the same page may be clipped again meanwhile.
 DROP INDEX notes_canonical_url;
 CREATE UNIQUE INDEX notes_canonical_url ON notes(canonical_url)

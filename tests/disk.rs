@@ -1,0 +1,236 @@
+//! A full disk and a read-only library: a clear error, nothing acknowledged lost, and the
+//! library works again once space is freed. The library lives on a small tmpfs (these tests
+//! mount one, which needs root: CI runs as root; elsewhere they say loudly that they skipped).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use lode::{Clip, Library, SearchOptions};
+
+use crate::common::article;
+
+/// A tmpfs of `megabytes`, unmounted when dropped.
+struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    fn mount(megabytes: u32) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!(
+                "\n**************** DISK TESTS SKIPPED ****************\n\
+                 mounting a tmpfs needs root (CI runs as root)\n\
+                 ****************************************************\n"
+            );
+            return None;
+        }
+        Some(Tmpfs { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn remount(&self, mode: &str) {
+        let status = Command::new("mount")
+            .args(["-o", &format!("remount,{mode}")])
+            .arg(self.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+/// Text that compresses badly (raw clips are kept compressed), `kb` kilobytes of it.
+fn filler(seed: u64, kb: usize) -> String {
+    let mut x = seed.wrapping_mul(2).wrapping_add(1);
+    let mut words = Vec::new();
+    while words.len() * 7 < kb * 1024 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let w: String = (0..6)
+            .map(|i| (b'a' + ((x >> (i * 5)) % 26) as u8) as char)
+            .collect();
+        words.push(w);
+    }
+    words
+        .chunks(60)
+        .map(|c| format!("{}.", c.join(" ")))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn ballast(fs: &Tmpfs) -> PathBuf {
+    let path = fs.path().join("ballast");
+    std::fs::write(&path, vec![0u8; 24 << 20]).unwrap();
+    path
+}
+
+#[test]
+fn a_full_disk_during_clips_gives_a_clear_error_loses_nothing_and_recovers() {
+    let Some(fs) = Tmpfs::mount(48) else { return };
+    let ballast = ballast(&fs);
+    let dir = fs.path().join("library");
+    let lib = Library::open(&dir).unwrap();
+    let mut stored = Vec::new();
+    let mut error = None;
+    for i in 0..400 {
+        let text = article(&format!("Zircon ledger {i}"), &[&filler(i + 7, 120)]);
+        match lib.clip(&Clip {
+            text: Some(text),
+            ..Clip::default()
+        }) {
+            Ok(outcome) => stored.push(outcome.id),
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    let error = error.expect("the disk filled up");
+    assert!(
+        matches!(error, lode::Error::DiskFull(_)),
+        "a clear error: {error}"
+    );
+    assert!(error.to_string().contains("full"), "{error}");
+    assert!(!stored.is_empty());
+    // Space comes back: the library works again, and everything acknowledged is there.
+    std::fs::remove_file(ballast).unwrap();
+    let more = lib
+        .clip(&Clip {
+            text: Some(article("Zircon after", &["The disk had room again."])),
+            ..Clip::default()
+        })
+        .expect("clips again once space is freed");
+    lib.flush_index()
+        .expect("the index catches up once space is freed");
+    for &id in &stored {
+        assert_eq!(lib.note(id).unwrap().id, id);
+    }
+    let hits = lib
+        .search(
+            "zircon",
+            &SearchOptions {
+                limit: 1000,
+                ..SearchOptions::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(hits.total, stored.len() + 1);
+    assert_eq!(lib.note(more.id).unwrap().article.title, "Zircon after");
+    assert!(lib.check().unwrap().ok());
+    drop(lib);
+    let lib = Library::open(&dir).unwrap();
+    assert!(lib.check().unwrap().ok(), "and after reopening");
+}
+
+#[test]
+fn a_full_disk_during_an_import_reports_it_and_keeps_what_was_imported() {
+    let Some(fs) = Tmpfs::mount(48) else { return };
+    let ballast = ballast(&fs);
+    let files = tempfile::tempdir().unwrap(); // on the normal disk
+    for i in 0..300 {
+        std::fs::write(
+            files.path().join(format!("{i}.md")),
+            format!("# Hafnium file {i}\n\n{}\n", filler(i + 1000, 100)),
+        )
+        .unwrap();
+    }
+    let dir = fs.path().join("library");
+    let lib = Library::open(&dir).unwrap();
+    let result = lib.import(
+        &[files.path().to_path_buf()],
+        &lode::ImportOptions::default(),
+        &mut |_| std::ops::ControlFlow::Continue(()),
+    );
+    let imported = match result {
+        Ok(report) => {
+            assert!(
+                report.failed.iter().any(|(_, why)| why.contains("full")),
+                "the files the disk had no room for say why: {:?}",
+                report.failed.first()
+            );
+            report.created
+        }
+        Err(e) => {
+            assert!(matches!(e, lode::Error::DiskFull(_)), "a clear error: {e}");
+            0
+        }
+    };
+    assert!(imported < 300, "the disk filled up");
+    std::fs::remove_file(ballast).unwrap();
+    lib.flush_index()
+        .expect("the index catches up once space is freed");
+    let listed = lib.notes(&lode::NoteFilter::default()).unwrap().len();
+    assert_eq!(listed, imported, "every note the report counts is there");
+    assert!(lib.check().unwrap().ok());
+}
+
+#[test]
+fn a_read_only_library_gives_a_clear_error_and_changes_nothing() {
+    let Some(fs) = Tmpfs::mount(16) else { return };
+    let dir = fs.path().join("library");
+    {
+        let lib = Library::open(&dir).unwrap();
+        lib.clip(&Clip {
+            text: Some(article("Niobium mine", &["The niobium mine reopened."])),
+            ..Clip::default()
+        })
+        .unwrap();
+        lib.flush_index().unwrap();
+    }
+    let snapshot = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = walk(dir)
+            .into_iter()
+            .map(|p| {
+                let bytes = std::fs::read(&p).unwrap();
+                (p, bytes)
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot(&dir);
+    fs.remount("ro");
+    let e = Library::open(&dir)
+        .err()
+        .expect("a read-only library cannot be opened for writing");
+    assert!(matches!(e.code(), lode::ErrorCode::ReadOnly), "{e}");
+    assert!(e.to_string().contains("cannot be written"), "{e}");
+    fs.remount("rw");
+    assert!(snapshot(&dir) == before, "nothing changed");
+    let lib = Library::open(&dir).unwrap();
+    assert_eq!(
+        lib.search("niobium", &SearchOptions::default())
+            .unwrap()
+            .hits
+            .len(),
+        1
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
