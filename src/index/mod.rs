@@ -880,6 +880,13 @@ impl Indexer {
     /// Searches wait meanwhile ([`SearchIndex::wait_ready`]).
     fn refill(&mut self, why: String) -> Result<()> {
         update(&self.progress, |p| p.status.ready = false);
+        let result = self.replace_and_fill(why);
+        // Searches wait while it runs, never longer: done or failed, they answer again.
+        update(&self.progress, |p| p.status.ready = true);
+        result
+    }
+
+    fn replace_and_fill(&mut self, why: String) -> Result<()> {
         if let Some(old) = self.writer.take() {
             let _ = old.wait_merging_threads();
         }
@@ -897,6 +904,12 @@ impl Indexer {
     /// Fills the (empty) live index with every note, then applies what came in meanwhile.
     fn fill_all(&mut self, why: String) -> Result<()> {
         update(&self.progress, |p| p.status.ready = false);
+        let result = self.fill_all_notes(why);
+        update(&self.progress, |p| p.status.ready = true);
+        result
+    }
+
+    fn fill_all_notes(&mut self, why: String) -> Result<()> {
         let seq = store::outbox::last_seq(&self.conn)?;
         let ids = store::notes::all_ids(&self.conn)?;
         if !ids.is_empty() {
