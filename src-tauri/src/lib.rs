@@ -39,17 +39,19 @@ fn schedule_restore(dir: &std::path::Path, backup: &std::path::Path) -> std::io:
     )
 }
 
-/// Restores the backup a previous run scheduled, if any; the file goes whatever happens, so
-/// a backup that cannot be restored is not tried at every start.
-fn restore_scheduled(dir: &std::path::Path) -> Result<(), String> {
+/// Restores the backup a previous run scheduled, if any. The request is forgotten once tried
+/// (a backup that cannot be restored is not tried at every start), unless the library was
+/// still held by the Lode that is closing: then it is tried again.
+fn restore_scheduled(dir: &std::path::Path) -> Result<(), lode::Error> {
     let marker = dir.join(RESTORE_ON_START);
     let Ok(backup) = std::fs::read_to_string(&marker) else {
         return Ok(());
     };
-    let _ = std::fs::remove_file(&marker);
-    Library::restore_backup(dir, std::path::Path::new(backup.trim()))
-        .map(drop)
-        .map_err(|e| format!("the backup could not be restored: {e}"))
+    let restored = Library::restore_backup(dir, std::path::Path::new(backup.trim())).map(drop);
+    if !matches!(&restored, Err(e) if e.code() == ErrorCode::LibraryLocked) {
+        let _ = std::fs::remove_file(&marker);
+    }
+    restored
 }
 
 /// Opens the library, waiting up to three seconds for a Lode that is closing to let go of it.
@@ -57,13 +59,15 @@ fn open_library() -> Result<Library, String> {
     let dir = library_dir().ok_or("no home folder to keep the library in; set LODE_LIBRARY")?;
     for _ in 0..30 {
         match restore_scheduled(&dir) {
-            Err(e) if e.contains("in use") => {
+            Err(e) if e.code() == ErrorCode::LibraryLocked => {
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
-            other => {
-                other?;
+            Err(e) => {
+                // The library as it is still opens; the backup stays where it was.
+                eprintln!("lode-desktop: the backup could not be restored: {e}");
                 break;
             }
+            Ok(()) => break,
         }
     }
     for _ in 0..30 {
