@@ -101,8 +101,10 @@ impl Soak {
     fn attempt(&mut self, kind: &'static str, args: &[&str], stdin: Option<&[u8]>) -> Run {
         self.commands += 1;
         let typical = *self.typical.get(kind).unwrap_or(&0.08);
+        // Uniform over twice the usual duration: about half the commands are killed, at any
+        // moment of their work; the other half finish and are acknowledged.
         let kill_after =
-            Duration::from_secs_f64(typical * 1.3 * (self.rng.below(1000) as f64 / 1000.0));
+            Duration::from_secs_f64(typical * 2.0 * (self.rng.below(1000) as f64 / 1000.0));
         let started = Instant::now();
         let mut child = self.lode(args, stdin).spawn().expect("lode starts");
         if let Some(input) = stdin {
@@ -126,10 +128,14 @@ impl Soak {
         child.stdout.take().unwrap().read_to_string(&mut out).ok();
         child.stderr.take().unwrap().read_to_string(&mut err).ok();
         let status = child.wait().expect("wait");
-        if !killed {
-            let t = started.elapsed().as_secs_f64();
-            self.typical.insert(kind, typical * 0.8 + t * 0.2);
-        }
+        let t = started.elapsed().as_secs_f64();
+        // A kill says only that the command needed longer: the estimate grows a little.
+        let estimate = if killed {
+            typical.max(t) * 1.05
+        } else {
+            typical * 0.8 + t * 0.2
+        };
+        self.typical.insert(kind, estimate);
         // Acknowledged: the command printed its result (a killed one may have, just before).
         let text = out.trim_start();
         let printed =
