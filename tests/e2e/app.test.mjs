@@ -260,13 +260,13 @@ test("a deleted note comes back with Undo (Ctrl+Z) and from the Trash, and a del
     await s.clickText(".note-list .title", title);
     await s.clickText(".bar-actions button", "Move to trash");
     await s.waitFor(".notice", { test: (x) => x.includes("Moved the note to the trash") });
-    await s.clickText(".sidebar button", "Trash");
+    await s.clickText(".sidebar button .name", "Trash");
     await s.waitFor(".trash-list .title", { test: (x) => x === title });
     await h.shot(s, "trash");
     await s.click(await s.find(".trash-list button"));
     await s.waitFor(".notice", { test: (x) => x.includes("Restored the note") });
     await s.waitFor(".empty", { test: (x) => x.includes("The trash is empty") });
-    await s.clickText(".sidebar button", "All notes");
+    await s.clickText(".sidebar button .name", "All notes");
     await s.waitFor(".note-list .title", { test: (x) => x === title });
   } finally {
     await h.quit(s);
