@@ -408,6 +408,16 @@ impl Library {
     /// Removes what has been in the trash longer than [`TRASH_DAYS`].
     fn purge_expired_trash(&self) -> Result<usize> {
         let before = self.clock.now() - chrono::Duration::days(TRASH_DAYS);
+        // Most openings find nothing to purge: a read, not a write (no commit, no fsync).
+        let due: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM notes WHERE trashed_at < ?1)
+                 OR EXISTS (SELECT 1 FROM annotations WHERE trashed_at < ?1)",
+            [store::ts(before)],
+            |r| r.get(0),
+        )?;
+        if !due {
+            return Ok(0);
+        }
         self.write(|c| purge_trash(c, Some(before)))
     }
 
