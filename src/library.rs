@@ -31,9 +31,10 @@ pub struct Library {
     behind_at_open: std::sync::atomic::AtomicI64,
     /// Held (an exclusive `flock` on `lode.lock`) while the library is open: one process at
     /// a time writes a library, and a second `open`, in this process or another, is refused.
-    /// Set when the database failed SQLite's quick check at opening: every write is refused
-    /// (reading, searching and exporting still work) until a backup is restored.
-    damaged: Option<Error>,
+    /// SQLite's quick check of the database, started when it was opened (`Some(why)` when it
+    /// failed): once it has failed every write is refused (reading, searching and exporting
+    /// still work) until a backup is restored.
+    integrity: Arc<std::sync::OnceLock<Option<String>>>,
     /// Declared last, so dropped last: the indexer has committed and closed the index before
     /// another process may take the library.
     _lock: std::fs::File,
@@ -176,19 +177,15 @@ impl Library {
             }
             e => e,
         })?;
-        let damaged = quick_check(&conn).map(|why| damaged(&dir, why));
-        if let Some(e) = &damaged
-            && conn
-                .query_row("SELECT count(*) FROM notes", [], |r| r.get::<_, i64>(0))
-                .is_err()
-        {
-            // Not even the list of notes can be read: nothing to open.
-            return Err(self::damaged(&dir, e.to_string()));
-        }
-        if damaged.is_none() {
-            let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-            if version > 0 && version < store::MIGRATIONS.len() as i64 {
-                // A migration about to run: keep the database as it was first.
+        let integrity: Arc<std::sync::OnceLock<Option<String>>> = Arc::default();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > 0 && version < store::MIGRATIONS.len() as i64 {
+            // A migration about to run (once per upgrade): check the database first, and keep
+            // it as it was.
+            let why = quick_check(&conn);
+            let sound = why.is_none();
+            let _ = integrity.set(why);
+            if sound {
                 backup::write(
                     &conn,
                     &dir.join(backup::FOLDER),
@@ -200,12 +197,36 @@ impl Library {
                     _ => e,
                 })?;
             }
-            store::migrate(&mut conn).map_err(|e| match e.code() {
-                crate::ErrorCode::ReadOnly => read_only(&e),
-                _ => e,
+        }
+        if integrity.get().is_none_or(Option::is_none) {
+            store::migrate(&mut conn).map_err(|e| match e {
+                Error::Sqlite(e) if is_corrupt(&e) => damaged(&dir, e.to_string()),
+                e if e.code() == crate::ErrorCode::ReadOnly => read_only(&e),
+                e => e,
             })?;
         }
-        let behind_at_open = outbox::last_seq(&conn)?;
+        if integrity.get().is_none() {
+            // SQLite's quick check reads the whole file (0.35-0.57 s for 578 MB): in the
+            // background, so that opening stays fast. Writes are refused once it has failed.
+            let (result, db) = (Arc::clone(&integrity), db.clone());
+            let spawned = std::thread::Builder::new()
+                .name("lode-quick-check".into())
+                .spawn(move || {
+                    let why = match store::connect(&db) {
+                        Ok(conn) => quick_check(&conn),
+                        Err(e) => Some(e.to_string()),
+                    };
+                    let _ = result.set(why);
+                });
+            if spawned.is_err() {
+                let _ = integrity.set(quick_check(&conn));
+            }
+        }
+        let behind_at_open = outbox::last_seq(&conn).map_err(|e| match e {
+            // Not even the library's own tables can be read: nothing to open.
+            Error::Sqlite(e) if is_corrupt(&e) => damaged(&dir, e.to_string()),
+            e => e,
+        })?;
         let index = SearchIndex::open(&dir.join("index"), &db)?;
         let library = Library {
             behind_at_open: behind_at_open.into(),
@@ -214,7 +235,7 @@ impl Library {
             conn: Mutex::new(conn),
             index,
             clock,
-            damaged,
+            integrity,
         };
         // Housekeeping: a library that cannot purge now (read-only, a full disk) purges later.
         let _ = library.purge_expired_trash();
@@ -234,19 +255,16 @@ impl Library {
 
     /// Runs `f` in one transaction, then tells the indexer.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        if let Some(Error::DatabaseDamaged { dir, why, advice }) = &self.damaged {
-            return Err(Error::DatabaseDamaged {
-                dir: dir.clone(),
-                why: why.clone(),
-                advice: advice.clone(),
-            });
+        if let Some(Some(why)) = self.integrity.get() {
+            return Err(damaged(&self.dir, why.clone()));
         }
         self.write_inner(f).map_err(|e| self.disk_full(e))
     }
 
-    /// A full disk said plainly, whichever layer noticed it.
+    /// A full disk or a damaged database said plainly, whichever layer noticed it.
     fn disk_full(&self, e: Error) -> Error {
         let full = match &e {
+            Error::Sqlite(s) if is_corrupt(s) => return damaged(&self.dir, s.to_string()),
             Error::Sqlite(s) => s.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull),
             Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
             _ => false,
@@ -844,9 +862,13 @@ impl Library {
         self.index.rebuild()
     }
 
-    /// Why the database refuses writes, when it failed its check at opening.
+    /// Why the database refuses writes, when it failed the quick check opening runs (this
+    /// waits for it: under a second even for a large library).
     pub fn damaged(&self) -> Option<String> {
-        self.damaged.as_ref().map(ToString::to_string)
+        self.integrity
+            .wait()
+            .clone()
+            .map(|why| damaged(&self.dir, why).to_string())
     }
 
     /// Writes a verified snapshot of the database: into `dir` when given, else into the

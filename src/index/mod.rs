@@ -342,6 +342,7 @@ impl SearchIndex {
             applied: opened.applied,
             last_commit: Instant::now() - MIN_COMMIT_INTERVAL,
             suspect: false,
+            verify_later: false,
         };
         let thread = std::thread::Builder::new()
             .name("lode-indexer".into())
@@ -591,6 +592,8 @@ struct Indexer {
     /// An attempt failed since the last check: once caught up, the index is counted against
     /// SQLite again (a failed commit may have lost what it held).
     suspect: bool,
+    /// The index was too large to verify before the first search: verify it just after.
+    verify_later: bool,
 }
 
 impl Indexer {
@@ -601,6 +604,12 @@ impl Indexer {
         };
         self.attempted(opening);
         update(&self.progress, |p| p.status.ready = true);
+        if std::mem::take(&mut self.verify_later)
+            && let Ok(Some(why)) = self.damaged_file(None)
+        {
+            let result = self.refill(why);
+            self.attempted(result);
+        }
         let mut first_change: Option<Instant> = None;
         let mut last_change = Instant::now();
         let mut retry = Duration::from_secs(1);
@@ -696,8 +705,13 @@ impl Indexer {
     /// commit applied against the outbox, and (once caught up) its counts against SQLite's.
     /// A failure sets it aside and rebuilds it.
     fn check_opened(&mut self) -> Result<()> {
-        if let Some(why) = self.damaged_file() {
-            return self.refill(why);
+        // Verifying a large index would delay the first search: past this many unverified
+        // bytes, it waits until the index is ready (`verify_later`).
+        const VERIFY_BEFORE_READY: u64 = 64 << 20;
+        match self.damaged_file(Some(VERIFY_BEFORE_READY)) {
+            Ok(Some(why)) => return self.refill(why),
+            Ok(None) => {}
+            Err(()) => self.verify_later = true,
         }
         if let Some(why) = self.outbox_disagrees()? {
             return self.refill(why);
@@ -709,37 +723,67 @@ impl Indexer {
         Ok(())
     }
 
-    /// The first segment file (of those not verified before) whose checksum fails.
-    fn damaged_file(&self) -> Option<String> {
+    /// The current segment files: (name, bytes).
+    fn segment_files(&self) -> Option<Vec<(String, u64)>> {
         let index = self.writer.as_ref()?.index();
-        let metas = match index.load_metas() {
-            Ok(metas) => metas,
-            Err(e) => return Some(format!("its meta.json cannot be read: {e}")),
-        };
+        let metas = index.load_metas().ok()?;
         let segments: Vec<String> = metas
             .segments
             .iter()
             .map(|s| s.id().uuid_string())
             .collect();
+        let mut files: Vec<(String, u64)> = std::fs::read_dir(&self.dir)
+            .ok()?
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                let name = entry.file_name().into_string().ok()?;
+                segments
+                    .iter()
+                    .any(|s| name.starts_with(s.as_str()))
+                    .then(|| (name, entry.metadata().map_or(0, |m| m.len())))
+            })
+            .collect();
+        files.sort();
+        Some(files)
+    }
+
+    /// The first segment file, of those not verified before, whose checksum fails. With a
+    /// `budget`, verifies only when the files to verify hold at most that many bytes, and
+    /// otherwise answers `Err(())`: too much to verify before the first search.
+    fn damaged_file(&self, budget: Option<u64>) -> std::result::Result<Option<String>, ()> {
+        let Some(index) = self.writer.as_ref().map(IndexWriter::index) else {
+            return Ok(None);
+        };
+        if let Err(e) = index.load_metas() {
+            return Ok(Some(format!("its meta.json cannot be read: {e}")));
+        }
+        let files = self.segment_files().unwrap_or_default();
         let checked_path = self.dir.join(CHECKED);
         let checked = std::fs::read_to_string(&checked_path).unwrap_or_default();
         let checked: std::collections::HashSet<&str> = checked.lines().collect();
-        let mut names: Vec<String> = std::fs::read_dir(&self.dir)
-            .ok()?
-            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-            .filter(|name| segments.iter().any(|s| name.starts_with(s.as_str())))
+        let unverified: Vec<&(String, u64)> = files
+            .iter()
+            .filter(|(name, _)| !checked.contains(name.as_str()))
             .collect();
-        names.sort();
-        for name in names.iter().filter(|n| !checked.contains(n.as_str())) {
+        if budget.is_some_and(|b| unverified.iter().map(|(_, bytes)| bytes).sum::<u64>() > b) {
+            return Err(());
+        }
+        for (name, _) in unverified {
             match index.directory().validate_checksum(Path::new(name)) {
                 Ok(true) => {}
-                Ok(false) => return Some(format!("{name} is damaged (its checksum fails)")),
-                Err(e) => return Some(format!("{name} cannot be read: {e}")),
+                Ok(false) => return Ok(Some(format!("{name} is damaged (its checksum fails)"))),
+                Err(e) => return Ok(Some(format!("{name} cannot be read: {e}"))),
             }
         }
-        // Only a speed-up: a list that cannot be written means checking again next time.
-        let _ = std::fs::write(&checked_path, names.join("\n"));
-        None
+        self.record_checked(&files);
+        Ok(None)
+    }
+
+    /// Lists `files` as verified (a speed-up only: a list that cannot be written means
+    /// verifying again at the next opening).
+    fn record_checked(&self, files: &[(String, u64)]) {
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        let _ = std::fs::write(self.dir.join(CHECKED), names.join("\n"));
     }
 
     /// Whether the outbox shows changes the index's last commit claims but cannot have: ahead
