@@ -212,10 +212,8 @@ impl Library {
             let spawned = std::thread::Builder::new()
                 .name("lode-quick-check".into())
                 .spawn(move || {
-                    let why = match store::connect(&db) {
-                        Ok(conn) => quick_check(&conn),
-                        Err(e) => Some(e.to_string()),
-                    };
+                    // A check that cannot run (a full disk, a busy file) finds nothing.
+                    let why = store::connect(&db).ok().and_then(|conn| quick_check(&conn));
                     let _ = result.set(why);
                 });
             if spawned.is_err() {
@@ -958,10 +956,11 @@ impl Library {
         self.index.wait_ready(&mut |_| {})?;
         let index_error = self.flush_index().err().map(|e| e.to_string());
         let conn = self.conn();
-        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-        let messages: Vec<String> = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        // A check so damaged that it cannot run is a finding, not an error.
+        let messages: Vec<String> = conn
+            .prepare("PRAGMA integrity_check")
+            .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect())
+            .unwrap_or_else(|e| vec![e.to_string()]);
         let sqlite_ok = messages == ["ok"];
         // A damaged database is reported as far as it can be read, not as an error.
         fn readable<T: Default>(sqlite_ok: bool, r: Result<T>) -> Result<T> {
@@ -969,7 +968,6 @@ impl Library {
         }
         let ids = readable(sqlite_ok, notes::all_ids(&conn))?;
         let annotation_count = readable(sqlite_ok, annotations::count(&conn))?;
-        drop(stmt);
         drop(conn);
         let (indexed, indexed_annotations) = self.index.contents()?;
         let in_index: std::collections::HashSet<i64> = indexed.iter().copied().collect();
@@ -1665,7 +1663,9 @@ fn quick_check(conn: &Connection) -> Option<String> {
     match messages {
         Ok(m) if m == ["ok"] => None,
         Ok(m) => Some(m.into_iter().take(3).collect::<Vec<_>>().join("; ")),
-        Err(e) => Some(e.to_string()),
+        Err(e) if is_corrupt(&e) => Some(e.to_string()),
+        // It could not run (busy, out of memory, a full disk): that is not damage.
+        Err(_) => None,
     }
 }
 

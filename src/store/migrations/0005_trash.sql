@@ -3,8 +3,10 @@
 -- trash, and is removed for good 30 days later (or when the trash is emptied).
 ALTER TABLE notes ADD COLUMN trashed_at TEXT;
 ALTER TABLE annotations ADD COLUMN trashed_at TEXT;
-CREATE INDEX notes_trashed ON notes(trashed_at) WHERE trashed_at IS NOT NULL;
-CREATE INDEX annotations_trashed ON annotations(trashed_at) WHERE trashed_at IS NOT NULL;
+-- Whole-column indexes: counting the live notes (`trashed_at IS NULL`) reads the index, not
+-- every row of the table.
+CREATE INDEX notes_trashed ON notes(trashed_at);
+CREATE INDEX annotations_trashed ON annotations(trashed_at);
 
 -- What a raw clip is: NULL for a clipboard copy, 'markdown' for an imported Markdown file
 -- (re-extraction reads it again as Markdown, not as a copied page).
