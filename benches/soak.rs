@@ -399,18 +399,13 @@ impl Soak {
             .iter()
             .filter_map(|n| n["title"].as_str())
             .collect();
-        let trashed_titles: usize = model
+        let missing: Vec<&String> = model
             .imported
             .iter()
             .filter(|t| !titles.contains(t.as_str()))
-            .count();
-        if trashed_titles > 0 {
+            .collect();
+        if !missing.is_empty() {
             // An imported note may have been deleted since (then it is in the trash).
-            let missing: Vec<&String> = model
-                .imported
-                .iter()
-                .filter(|t| !titles.contains(t.as_str()))
-                .collect();
             let out = self
                 .lode(&["trash", "--json"], None)
                 .output()

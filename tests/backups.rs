@@ -194,8 +194,9 @@ fn damage_pages(db: &Path, from: f64) {
     std::fs::write(db, bytes).unwrap();
 }
 
-#[test]
-fn a_damaged_database_refuses_writes_and_names_the_backup_to_restore() {
+/// A closed library of 40 notes with a backup, whose database file is then damaged from
+/// `from` (a fraction of it) on.
+fn damaged_library(from: f64) -> (tempfile::TempDir, lode::Backup) {
     let t = TestLibrary::new();
     for i in 0..40 {
         clip(&t.lib, &format!("Tungsten report {i}"));
@@ -208,7 +209,13 @@ fn a_damaged_database_refuses_writes_and_names_the_backup_to_restore() {
         .unwrap()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .unwrap();
-    damage_pages(&dir.path().join("lode.db"), 0.6);
+    damage_pages(&dir.path().join("lode.db"), from);
+    (dir, backup)
+}
+
+#[test]
+fn a_damaged_database_refuses_writes_and_names_the_backup_to_restore() {
+    let (dir, backup) = damaged_library(0.6);
     match Library::open(dir.path()) {
         Ok(lib) => {
             assert!(lib.damaged().is_some());
@@ -240,18 +247,7 @@ fn a_damaged_database_refuses_writes_and_names_the_backup_to_restore() {
 
 #[test]
 fn a_database_too_damaged_to_read_is_refused_with_the_backup_to_restore() {
-    let t = TestLibrary::new();
-    for i in 0..40 {
-        clip(&t.lib, &format!("Tungsten report {i}"));
-    }
-    let backup = t.lib.backup(None).unwrap();
-    let TestLibrary { dir, lib } = t;
-    drop(lib);
-    rusqlite::Connection::open(dir.path().join("lode.db"))
-        .unwrap()
-        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .unwrap();
-    damage_pages(&dir.path().join("lode.db"), 0.0);
+    let (dir, backup) = damaged_library(0.0);
     let e = Library::open(dir.path())
         .err()
         .expect("nothing can be read");

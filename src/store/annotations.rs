@@ -128,9 +128,14 @@ pub fn reanchored(
 }
 
 pub fn get(conn: &Connection, id: AnnotationId) -> Result<Annotation> {
+    get_where(conn, id, "trashed_at IS NULL")
+}
+
+/// The annotation `id` if it meets `condition` (in the trash or not), with its tags.
+fn get_where(conn: &Connection, id: AnnotationId, condition: &str) -> Result<Annotation> {
     let found = conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM annotations WHERE id = ?1 AND trashed_at IS NULL"
+            "SELECT {COLUMNS} FROM annotations WHERE id = ?1 AND {condition}"
         ))?
         .query_row([id], from_row)
         .optional()?;
@@ -192,15 +197,7 @@ pub fn trash(conn: &Connection, id: AnnotationId, now: DateTime<Utc>) -> Result<
 
 /// A trashed annotation, as it was when trashed.
 pub fn get_trashed(conn: &Connection, id: AnnotationId) -> Result<Annotation> {
-    let found = conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM annotations WHERE id = ?1 AND trashed_at IS NOT NULL"
-        ))?
-        .query_row([id], from_row)
-        .optional()?;
-    let mut annotation = found.ok_or(Error::AnnotationNotFound(id))?;
-    annotation.tags = tags::of_annotation(conn, id)?;
-    Ok(annotation)
+    get_where(conn, id, "trashed_at IS NOT NULL")
 }
 
 pub fn untrash(conn: &Connection, id: AnnotationId) -> Result<()> {
