@@ -74,6 +74,12 @@ pub enum Error {
     Invalid { what: &'static str, message: String },
     #[error("the library at {0} is in use by another Lode process")]
     LibraryLocked(PathBuf),
+    /// Something only the process holding the library may do, asked of one that shares it.
+    #[error(
+        "the library at {0} is in use by another Lode process, and {1} needs it alone: close \
+         the other process (the desktop app, or a running command) and try again"
+    )]
+    NeedsLibraryAlone(PathBuf, &'static str),
     #[error("the library at {0} cannot be written: {1}")]
     ReadOnly(PathBuf, String),
     #[error("database error: {0}")]
@@ -129,7 +135,7 @@ impl Error {
             Error::QuoteAmbiguous { .. } | Error::OccurrenceOutOfRange { .. } => {
                 ErrorCode::QuoteAmbiguous
             }
-            Error::LibraryLocked(_) => ErrorCode::LibraryLocked,
+            Error::LibraryLocked(_) | Error::NeedsLibraryAlone(..) => ErrorCode::LibraryLocked,
             Error::ReadOnly(..) | Error::DatabaseDamaged { .. } | Error::DiskFull(_) => {
                 ErrorCode::ReadOnly
             }

@@ -43,7 +43,7 @@ pub use error::{Error, ErrorCode, Result};
 pub use export::{ExportFormat, ExportReport};
 pub use index::{Facet, Facets, IndexStatus, RebuildProgress, Snippet};
 pub use library::{
-    ClipOutcome, ClipStatus, ImportOptions, ImportProgress, ImportReport, Library,
+    Access, ClipOutcome, ClipStatus, ImportOptions, ImportProgress, ImportReport, Library,
     MAX_READER_MARKS, ReextractProgress, ReextractReport, TRASH_DAYS,
 };
 pub use model::*;

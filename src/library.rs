@@ -29,15 +29,65 @@ pub struct Library {
     /// left for the indexer to apply. The first search waits for it, so it never answers from
     /// an index that is behind what was acknowledged before this process started.
     behind_at_open: std::sync::atomic::AtomicI64,
-    /// Held (an exclusive `flock` on `lode.lock`) while the library is open: one process at
-    /// a time writes a library, and a second `open`, in this process or another, is refused.
+    /// The outbox's last entry this process wrote or was told of: a newer one was written by
+    /// another process ([`Library::changed_elsewhere`]).
+    seen_seq: std::sync::atomic::AtomicI64,
     /// SQLite's quick check of the database, started when it was opened (`Some(why)` when it
     /// failed): once it has failed every write is refused (reading, searching and exporting
     /// still work) until a backup is restored.
-    integrity: Arc<std::sync::OnceLock<Option<String>>>,
-    /// Declared last, so dropped last: the indexer has committed and closed the index before
-    /// another process may take the library.
-    _lock: std::fs::File,
+    integrity: Integrity,
+    /// How this process holds the library. Declared last, so dropped last: the indexer has
+    /// committed and closed the index before another process may take the library.
+    hold: Mutex<Hold>,
+}
+
+/// SQLite's quick check of the database, once it has run: `Some(why)` when it failed.
+type Integrity = Arc<std::sync::OnceLock<Option<String>>>;
+
+/// Runs SQLite's quick check on its own connection (it reads the whole file: 0.35-0.57 s for
+/// 578 MB), so that opening stays fast.
+fn check_in_background(
+    integrity: &Integrity,
+    conn: &Connection,
+    db: PathBuf,
+    connect: fn(&Path) -> Result<Connection>,
+) {
+    let result = Arc::clone(integrity);
+    let spawned = std::thread::Builder::new()
+        .name("lode-quick-check".into())
+        .spawn(move || {
+            // A check that cannot run (a full disk, a busy file) finds nothing.
+            let why = connect(&db).ok().and_then(|conn| quick_check(&conn));
+            let _ = result.set(why);
+        });
+    if spawned.is_err() {
+        let _ = integrity.set(quick_check(conn));
+    }
+}
+
+/// How a process holds a library. The first to open it holds `lode.lock` (an exclusive
+/// `flock`) and with it the index writer, the repairs and the housekeeping; others share it.
+enum Hold {
+    Alone { _lock: std::fs::File },
+    /// Another process holds the lock: reads as usual, writes through SQLite and its outbox,
+    /// which the holder indexes. The lock is taken over once that process has closed.
+    Shared(std::fs::File),
+    /// The library's folder or disk cannot be written: reads only.
+    ReadOnly,
+}
+
+/// How this process opened the library (see [`Library::access`]).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// This process holds the library: it indexes, repairs and backs up.
+    Alone,
+    /// Another Lode process holds it (the desktop app, say): reads and writes work, and that
+    /// process indexes the writes.
+    Shared,
+    /// The disk or folder cannot be written: reading, searching and exporting work.
+    ReadOnly,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -153,18 +203,44 @@ impl Library {
             ));
         }
         refuse_foreign_folder(&dir)?;
-        std::fs::create_dir_all(&dir).map_err(|e| read_only(&e))?;
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.join("lode.lock"))
-            .map_err(|e| read_only(&e))?;
+        let exists = dir.join("lode.db").is_file();
+        // A library that cannot be written is still read (when there is one to read).
+        let or_read_only = |e: Error| match e {
+            Error::ReadOnly(..) | Error::DiskFull(_) if exists => {
+                Library::open_beside(&dir, clock.clone(), Hold::ReadOnly)
+            }
+            e => Err(e),
+        };
+        let lock = std::fs::create_dir_all(&dir)
+            .and_then(|()| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(dir.join("lode.lock"))
+            })
+            .map_err(|e| read_only(&e));
+        let lock = match lock {
+            Ok(lock) => lock,
+            Err(e) => return or_read_only(e),
+        };
         match lock.try_lock() {
             Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) if exists => {
+                return Library::open_beside(&dir, clock, Hold::Shared(lock));
+            }
+            // Another process is creating it: there is nothing to share yet.
             Err(std::fs::TryLockError::WouldBlock) => return Err(Error::LibraryLocked(dir)),
-            Err(std::fs::TryLockError::Error(e)) => return Err(read_only(&e)),
+            Err(std::fs::TryLockError::Error(e)) => return or_read_only(read_only(&e)),
         }
+        Library::open_alone(&dir, clock.clone(), lock).or_else(or_read_only)
+    }
+
+    /// Opens the library whose lock this process has just taken: migrates it, checks it,
+    /// opens the index for writing.
+    fn open_alone(dir: &Path, clock: Arc<dyn Clock>, lock: std::fs::File) -> Result<Library> {
+        let dir = dir.to_path_buf();
+        let read_only = |e: &dyn std::fmt::Display| Error::ReadOnly(dir.clone(), e.to_string());
         let db = dir.join("lode.db");
         let mut conn = store::connect(&db).map_err(|e| match e {
             Error::Sqlite(e) if is_corrupt(&e) => damaged(&dir, e.to_string()),
@@ -177,7 +253,7 @@ impl Library {
             }
             e => e,
         })?;
-        let integrity: Arc<std::sync::OnceLock<Option<String>>> = Arc::default();
+        let integrity = Integrity::default();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > 0 && version < store::MIGRATIONS.len() as i64 {
             // A migration about to run (once per upgrade): check the database first, and keep
@@ -206,19 +282,7 @@ impl Library {
             })?;
         }
         if integrity.get().is_none() {
-            // SQLite's quick check reads the whole file (0.35-0.57 s for 578 MB): in the
-            // background, so that opening stays fast. Writes are refused once it has failed.
-            let (result, db) = (Arc::clone(&integrity), db.clone());
-            let spawned = std::thread::Builder::new()
-                .name("lode-quick-check".into())
-                .spawn(move || {
-                    // A check that cannot run (a full disk, a busy file) finds nothing.
-                    let why = store::connect(&db).ok().and_then(|conn| quick_check(&conn));
-                    let _ = result.set(why);
-                });
-            if spawned.is_err() {
-                let _ = integrity.set(quick_check(&conn));
-            }
+            check_in_background(&integrity, &conn, db.clone(), store::connect);
         }
         let behind_at_open = outbox::last_seq(&conn).map_err(|e| match e {
             // Not even the library's own tables can be read: nothing to open.
@@ -228,8 +292,9 @@ impl Library {
         let index = SearchIndex::open(&dir.join("index"), &db)?;
         let library = Library {
             behind_at_open: behind_at_open.into(),
+            seen_seq: behind_at_open.into(),
             dir,
-            _lock: lock,
+            hold: Mutex::new(Hold::Alone { _lock: lock }),
             conn: Mutex::new(conn),
             index,
             clock,
@@ -238,6 +303,106 @@ impl Library {
         // Housekeeping: a library that cannot purge now (read-only, a full disk) purges later.
         let _ = library.purge_expired_trash();
         Ok(library)
+    }
+
+    /// Opens a library another process holds (`Hold::Shared`) or that cannot be written
+    /// (`Hold::ReadOnly`): its database as it is (a database that still needs migrating is
+    /// left to the process that holds it), and its index for reading only.
+    fn open_beside(dir: &Path, clock: Arc<dyn Clock>, hold: Hold) -> Result<Library> {
+        let dir = dir.to_path_buf();
+        let db = dir.join("lode.db");
+        let connect = match hold {
+            Hold::ReadOnly => store::connect_read_only,
+            _ => store::connect,
+        };
+        let conn = connect(&db).map_err(|e| match e {
+            Error::Sqlite(e) if is_corrupt(&e) => damaged(&dir, e.to_string()),
+            e => e,
+        })?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let known = store::MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(Error::NewerDatabase {
+                dir,
+                found: version,
+                known,
+            });
+        }
+        if version < known {
+            return Err(match hold {
+                Hold::ReadOnly => Error::ReadOnly(
+                    dir,
+                    format!("it needs upgrading from database version {version}, which writes it"),
+                ),
+                _ => Error::LibraryLocked(dir),
+            });
+        }
+        let integrity = Integrity::default();
+        check_in_background(&integrity, &conn, db, connect);
+        let behind_at_open = outbox::last_seq(&conn).map_err(|e| match e {
+            Error::Sqlite(e) if is_corrupt(&e) => damaged(&dir, e.to_string()),
+            e => e,
+        })?;
+        Ok(Library {
+            behind_at_open: behind_at_open.into(),
+            seen_seq: behind_at_open.into(),
+            index: SearchIndex::follow(&dir.join("index"))?,
+            dir,
+            hold: Mutex::new(hold),
+            conn: Mutex::new(conn),
+            clock,
+            integrity,
+        })
+    }
+
+    /// How this process holds the library: alone, shared with another Lode process, or
+    /// read-only.
+    pub fn access(&self) -> Access {
+        self.take_over_if_free();
+        match &*self.hold() {
+            Hold::Alone { .. } => Access::Alone,
+            Hold::Shared(_) => Access::Shared,
+            Hold::ReadOnly => Access::ReadOnly,
+        }
+    }
+
+    fn hold(&self) -> MutexGuard<'_, Hold> {
+        self.hold.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A library shared with another process becomes this one's once that process has closed
+    /// it: the lock is taken and the index opened for writing (catching up with what others
+    /// wrote meanwhile). One `flock` call when the other process is still there.
+    fn take_over_if_free(&self) {
+        let mut hold = self.hold();
+        let Hold::Shared(lock) = &*hold else {
+            return;
+        };
+        if lock.try_lock().is_err() {
+            return;
+        }
+        if self.index.take_over(&self.dir.join("lode.db")).is_err() {
+            let _ = lock.unlock();
+            return;
+        }
+        if let Hold::Shared(lock) = std::mem::replace(&mut *hold, Hold::ReadOnly) {
+            *hold = Hold::Alone { _lock: lock };
+        }
+        drop(hold);
+        let _ = self.purge_expired_trash();
+    }
+
+    /// For what only the process holding the library may do (rebuilding the index, say).
+    fn alone(&self, what: &'static str) -> Result<()> {
+        self.take_over_if_free();
+        match &*self.hold() {
+            Hold::Alone { .. } => Ok(()),
+            Hold::Shared(_) => Err(Error::NeedsLibraryAlone(self.dir.clone(), what)),
+            Hold::ReadOnly => Err(Error::ReadOnly(
+                self.dir.clone(),
+                format!("its disk or folder is read-only, and {what} writes it"),
+            )),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -253,6 +418,13 @@ impl Library {
 
     /// Runs `f` in one transaction, then tells the indexer.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.take_over_if_free();
+        if matches!(*self.hold(), Hold::ReadOnly) {
+            return Err(Error::ReadOnly(
+                self.dir.clone(),
+                "its disk or folder is read-only (reading, searching and exporting work)".into(),
+            ));
+        }
         if let Some(Some(why)) = self.integrity.get() {
             return Err(damaged(&self.dir, why.clone()));
         }
@@ -280,10 +452,23 @@ impl Library {
         // fail with SQLITE_BUSY, without waiting, if the indexer wrote in between.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
+        let seq = outbox::last_seq(&tx)?;
         tx.commit()?;
         drop(conn);
+        self.seen_seq
+            .fetch_max(seq, std::sync::atomic::Ordering::AcqRel);
         self.index.changed();
         Ok(value)
+    }
+
+    /// Whether another process (the CLI while the app is open, say) has changed the library
+    /// since the last call: the desktop then shows the list again.
+    pub fn changed_elsewhere(&self) -> Result<bool> {
+        let seq = outbox::last_seq(&self.conn())?;
+        let seen = self
+            .seen_seq
+            .fetch_max(seq, std::sync::atomic::Ordering::AcqRel);
+        Ok(seq > seen)
     }
 
     /// The article a clip holds, without storing anything.
@@ -759,6 +944,7 @@ impl Library {
     /// Ranked search over notes and annotations; see the README for the query syntax.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
         use std::sync::atomic::Ordering;
+        self.take_over_if_free();
         // While the index is filled after it was lost or damaged, searches wait for it: a
         // search never answers "no results" because the index is behind.
         self.index.wait_ready(&mut |_| {})?;
@@ -856,6 +1042,7 @@ impl Library {
 
     /// Rebuilds the search index from SQLite into a fresh directory and swaps it in.
     pub fn reindex(&self) -> Result<()> {
+        self.alone("rebuilding the search index")?;
         self.flush_index()?;
         self.index.rebuild()
     }
@@ -890,6 +1077,9 @@ impl Library {
     /// Makes the daily backup when the newest one is a day old or more (the desktop calls it
     /// while it runs); `None` when none was due.
     pub fn backup_if_due(&self) -> Result<Option<Backup>> {
+        if self.access() == Access::ReadOnly {
+            return Ok(None);
+        }
         let newest = self.backups()?.into_iter().next();
         if newest.is_some_and(|b| self.clock.now() - b.created < backup::INTERVAL) {
             return Ok(None);
@@ -940,6 +1130,7 @@ impl Library {
 
     /// What the search index is doing: ready, rebuilding (how far), behind (why).
     pub fn index_status(&self) -> index::IndexStatus {
+        self.take_over_if_free();
         self.index.status()
     }
 
@@ -1000,6 +1191,7 @@ impl Library {
         if report.index_ok() {
             return Ok(report);
         }
+        self.alone("repairing the search index")?;
         self.index.rebuild()?;
         let mut after = self.check()?;
         after.index_repaired = Some(match report.index_repaired {

@@ -113,11 +113,10 @@ fn invalid_tags_are_refused(#[case] tag: &str) {
 }
 
 #[test]
-fn a_library_in_use_by_another_process_is_refused() {
+fn what_needs_a_library_alone_is_refused_while_another_process_holds_it() {
     let t = TestLibrary::new();
-    let err = Library::open(t.dir.path())
-        .err()
-        .expect("a second open must fail");
+    let second = Library::open(t.dir.path()).expect("a library in use is shared");
+    let err = second.reindex().unwrap_err();
     assert_eq!(err.code(), ErrorCode::LibraryLocked, "{err}");
     assert!(
         err.to_string().contains("in use by another Lode process"),

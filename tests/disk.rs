@@ -180,7 +180,7 @@ fn a_full_disk_during_an_import_reports_it_and_keeps_what_was_imported() {
 }
 
 #[test]
-fn a_read_only_library_gives_a_clear_error_and_changes_nothing() {
+fn a_read_only_library_is_read_and_a_write_gives_a_clear_error_and_changes_nothing() {
     let Some(fs) = Tmpfs::mount(16) else { return };
     let dir = fs.path().join("library");
     {
@@ -205,11 +205,22 @@ fn a_read_only_library_gives_a_clear_error_and_changes_nothing() {
     };
     let before = snapshot(&dir);
     fs.remount("ro");
-    let e = Library::open(&dir)
-        .err()
-        .expect("a read-only library cannot be opened for writing");
-    assert!(matches!(e.code(), lode::ErrorCode::ReadOnly), "{e}");
-    assert!(e.to_string().contains("cannot be written"), "{e}");
+    {
+        let lib = Library::open(&dir).expect("a read-only library is read");
+        assert_eq!(lib.access(), lode::Access::ReadOnly);
+        let found = lib.search("niobium", &SearchOptions::default()).unwrap();
+        assert_eq!(found.hits.len(), 1, "search works");
+        assert_eq!(lib.notes(&lode::NoteFilter::default()).unwrap().len(), 1);
+        let e = lib
+            .clip(&Clip {
+                text: Some(article("Tantalum mine", &["The tantalum mine closed."])),
+                ..Clip::default()
+            })
+            .unwrap_err();
+        assert!(matches!(e.code(), lode::ErrorCode::ReadOnly), "{e}");
+        assert!(e.to_string().contains("cannot be written"), "{e}");
+        assert!(lib.check().unwrap().ok());
+    }
     fs.remount("rw");
     assert!(snapshot(&dir) == before, "nothing changed");
     let lib = Library::open(&dir).unwrap();

@@ -24,6 +24,7 @@ mod persistence;
 mod properties;
 mod schema;
 mod search;
+mod shared;
 mod tags;
 mod trash;
 mod versions;

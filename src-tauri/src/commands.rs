@@ -53,7 +53,8 @@ impl CommandError {
 /// The `library-changed` event: the UI reloads what it shows.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LibraryChanged {
-    /// `clip` (in the app), `shortcut` (the global clip key), `import` or `reextract`.
+    /// `clip` (in the app), `shortcut` (the global clip key), `import`, `reextract`, or
+    /// `elsewhere` (another process, the CLI say, changed the library).
     pub reason: String,
     pub id: Option<NoteId>,
     pub status: Option<ClipStatus>,

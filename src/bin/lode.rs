@@ -823,7 +823,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
-            library.flush_index()?;
+            // Searchable when the command returns; in a library another process holds, that
+            // process indexes the import (within a second of each batch).
+            if library.access() == lode::Access::Alone {
+                library.flush_index()?;
+            }
             if json {
                 print_json(&report)?;
             } else {

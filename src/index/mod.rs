@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
-use tantivy::directory::error::LockError;
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::query::TermQuery;
 use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
@@ -93,6 +93,10 @@ pub struct IndexStatus {
     /// What was found wrong with the index since the library was opened (it was then set
     /// aside and rebuilt).
     pub repaired: Option<String>,
+    /// Another Lode process holds the library (or it cannot be written): searches read the
+    /// index as that process last committed it, and it indexes what is written here.
+    #[serde(default)]
+    pub held_elsewhere: bool,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -128,18 +132,38 @@ struct Live {
 }
 
 pub struct SearchIndex {
+    dir: PathBuf,
     fields: Fields,
     analyzers: schema::Analyzers,
     live: Arc<RwLock<Live>>,
     progress: Shared,
     tx: Mutex<Option<Sender<Msg>>>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    /// No indexer in this process: another process writes the index (or it cannot be
+    /// written), and searches read its last commit. Cleared by [`SearchIndex::take_over`].
+    reading_only: std::sync::atomic::AtomicBool,
+    /// For reading only: the real index is open (else searches read an empty one).
+    opened_for_reading: std::sync::atomic::AtomicBool,
 }
+
+/// How long a process that only reads the index waits for the one that writes it to apply a
+/// change (it notices changes made by other processes within a second).
+const WAIT_FOR_HOLDER: Duration = Duration::from_secs(5);
+/// How often the indexer looks for changes written by other processes.
+const FOREIGN_POLL: Duration = Duration::from_secs(1);
 
 fn lock_error(dir: &Path, e: TantivyError) -> Error {
     match e {
         TantivyError::LockFailure(LockError::LockBusy, _) => {
             Error::LibraryLocked(dir.to_path_buf())
+        }
+        TantivyError::LockFailure(LockError::IoError(io), _)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Error::ReadOnly(dir.to_path_buf(), io.to_string())
         }
         e => Error::Index(e),
     }
@@ -209,8 +233,8 @@ struct Opened {
 enum Unusable {
     Missing,
     Damaged(String),
-    /// Another process writes it: not damage, the library is in use.
-    Locked(Error),
+    /// Another process writes it, or it cannot be written: not damage.
+    Refused(Error),
 }
 
 /// Opens the index in `dir` as a Lode commit left it: readable, writable, with Lode's payload
@@ -244,7 +268,7 @@ fn open_existing(dir: &Path, fields: &Fields) -> std::result::Result<Opened, Unu
     }
     schema::register_analyzers(&index);
     let writer = writer(dir, &index).map_err(|e| match e {
-        Error::LibraryLocked(_) => Unusable::Locked(e),
+        Error::LibraryLocked(_) | Error::ReadOnly(..) => Unusable::Refused(e),
         e => damaged("it cannot be written", &e),
     })?;
     let reader = reader(&index).map_err(|e| damaged("it cannot be read", &e))?;
@@ -297,6 +321,95 @@ fn reader(index: &Index) -> Result<IndexReader> {
         .try_into()?)
 }
 
+/// The index folder of another process, for reading only: Tantivy's reader takes a lock file
+/// while it loads segments, which a read-only folder cannot hold; there, nothing can write
+/// the index either, so reading goes on without it.
+#[derive(Clone, Debug)]
+struct ReadingDir(tantivy::directory::MmapDirectory);
+
+impl tantivy::Directory for ReadingDir {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<Arc<dyn tantivy::directory::FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+    fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
+        self.0.delete(path)
+    }
+    fn exists(&self, path: &Path) -> std::result::Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+    fn open_write(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<tantivy::directory::WritePtr, OpenWriteError> {
+        self.0.open_write(path)
+    }
+    fn atomic_read(&self, path: &Path) -> std::result::Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+    fn acquire_lock(
+        &self,
+        lock: &tantivy::directory::Lock,
+    ) -> std::result::Result<tantivy::directory::DirectoryLock, LockError> {
+        match self.0.acquire_lock(lock) {
+            Err(LockError::IoError(_)) => Ok(tantivy::directory::DirectoryLock::from(Box::new(()))),
+            other => other,
+        }
+    }
+    fn watch(
+        &self,
+        callback: tantivy::directory::WatchCallback,
+    ) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        self.0.watch(callback)
+    }
+}
+
+/// Opens the index in `dir` for reading only, as another process last committed it.
+fn open_for_reading(dir: &Path, fields: &Fields) -> Result<IndexReader> {
+    let directory = tantivy::directory::MmapDirectory::open(dir)
+        .map_err(|e| Error::IndexBehind(format!("it cannot be opened: {e}")))?;
+    let index = Index::open(ReadingDir(directory))?;
+    let meta = index.load_metas()?;
+    let ours = meta
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<Payload>(p).ok())
+        .is_some_and(|p| p.schema == schema::SCHEMA_VERSION);
+    if !ours || index.schema() != fields.schema {
+        return Err(Error::IndexBehind(
+            "it is not one this Lode can read; the process that holds the library rebuilds it"
+                .into(),
+        ));
+    }
+    schema::register_analyzers(&index);
+    reader(&index)
+}
+
+/// What the last commit in the index's folder applied.
+fn committed_seq(index: &Index) -> i64 {
+    index
+        .load_metas()
+        .ok()
+        .and_then(|m| m.payload)
+        .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+        .map_or(0, |p| p.outbox_seq)
+}
+
+/// An empty index in memory: what searches read until a real one can be opened.
+fn empty_reader(fields: &Fields) -> Result<IndexReader> {
+    let index = Index::create_in_ram(fields.schema.clone());
+    schema::register_analyzers(&index);
+    reader(&index)
+}
+
 /// How the indexer starts: with the index it found, or with an empty one to fill.
 enum Start {
     Check,
@@ -310,35 +423,78 @@ impl SearchIndex {
     /// counts against SQLite's) and rebuilt if it fails. [`SearchIndex::wait_ready`] waits
     /// for that.
     pub fn open(dir: &Path, db: &Path) -> Result<SearchIndex> {
+        let index = SearchIndex::unstarted(dir, false)?;
+        index.start(db)?;
+        Ok(index)
+    }
+
+    /// Opens the index of a library that another process holds (or that cannot be written),
+    /// for reading only: no indexer runs here, searches read what the other process last
+    /// committed. An index that cannot be read yet (that process is rebuilding it) reads as
+    /// empty until it can.
+    pub fn follow(dir: &Path) -> Result<SearchIndex> {
+        let index = SearchIndex::unstarted(dir, true)?;
+        index.refresh();
+        update(&index.progress, |p| {
+            p.status.ready = true;
+            p.status.held_elsewhere = true;
+        });
+        Ok(index)
+    }
+
+    fn unstarted(dir: &Path, reading_only: bool) -> Result<SearchIndex> {
         let fields = Fields::new();
+        let live = Arc::new(RwLock::new(Live {
+            reader: empty_reader(&fields)?,
+        }));
+        Ok(SearchIndex {
+            dir: dir.to_path_buf(),
+            analyzers: schema::Analyzers::new(),
+            live,
+            progress: Shared::default(),
+            tx: Mutex::new(None),
+            thread: Mutex::new(None),
+            reading_only: reading_only.into(),
+            opened_for_reading: false.into(),
+            fields,
+        })
+    }
+
+    /// Opens the index for writing (finishing a swap a crash interrupted; an index that is
+    /// missing or cannot be opened is set aside and rebuilt) and starts the indexer.
+    fn start(&self, db: &Path) -> Result<()> {
+        let dir = &self.dir;
         adopt_swapped(dir);
-        let (opened, start) = match open_existing(dir, &fields) {
+        let (opened, start) = match open_existing(dir, &self.fields) {
             Ok(opened) => (opened, Start::Check),
-            Err(Unusable::Locked(e)) => return Err(e),
+            Err(Unusable::Refused(e)) => return Err(e),
             Err(Unusable::Missing) => (
-                create_fresh(dir, &fields)?,
+                create_fresh(dir, &self.fields)?,
                 Start::Fill("the index folder was missing".into()),
             ),
-            Err(Unusable::Damaged(why)) => (create_fresh(dir, &fields)?, Start::Fill(why)),
+            Err(Unusable::Damaged(why)) => (create_fresh(dir, &self.fields)?, Start::Fill(why)),
         };
-        let live = Arc::new(RwLock::new(Live {
+        let conn = store::connect(db)?;
+        *self
+            .live
+            .write()
+            .map_err(|_| Error::IndexerGone("poisoned".into()))? = Live {
             reader: opened.reader,
-        }));
-        let progress: Shared = Arc::new((
-            Mutex::new(Progress {
-                applied: opened.applied,
-                ..Progress::default()
-            }),
-            Condvar::new(),
-        ));
+        };
+        update(&self.progress, |p| {
+            p.applied = opened.applied;
+            p.stopped = false;
+            p.status.ready = false;
+            p.status.held_elsewhere = false;
+        });
         let (tx, rx) = mpsc::channel();
         let mut indexer = Indexer {
             dir: dir.to_path_buf(),
-            conn: store::connect(db)?,
-            fields: fields.clone(),
+            conn,
+            fields: self.fields.clone(),
             writer: Some(opened.writer),
-            live: live.clone(),
-            progress: progress.clone(),
+            live: self.live.clone(),
+            progress: self.progress.clone(),
             applied: opened.applied,
             last_commit: Instant::now() - MIN_COMMIT_INTERVAL,
             suspect: false,
@@ -347,14 +503,63 @@ impl SearchIndex {
         let thread = std::thread::Builder::new()
             .name("lode-indexer".into())
             .spawn(move || indexer.run(rx, start))?;
-        Ok(SearchIndex {
-            fields,
-            analyzers: schema::Analyzers::new(),
-            live,
-            progress,
-            tx: Mutex::new(Some(tx)),
-            thread: Mutex::new(Some(thread)),
-        })
+        *self
+            .tx
+            .lock()
+            .map_err(|_| Error::IndexerGone("poisoned".into()))? = Some(tx);
+        *self
+            .thread
+            .lock()
+            .map_err(|_| Error::IndexerGone("poisoned".into()))? = Some(thread);
+        Ok(())
+    }
+
+    /// Starts writing the index of a library this process now holds alone (the process that
+    /// held it has closed it): opening's checks run, and what others wrote meanwhile is
+    /// applied.
+    pub fn take_over(&self, db: &Path) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        if !self.reading_only.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        self.start(db)?;
+        self.reading_only.store(false, Ordering::Release);
+        Ok(())
+    }
+
+    fn is_reading_only(&self) -> bool {
+        self.reading_only.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// For reading only: loads what the writing process committed since the last look (or
+    /// opens its index, when it could not be read before). Returns that commit's sequence.
+    fn refresh(&self) -> i64 {
+        use std::sync::atomic::Ordering;
+        let Ok(mut live) = self.live.write() else {
+            return 0;
+        };
+        if self.opened_for_reading.load(Ordering::Acquire) {
+            // The commit first, then the reload: the reader then holds that commit or a later one.
+            let seq = committed_seq(live.reader.searcher().index());
+            if live.reader.reload().is_ok() {
+                update(&self.progress, |p| p.status.error = None);
+                return seq;
+            }
+        }
+        match open_for_reading(&self.dir, &self.fields) {
+            Ok(reader) => {
+                let seq = committed_seq(reader.searcher().index());
+                live.reader = reader;
+                self.opened_for_reading.store(true, Ordering::Release);
+                update(&self.progress, |p| p.status.error = None);
+                seq
+            }
+            Err(e) => {
+                let why = e.to_string();
+                update(&self.progress, |p| p.status.error = Some(why));
+                0
+            }
+        }
     }
 
     fn send(&self, msg: Msg) -> Result<()> {
@@ -406,6 +611,9 @@ impl SearchIndex {
     /// Waits until every outbox entry up to `seq` is searchable. Fails when an attempt to
     /// apply them, made after this call began, failed.
     pub fn wait_for(&self, seq: i64) -> Result<()> {
+        if self.is_reading_only() {
+            return self.wait_for_holder(seq);
+        }
         let since = self.lock()?.attempts;
         self.send(Msg::Flush)?;
         let mut progress = self.lock()?;
@@ -430,9 +638,37 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// For reading only: waits (at most [`WAIT_FOR_HOLDER`]) until the process that writes
+    /// the index has committed change `seq`.
+    fn wait_for_holder(&self, seq: i64) -> Result<()> {
+        let until = Instant::now() + WAIT_FOR_HOLDER;
+        loop {
+            if self.refresh() >= seq {
+                return Ok(());
+            }
+            if Instant::now() >= until {
+                return Err(Error::IndexBehind(format!(
+                    "the Lode process that holds the library has not indexed change {seq} yet"
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The library's folder, for errors that name it.
+    fn library_dir(&self) -> PathBuf {
+        self.dir.parent().unwrap_or(&self.dir).to_path_buf()
+    }
+
     /// Rebuilds the whole index from SQLite into a fresh directory and swaps it in; searches
     /// answer from the current index meanwhile.
     pub fn rebuild(&self) -> Result<()> {
+        if self.is_reading_only() {
+            return Err(Error::NeedsLibraryAlone(
+                self.library_dir(),
+                "rebuilding the search index",
+            ));
+        }
         let (tx, rx) = mpsc::channel();
         self.send(Msg::Rebuild(tx))?;
         rx.recv()
@@ -441,6 +677,13 @@ impl SearchIndex {
 
     /// Sets the index aside and rebuilds it (a search found it damaged); returns when done.
     fn heal(&self, why: String) -> Result<()> {
+        if self.is_reading_only() {
+            // Not ours to repair: look again at what the writing process committed.
+            self.opened_for_reading
+                .store(false, std::sync::atomic::Ordering::Release);
+            self.refresh();
+            return Ok(());
+        }
         let (tx, rx) = mpsc::channel();
         self.send(Msg::Heal(why, tx))?;
         rx.recv()
@@ -478,6 +721,9 @@ impl SearchIndex {
 
     /// A snapshot of the index as of the last commit; it stays valid while the indexer goes on.
     fn searcher(&self) -> Result<tantivy::Searcher> {
+        if self.is_reading_only() {
+            self.refresh();
+        }
         let live = self
             .live
             .read()
@@ -617,7 +863,9 @@ impl Indexer {
             let failing = self.failing();
             let timeout = match first_change {
                 None if failing => retry,
-                None => Duration::from_secs(3600),
+                // Other processes may write the library too: their changes are applied
+                // within a second.
+                None => FOREIGN_POLL,
                 Some(first) => {
                     let due = (last_change + DEBOUNCE)
                         .min(first + MAX_DELAY)
@@ -1013,7 +1261,7 @@ impl Indexer {
                 self.applied = opened.applied;
                 self.published(opened.applied)?;
             }
-            Err(Unusable::Locked(e)) => return Err(e),
+            Err(Unusable::Refused(e)) => return Err(e),
             Err(Unusable::Missing) => return self.refill("the index folder was missing".into()),
             Err(Unusable::Damaged(why)) => return self.refill(why),
         }

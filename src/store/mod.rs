@@ -45,6 +45,46 @@ pub fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Opens `path` for reading only, for a library on a read-only disk or in a read-only folder.
+/// A database in WAL mode needs its `-shm` file, which such a place may not let SQLite create:
+/// then it is read as immutable (nothing can change it there).
+pub fn connect_read_only(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let readable = |conn: &Connection| {
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+    };
+    let conn = Connection::open_with_flags(path, flags)?;
+    let conn = match readable(&conn) {
+        Ok(_) => conn,
+        Err(_) => {
+            let conn = Connection::open_with_flags(
+                format!("{}?immutable=1", file_uri(path)),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )?;
+            readable(&conn)?;
+            conn
+        }
+    };
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+/// `path` as an SQLite `file:` URI (every byte but unreserved ones and `/` percent-encoded).
+fn file_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for &b in absolute.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
 /// Runs the migrations not yet applied, each in its own transaction.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     migrate_to(conn, MIGRATIONS.len())

@@ -273,6 +273,31 @@ test("a deleted note comes back with Undo (Ctrl+Z) and from the Trash, and a del
   }
 });
 
+test("the terminal uses the library while the app is open: a CLI clip shows up in the app, and the CLI finds it", async () => {
+  const { s } = await h.launch();
+  try {
+    await s.waitFor(".shell");
+    const title = "Chile's lithium rush leaves the salt flats thirsty";
+    // Written by another process: the app shows it without being asked, and indexes it.
+    const clipped = JSON.parse(await h.cli("clip", "--text", path.join(fixtures, "northwind_lithium.txt"), "--json"));
+    assert.ok(["created", "unchanged"].includes(clipped.status), JSON.stringify(clipped));
+    await s.waitFor(".note-list .title", { test: (x) => x === title });
+    await search(s, "atacma");
+    await s.waitFor(".hit-row .title", { test: (x) => x === title });
+    await s.keys("Escape");
+    // And the CLI reads what the app holds, while it holds it.
+    const found = JSON.parse(await h.cli("search", "atacama", "--json"));
+    assert.ok(found.hits.some((hit) => hit.title === title), JSON.stringify(found));
+    const listed = JSON.parse(await h.cli("list", "--json"));
+    assert.ok(listed.some((n) => n.title === title));
+    const check = JSON.parse(await h.cli("check", "--json"));
+    assert.equal(check.sqlite_ok, true);
+    await h.shot(s, "shared-with-cli");
+  } finally {
+    await h.quit(s);
+  }
+});
+
 test("the global shortcut clips from outside the app and confirms with a notification", async () => {
   const { s } = await h.launch();
   try {

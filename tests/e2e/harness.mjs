@@ -103,7 +103,7 @@ export class Harness {
     }
   }
 
-  /// Runs the `lode` CLI on this library (while no window holds it).
+  /// Runs the `lode` CLI on this library (a window may hold it: the CLI then shares it).
   cli(...args) {
     return new Promise((resolve, reject) => {
       const p = spawn(process.env.LODE_E2E_CLI, ["--library", this.library, ...args], { stdio: ["ignore", "pipe", "inherit"] });
