@@ -1669,10 +1669,13 @@ fn store_article(
     now: chrono::DateTime<chrono::Utc>,
     similar: Similar,
 ) -> Result<ClipOutcome> {
+    let mut lookup = notes::SimilarLookup::default();
     let existing = match notes::find_duplicate(c, article)? {
         Some(id) => Some(id),
         None if similar == Similar::Merge => {
-            notes::similar_by_title(c, &article.title, &article.body, SAME_ARTICLE_SIMILARITY)?
+            lookup =
+                notes::similar_by_title(c, &article.title, &article.body, SAME_ARTICLE_SIMILARITY)?;
+            lookup.found
         }
         None => None,
     };
@@ -1704,6 +1707,7 @@ fn store_article(
     }
     let clip_id = clips::insert(c, clip, now, None)?;
     let id = notes::insert(c, article, Some(clip_id), now)?;
+    lookup.remember(c, id)?;
     outbox::push(c, id)?;
     Ok(ClipOutcome {
         id,

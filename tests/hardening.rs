@@ -491,6 +491,70 @@ fn import_keeps_a_same_titled_file_apart_unless_asked_to_merge() {
     );
 }
 
+/// A body of `n` sentences drawn from a small vocabulary by `seed`: bodies of different
+/// seeds share few 3-word runs.
+fn generated_body(seed: u64, n: usize) -> Vec<String> {
+    const WORDS: &[&str] = &[
+        "copper", "mine", "export", "quota", "ministry", "river", "harbour", "price", "contract",
+        "smelter", "lithium", "brine", "farmers", "drought", "tender", "railway", "customs",
+        "union", "strike", "border", "treaty", "tariff", "cobalt", "nickel", "refinery",
+    ];
+    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    (0..n)
+        .map(|_| {
+            let words: Vec<&str> = (0..12)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    WORDS[(x % WORDS.len() as u64) as usize]
+                })
+                .collect();
+            format!("The {}.", words.join(" "))
+        })
+        .collect()
+}
+
+#[test]
+fn among_hundreds_of_notes_of_one_title_a_newer_copy_finds_its_note_and_the_rest_stay_apart() {
+    let t = TestLibrary::new();
+    let dir = tempfile::tempdir().unwrap();
+    for seed in 0..300 {
+        let body = generated_body(seed, 30);
+        let refs: Vec<&str> = body.iter().map(String::as_str).collect();
+        std::fs::write(dir.path().join(format!("{seed}.txt")), article("Eunews", &refs)).unwrap();
+    }
+    let merged = import(&t, &[dir.path()], ImportOptions { merge_similar: true });
+    assert_eq!((merged.created, merged.updated), (300, 0), "{merged:?}");
+    let id_of = |seed: u64| {
+        let first = generated_body(seed, 1).remove(0);
+        t.lib
+            .notes(&NoteFilter::default())
+            .unwrap()
+            .into_iter()
+            .find(|n| t.lib.note(n.id).unwrap().article.body.starts_with(&first))
+            .map(|n| n.id)
+            .unwrap()
+    };
+    // A newer copy of note 150: one sentence changed.
+    let mut newer = generated_body(150, 30);
+    newer[7] = "The ministry corrected its figures on Friday.".into();
+    let refs: Vec<&str> = newer.iter().map(String::as_str).collect();
+    let outcome = t.clip_text(&article("Eunews", &refs));
+    assert_eq!(outcome.status, ClipStatus::Updated);
+    assert_eq!(outcome.id, id_of(150));
+    // A note whose text the user replaced is compared by its new text.
+    let target = id_of(42);
+    let replaced = generated_body(9_999, 30);
+    t.lib.edit(target, &replaced.join("\n\n")).unwrap();
+    let mut again = replaced.clone();
+    again[3] = "The tender was cancelled.".into();
+    let refs: Vec<&str> = again.iter().map(String::as_str).collect();
+    let outcome = t.clip_text(&article("Eunews", &refs));
+    assert_eq!((outcome.status, outcome.id), (ClipStatus::Updated, target));
+    assert_eq!(t.lib.notes(&NoteFilter::default()).unwrap().len(), 300);
+}
+
 #[test]
 fn one_title_with_a_250_byte_word_does_not_break_the_export() {
     let t = TestLibrary::new();

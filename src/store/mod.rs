@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_metadata_by_user.sql"),
     include_str!("migrations/0004_version_metadata.sql"),
     include_str!("migrations/0005_trash.sql"),
+    include_str!("migrations/0006_similar_bands.sql"),
 ];
 
 /// Opens `path` with Lode's pragmas: WAL, `synchronous=FULL` (a clip that returned is on
