@@ -108,12 +108,17 @@ const STOP_WORDS: &[&str] = &[
     "het", "een", "van", "en", "op", "voor", "zijn", "dat",
 ];
 
+/// The words a line's ratios are measured on: its first ones (a line of millions of words
+/// is not read to the end for a share).
+const RATIO_WORDS: usize = 2_000;
+
 fn stop_ratio(text: &str) -> f64 {
     let mut total = 0usize;
     let mut stops = 0usize;
     for word in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        .take(RATIO_WORDS)
     {
         total += 1;
         if STOP_WORDS.contains(&word.to_lowercase().as_str()) {
@@ -131,7 +136,7 @@ fn stop_ratio(text: &str) -> f64 {
 /// with letter case (names and menus are Capitalised), a stand-in where no stop word is known.
 fn lowercase_ratio(text: &str) -> f64 {
     let (mut total, mut lower) = (0usize, 0usize);
-    for word in text.split_whitespace() {
+    for word in text.split_whitespace().take(RATIO_WORDS) {
         if let Some(c) = word.chars().find(|c| c.is_alphabetic()) {
             total += 1;
             lower += usize::from(c.is_lowercase());
@@ -216,10 +221,16 @@ fn line_of(raw: &str) -> Option<Line> {
     })
 }
 
+/// The most words a caption, a stop marker ("Related articles") or a rights line has.
+const SHORT_LINE_WORDS: usize = 200;
+
 fn classify(line: &mut Line) {
     let text = line.text.as_str();
-    line.caption = CAPTION.is_match(text);
-    line.stop = STOP.is_match(text) || RIGHTS.is_match(text);
+    // Captions, stop markers and rights lines are short: a long line is none of them (and is
+    // not scanned for them, which on a 16 MiB line took a tenth of the clip).
+    let short = line.words <= SHORT_LINE_WORDS;
+    line.caption = short && CAPTION.is_match(text);
+    line.stop = short && (STOP.is_match(text) || RIGHTS.is_match(text));
     line.paragraph = line.repeats == 1
         && line.words >= 10
         && (ends_sentence(text) || line.words >= 25)
@@ -340,6 +351,9 @@ fn title_cased(text: &str) -> bool {
 /// date; never a share button, a caption or a table of contents' entry. A headline can also
 /// open the densest run itself (a question, or under a disclosure), when it is written like
 /// one and a byline or date follows it.
+/// How many words of each opening paragraph a title is compared with.
+const OPENING_WORDS: usize = 400;
+
 fn best_title(lines: &[Line], first: usize) -> Option<usize> {
     let headline = |i: usize| {
         let line = &lines[i];
@@ -350,8 +364,10 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
         .filter(|l| l.paragraph && !(l.words <= 20 && title_cased(&l.text)))
         .take(3)
         .flat_map(|l| {
+            // Their openings: a title is about what the first sentences say.
             l.text
                 .split(|c: char| !c.is_alphanumeric())
+                .take(OPENING_WORDS)
                 .map(str::to_lowercase)
                 .collect::<Vec<_>>()
         })
@@ -805,19 +821,25 @@ pub fn polish<'a>(body: &[&'a str]) -> Vec<&'a str> {
 }
 
 /// The author's bio and the sign-off ("Follow us on …") that close many articles.
+/// The longest line read as the site's sign-off ("Follow us on …", "Subscribe …").
+const SIGN_OFF_BYTES: usize = 2_000;
+
 fn trim_sign_off(body: &mut Vec<&str>) {
     // The site speaking, in the last third: what comes after is the site's, not the article's.
     let total: usize = body.iter().map(|l| l.len()).sum();
     let mut seen = 0;
     let follow = body.iter().position(|l| {
         seen += l.len();
-        seen * 3 > total * 2 && FOLLOW.is_match(l)
+        seen * 3 > total * 2 && l.len() <= SIGN_OFF_BYTES && FOLLOW.is_match(l)
     });
     if let Some(at) = follow {
         body.truncate(at);
     }
     for _ in 0..3 {
-        if body.last().is_some_and(|l| SIGN_OFF.is_match(l)) {
+        if body
+            .last()
+            .is_some_and(|l| l.len() <= SIGN_OFF_BYTES && SIGN_OFF.is_match(l))
+        {
             body.pop();
         }
     }
