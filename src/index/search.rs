@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 
 use tantivy::collector::{
-    Collector, Count, DocSetCollector, FacetCollector, FilterCollector, TopDocs,
+    Collector, Count, FacetCollector, FilterCollector, TopDocs,
 };
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
@@ -396,6 +396,53 @@ fn ids(searcher: &Searcher, at: DocAddress) -> Result<(i64, i64)> {
     Ok((note as i64, ann as i64))
 }
 
+/// The note ids of the matching documents (a note's, or one of its annotations'), read from
+/// the fast field opened once per segment.
+struct NoteIds;
+
+impl Collector for NoteIds {
+    type Fruit = HashSet<u64>;
+    type Child = SegmentNoteIds;
+
+    fn for_segment(
+        &self,
+        _segment: tantivy::SegmentOrdinal,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentNoteIds> {
+        Ok(SegmentNoteIds {
+            column: reader.fast_fields().u64("note_id")?,
+            ids: HashSet::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashSet<u64>>) -> tantivy::Result<HashSet<u64>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+struct SegmentNoteIds {
+    column: tantivy::columnar::Column<u64>,
+    ids: HashSet<u64>,
+}
+
+impl tantivy::collector::SegmentCollector for SegmentNoteIds {
+    type Fruit = HashSet<u64>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
+        if let Some(id) = self.column.first(doc) {
+            self.ids.insert(id);
+        }
+    }
+
+    fn harvest(self) -> HashSet<u64> {
+        self.ids
+    }
+}
+
 pub struct Execution<'a> {
     pub searcher: &'a Searcher,
     pub fields: &'a Fields,
@@ -458,9 +505,7 @@ impl Execution<'_> {
         }
         let mut notes = HashSet::new();
         for q in excluded {
-            for at in self.searcher.search(q.as_ref(), &DocSetCollector)? {
-                notes.insert(ids(self.searcher, at)?.0 as u64);
-            }
+            notes.extend(self.searcher.search(q.as_ref(), &NoteIds)?);
         }
         let terms = notes
             .into_iter()

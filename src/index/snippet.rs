@@ -4,7 +4,7 @@
 //! Matching mirrors the query: a token matches when its stem is one of the query's stems, is
 //! within the query word's edit distance (typo tolerance), or starts with the typed prefix.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder};
@@ -165,20 +165,31 @@ impl Highlighter {
         let matches = self.matches(text, lang, SNIPPET_MATCHES);
         let window_bytes = |from: usize| byte_after_chars(text, from, WINDOW_CHARS);
         let mut best = (0usize, 0usize, 0usize); // (distinct, count, start byte)
+        // A window sliding over the matches (in text order, not overlapping): the matches
+        // inside it are `matches[i..j]`, and `terms` counts their distinct terms.
+        let mut terms: HashMap<&str, usize> = HashMap::new();
+        let mut j = 0;
         for (i, (from, ..)) in matches.iter().enumerate() {
             let end = window_bytes(*from);
-            let inside: Vec<&(usize, usize, String)> = matches[i..]
-                .iter()
-                .take_while(|(f, t, _)| *f < end && *t <= end)
-                .collect();
-            let distinct = inside
-                .iter()
-                .map(|(.., term)| term)
-                .collect::<HashSet<_>>()
-                .len();
-            if (distinct, inside.len()) > (best.0, best.1) {
-                best = (distinct, inside.len(), *from);
+            while let Some((f, t, term)) = matches.get(j)
+                && *f < end
+                && *t <= end
+            {
+                *terms.entry(term.as_str()).or_default() += 1;
+                j += 1;
             }
+            if (terms.len(), j - i) > (best.0, best.1) {
+                best = (terms.len(), j - i, *from);
+            }
+            if j > i
+                && let Some(n) = terms.get_mut(matches[i].2.as_str())
+            {
+                *n -= 1;
+                if *n == 0 {
+                    terms.remove(matches[i].2.as_str());
+                }
+            }
+            j = j.max(i + 1);
         }
         // Start the window at the sentence (or paragraph) holding the first match, if close.
         let mut start = 0;
