@@ -109,9 +109,11 @@ pub struct RebuildProgress {
 #[derive(Default)]
 struct Progress {
     applied: i64,
-    /// How many times the indexer has tried to catch up: a waiter reports an error only after
-    /// an attempt made since it began to wait has failed.
-    attempts: u64,
+    /// How many attempts to catch up the indexer has begun, and the number of the last one
+    /// that failed: a waiter reports an error only when an attempt begun after it began to
+    /// wait has failed (not one that was already running, against a disk that was full).
+    started: u64,
+    failed: u64,
     stopped: bool,
     status: IndexStatus,
 }
@@ -614,7 +616,7 @@ impl SearchIndex {
         if self.is_reading_only() {
             return self.wait_for_holder(seq);
         }
-        let since = self.lock()?.attempts;
+        let since = self.lock()?.started;
         self.send(Msg::Flush)?;
         let mut progress = self.lock()?;
         while progress.applied < seq {
@@ -622,7 +624,7 @@ impl SearchIndex {
                 .status
                 .error
                 .as_ref()
-                .filter(|_| progress.attempts > since)
+                .filter(|_| progress.failed > since)
             {
                 return Err(Error::IndexBehind(e.clone()));
             }
@@ -844,6 +846,7 @@ struct Indexer {
 
 impl Indexer {
     fn run(&mut self, rx: Receiver<Msg>, start: Start) {
+        self.begin();
         let opening = match start {
             Start::Fill(why) => self.fill_all(why),
             Start::Check => self.check_opened(),
@@ -853,6 +856,7 @@ impl Indexer {
         if std::mem::take(&mut self.verify_later)
             && let Ok(Some(why)) = self.damaged_file(None)
         {
+            self.begin();
             let result = self.refill(why);
             self.attempted(result);
         }
@@ -879,14 +883,19 @@ impl Indexer {
                     first_change.get_or_insert(last_change);
                     continue;
                 }
-                Ok(Msg::Flush) | Err(RecvTimeoutError::Timeout) => self.apply_pending(),
+                Ok(Msg::Flush) | Err(RecvTimeoutError::Timeout) => {
+                    self.begin();
+                    self.apply_pending()
+                }
                 Ok(Msg::Rebuild(reply)) => {
+                    self.begin();
                     let result = self.rebuild().and_then(|()| self.apply_pending());
                     let outcome = result.as_ref().map(|_| ()).map_err(|e| e.to_string());
                     let _ = reply.send(result);
                     outcome.map_err(Error::IndexerGone)
                 }
                 Ok(Msg::Heal(why, reply)) => {
+                    self.begin();
                     let result = self.refill(why);
                     self.attempted(result);
                     update(&self.progress, |p| p.status.ready = true);
@@ -895,6 +904,7 @@ impl Indexer {
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => {
+                    self.begin();
                     let result = self.apply_pending();
                     self.attempted(result);
                     break;
@@ -910,6 +920,11 @@ impl Indexer {
             };
         }
         update(&self.progress, |p| p.stopped = true);
+    }
+
+    /// An attempt to catch up begins (they run one at a time, on this thread).
+    fn begin(&self) {
+        update(&self.progress, |p| p.started += 1);
     }
 
     fn failing(&self) -> bool {
@@ -929,7 +944,9 @@ impl Indexer {
             self.reopen_writer();
         }
         update(&self.progress, |p| {
-            p.attempts += 1;
+            if result.is_err() {
+                p.failed = p.started;
+            }
             p.status.error = result.err().map(|e| e.to_string());
         });
     }
