@@ -68,7 +68,9 @@ fn check_in_background(
 /// How a process holds a library. The first to open it holds `lode.lock` (an exclusive
 /// `flock`) and with it the index writer, the repairs and the housekeeping; others share it.
 enum Hold {
-    Alone { _lock: std::fs::File },
+    Alone {
+        _lock: std::fs::File,
+    },
     /// Another process holds the lock: reads as usual, writes through SQLite and its outbox,
     /// which the holder indexes. The lock is taken over once that process has closed.
     Shared(std::fs::File),

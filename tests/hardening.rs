@@ -210,6 +210,27 @@ fn a_pasted_paragraph_as_a_query_is_bounded_and_says_it_was_cut() {
 }
 
 #[test]
+fn a_query_of_many_phrases_searches_the_first_eight_and_says_it_was_cut() {
+    let t = TestLibrary::new();
+    t.clip_fixture("northwind_lithium.txt");
+    let mut query = String::from("\"salt flats\" ");
+    query.push_str(
+        &(0..11)
+            .map(|i| format!("\"zq{i} zx{i}\" OR "))
+            .collect::<String>(),
+    );
+    query.push_str("brine");
+    let results = t.search(&query);
+    assert!(results.truncated, "the results say the query was cut");
+    assert_eq!(
+        results.hits.len(),
+        1,
+        "the first phrase and the words after are searched"
+    );
+    assert!(!t.search("\"salt flats\" \"the pumps\"").truncated);
+}
+
+#[test]
 fn lodes_own_markdown_export_imports_back_with_every_field_tag_and_highlight() {
     let t = TestLibrary::new();
     let id = t.clip_fixture("northwind_lithium.txt");
@@ -499,7 +520,9 @@ fn generated_body(seed: u64, n: usize) -> Vec<String> {
         "smelter", "lithium", "brine", "farmers", "drought", "tender", "railway", "customs",
         "union", "strike", "border", "treaty", "tariff", "cobalt", "nickel", "refinery",
     ];
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     (0..n)
         .map(|_| {
             let words: Vec<&str> = (0..12)
@@ -522,9 +545,19 @@ fn among_hundreds_of_notes_of_one_title_a_newer_copy_finds_its_note_and_the_rest
     for seed in 0..300 {
         let body = generated_body(seed, 30);
         let refs: Vec<&str> = body.iter().map(String::as_str).collect();
-        std::fs::write(dir.path().join(format!("{seed}.txt")), article("Eunews", &refs)).unwrap();
+        std::fs::write(
+            dir.path().join(format!("{seed}.txt")),
+            article("Eunews", &refs),
+        )
+        .unwrap();
     }
-    let merged = import(&t, &[dir.path()], ImportOptions { merge_similar: true });
+    let merged = import(
+        &t,
+        &[dir.path()],
+        ImportOptions {
+            merge_similar: true,
+        },
+    );
     assert_eq!((merged.created, merged.updated), (300, 0), "{merged:?}");
     let id_of = |seed: u64| {
         let first = generated_body(seed, 1).remove(0);

@@ -59,6 +59,8 @@ fn corpus() -> (TestLibrary, [i64; 5]) {
 #[case::or("flamingos OR smelters", &[0, 3])]
 #[case::exclude("battery -copper", &[0, 4])]
 #[case::exclude_phrase("battery -\"grid operators\"", &[0, 3])]
+#[case::exclude_by_an_annotation("battery -wildlife", &[3, 4])]
+#[case::exclude_several("battery -wildlife -copper", &[4])]
 #[case::tag_parent_finds_children("tag:geo/latam", &[0, 3])]
 #[case::tag_root("tag:geo", &[0, 1, 3])]
 #[case::tag_case_insensitive("tag:MINERALS", &[0, 1])]

@@ -124,7 +124,10 @@ fn watch<R: tauri::Runtime>(app: tauri::AppHandle<R>, library: Arc<Library>) {
                 }
                 // The CLI (or a script) wrote to the library while the app is open.
                 if library.changed_elsewhere().unwrap_or(false) {
-                    let _ = app.emit("library-changed", commands::LibraryChanged::many("elsewhere"));
+                    let _ = app.emit(
+                        "library-changed",
+                        commands::LibraryChanged::many("elsewhere"),
+                    );
                 }
                 if std::time::Instant::now() >= next_backup {
                     next_backup += std::time::Duration::from_secs(3600);

@@ -46,8 +46,8 @@ pub struct ParsedQuery {
     pub negative_filters: Vec<Filter>,
     /// The last word, when the query does not end with a space: it also matches as a prefix.
     pub prefix: Option<String>,
-    /// The query was longer than Lode reads ([`MAX_QUERY_CHARS`], [`MAX_CLAUSES`]): only its
-    /// beginning was searched.
+    /// The query was longer than Lode reads ([`MAX_QUERY_CHARS`], [`MAX_CLAUSES`],
+    /// [`MAX_PHRASES`]): only its beginning was searched.
     pub truncated: bool,
 }
 
@@ -55,6 +55,10 @@ pub struct ParsedQuery {
 pub const MAX_QUERY_CHARS: usize = 2_000;
 /// The most words, phrases and filters a query is searched with (repeats count once).
 pub const MAX_CLAUSES: usize = 64;
+/// The most phrases among them: each is searched in both languages' fields and reads the
+/// positions of all its words (64 phrases of common words took 0.8 s at 100,000 notes, 16
+/// took 0.5 s).
+pub const MAX_PHRASES: usize = 8;
 
 enum Item {
     Unit(Unit),
@@ -100,7 +104,15 @@ pub fn parse(query: &str) -> ParsedQuery {
     let mut parsed = ParsedQuery::default();
     let mut pending_or = false;
     let mut seen: Vec<(bool, String)> = Vec::new();
+    let mut phrases = 0;
     for (negated, item) in items {
+        if let Item::Unit(Unit::Phrase(_)) = &item {
+            if phrases == MAX_PHRASES {
+                truncated = true;
+                continue;
+            }
+            phrases += 1;
+        }
         // A repeated word or filter adds nothing; past MAX_CLAUSES the rest is not read.
         if let Item::Unit(Unit::Word(w) | Unit::Phrase(w)) = &item {
             let key = (negated, w.to_lowercase());

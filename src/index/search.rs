@@ -9,9 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 
-use tantivy::collector::{
-    Collector, Count, FacetCollector, FilterCollector, TopDocs,
-};
+use tantivy::collector::{Collector, Count, FacetCollector, FilterCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery, TermSetQuery,
@@ -400,8 +398,53 @@ fn ids(searcher: &Searcher, at: DocAddress) -> Result<(i64, i64)> {
 /// the fast field opened once per segment.
 struct NoteIds;
 
+/// A set of note ids: a bitmap, as they are dense (SQLite's row ids), with a hash set for the
+/// few beyond what a bitmap should hold.
+#[derive(Default)]
+struct IdSet {
+    bits: Vec<u64>,
+    sparse: HashSet<u64>,
+}
+
+impl IdSet {
+    /// Ids below this are kept in the bitmap (at most 2 MB of it).
+    const DENSE: u64 = 1 << 24;
+
+    fn insert(&mut self, id: u64) {
+        if id >= Self::DENSE {
+            self.sparse.insert(id);
+            return;
+        }
+        let (word, bit) = ((id / 64) as usize, id % 64);
+        if word >= self.bits.len() {
+            self.bits.resize(word + 1, 0);
+        }
+        self.bits[word] |= 1 << bit;
+    }
+
+    fn union(mut self, other: IdSet) -> IdSet {
+        if other.bits.len() > self.bits.len() {
+            return other.union(self);
+        }
+        for (a, b) in self.bits.iter_mut().zip(other.bits) {
+            *a |= b;
+        }
+        self.sparse.extend(other.sparse);
+        self
+    }
+
+    fn ones(&self) -> impl Iterator<Item = u64> + '_ {
+        let dense = self.bits.iter().enumerate().flat_map(|(word, &bits)| {
+            (0..64)
+                .filter(move |bit| bits & (1 << bit) != 0)
+                .map(move |bit| word as u64 * 64 + bit)
+        });
+        dense.chain(self.sparse.iter().copied())
+    }
+}
+
 impl Collector for NoteIds {
-    type Fruit = HashSet<u64>;
+    type Fruit = IdSet;
     type Child = SegmentNoteIds;
 
     fn for_segment(
@@ -411,7 +454,7 @@ impl Collector for NoteIds {
     ) -> tantivy::Result<SegmentNoteIds> {
         Ok(SegmentNoteIds {
             column: reader.fast_fields().u64("note_id")?,
-            ids: HashSet::new(),
+            ids: IdSet::default(),
         })
     }
 
@@ -419,18 +462,18 @@ impl Collector for NoteIds {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashSet<u64>>) -> tantivy::Result<HashSet<u64>> {
-        Ok(fruits.into_iter().flatten().collect())
+    fn merge_fruits(&self, fruits: Vec<IdSet>) -> tantivy::Result<IdSet> {
+        Ok(fruits.into_iter().fold(IdSet::default(), IdSet::union))
     }
 }
 
 struct SegmentNoteIds {
     column: tantivy::columnar::Column<u64>,
-    ids: HashSet<u64>,
+    ids: IdSet,
 }
 
 impl tantivy::collector::SegmentCollector for SegmentNoteIds {
-    type Fruit = HashSet<u64>;
+    type Fruit = IdSet;
 
     fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
         if let Some(id) = self.column.first(doc) {
@@ -438,7 +481,7 @@ impl tantivy::collector::SegmentCollector for SegmentNoteIds {
         }
     }
 
-    fn harvest(self) -> HashSet<u64> {
+    fn harvest(self) -> IdSet {
         self.ids
     }
 }
@@ -503,12 +546,14 @@ impl Execution<'_> {
         if excluded.is_empty() {
             return Ok(None);
         }
-        let mut notes = HashSet::new();
-        for q in excluded {
-            notes.extend(self.searcher.search(q.as_ref(), &NoteIds)?);
-        }
+        // One pass over the union of the excluded queries.
+        let any: Vec<(Occur, Box<dyn Query>)> = excluded
+            .iter()
+            .map(|q| (Occur::Should, q.box_clone()))
+            .collect();
+        let notes = self.searcher.search(&BooleanQuery::new(any), &NoteIds)?;
         let terms = notes
-            .into_iter()
+            .ones()
             .map(|id| Term::from_field_u64(self.fields.note_id, id));
         Ok(Some(boxed(TermSetQuery::new(terms))))
     }

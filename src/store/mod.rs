@@ -52,7 +52,9 @@ pub fn connect(path: &Path) -> Result<Connection> {
 pub fn connect_read_only(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let readable = |conn: &Connection| {
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
     };
     let conn = Connection::open_with_flags(path, flags)?;
     let conn = match readable(&conn) {

@@ -490,7 +490,9 @@ pub fn similar_by_title(
     let mut args: Vec<rusqlite::types::Value> = bands.iter().map(|&h| h.into()).collect();
     args.push(title.to_string().into());
     let candidates: Vec<(NoteId, Vec<u8>)> = stmt
-        .query_map(rusqlite::params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(rusqlite::params_from_iter(args), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     for (id, stored) in candidates {
         // The signatures estimate the similarity within about 0.05: only a close one is
@@ -641,7 +643,11 @@ mod similar {
         let stored = stored
             .chunks_exact(8)
             .map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default()));
-        let equal = signature.iter().zip(stored).filter(|(a, b)| **a == *b).count();
+        let equal = signature
+            .iter()
+            .zip(stored)
+            .filter(|(a, b)| **a == *b)
+            .count();
         equal as f64 / signature.len().max(1) as f64
     }
 
