@@ -226,7 +226,8 @@ export type CommandError = { code: ErrorCode, message: string, };
 
 export type LibraryChanged = { 
 /**
- * `clip` (in the app), `shortcut` (the global clip key), `import` or `reextract`.
+ * `clip` (in the app), `shortcut` (the global clip key), `import`, `reextract`, or
+ * `elsewhere` (another process, the CLI say, changed the library).
  */
 reason: string, id: number | null, status: ClipStatus | null, };
 
@@ -266,7 +267,12 @@ error: string | null,
  * What was found wrong with the index since the library was opened (it was then set
  * aside and rebuilt).
  */
-repaired: string | null, };
+repaired: string | null, 
+/**
+ * Another Lode process holds the library (or it cannot be written): searches read the
+ * index as that process last committed it, and it indexes what is written here.
+ */
+held_elsewhere: boolean, };
 
 export type RebuildProgress = { done: number, total: number, };
 
