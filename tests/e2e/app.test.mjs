@@ -277,12 +277,15 @@ test("the terminal uses the library while the app is open: a CLI clip shows up i
   const { s } = await h.launch();
   try {
     await s.waitFor(".shell");
-    const title = "Chile's lithium rush leaves the salt flats thirsty";
-    // Written by another process: the app shows it without being asked, and indexes it.
-    const clipped = JSON.parse(await h.cli("clip", "--text", path.join(fixtures, "northwind_lithium.txt"), "--json"));
-    assert.ok(["created", "unchanged"].includes(clipped.status), JSON.stringify(clipped));
+    // A page the app has not seen, clipped from the terminal while the window holds the library.
+    const title = "Atacama water board rations brine for the lithium mines";
+    const page = path.join(h.home, "atacama.txt");
+    fs.writeFileSync(page, `${title}\n\nThe water board of the Atacama region said on Thursday that the lithium mines would have to cut the brine they pump by a fifth, after a dry winter left the salt flats lower than at any time since records began.\n\nFarmers in the oases welcomed the decision, and the mining companies said they would appeal.\n`);
+    const clipped = JSON.parse(await h.cli("clip", "--text", page, "--json"));
+    assert.equal(clipped.status, "created", JSON.stringify(clipped));
+    // The app shows it without being asked (the list is newest first), and indexes it.
     await s.waitFor(".note-list .title", { test: (x) => x === title });
-    await search(s, "atacma");
+    await search(s, "atacma rations");
     await s.waitFor(".hit-row .title", { test: (x) => x === title });
     await s.keys("Escape");
     // And the CLI reads what the app holds, while it holds it.
