@@ -245,3 +245,63 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Unmounts a path when dropped.
+struct Mounted(PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_library_whose_index_folder_is_read_only_is_read_and_says_why_it_cannot_be_written() {
+    let Some(probe) = Tmpfs::mount(1) else { return };
+    drop(probe);
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("library");
+    {
+        let lib = Library::open(&dir).unwrap();
+        lib.clip(&Clip {
+            text: Some(article("Niobium mine", &["The niobium mine reopened."])),
+            ..Clip::default()
+        })
+        .unwrap();
+        lib.flush_index().unwrap();
+    }
+    // The index folder alone on a read-only mount (a sync tool's, a permissions mistake).
+    let index = dir.join("index");
+    let kept = home.path().join("index-copy");
+    std::fs::rename(&index, &kept).unwrap();
+    std::fs::create_dir(&index).unwrap();
+    let status = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"])
+        .arg(&index)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _mounted = Mounted(index.clone());
+    for entry in std::fs::read_dir(&kept).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), index.join(entry.file_name())).unwrap();
+    }
+    let status = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(&index)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let lib = Library::open(&dir).expect("opens, to read");
+    assert_eq!(lib.access(), lode::Access::ReadOnly);
+    let found = lib.search("niobium", &SearchOptions::default()).unwrap();
+    assert_eq!(
+        found.hits.len(),
+        1,
+        "the index is read without its lock file"
+    );
+    let e = lib.tag(found.hits[0].id, &["metals"]).unwrap_err();
+    assert!(matches!(e.code(), lode::ErrorCode::ReadOnly), "{e}");
+    assert!(e.to_string().contains("cannot be written"), "{e}");
+}
