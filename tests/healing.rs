@@ -146,6 +146,28 @@ fn damaging_any_single_index_file_leaves_a_library_that_answers_the_next_search(
     }
 }
 
+#[test]
+fn a_store_file_naming_an_unknown_compressor_is_repaired_not_a_panic() {
+    // Tantivy reads a store file's compressor id while opening, and panicked on an unknown one
+    // (a flipped byte there: "unknown compressor id 91").
+    let t = library_with_notes().reopen_after(|dir| {
+        let store = index_files(dir)
+            .into_iter()
+            .find(|n| kind(n) == "store")
+            .unwrap();
+        let path = dir.join("index").join(store);
+        let mut bytes = std::fs::read(&path).unwrap();
+        // The store footer ends with the compressor id and 15 zero bytes.
+        let at = (0..bytes.len().saturating_sub(16))
+            .rev()
+            .find(|&i| bytes[i] < 8 && bytes[i + 1..i + 16].iter().all(|&b| b == 0))
+            .expect("a store footer");
+        bytes[at] = 91;
+        std::fs::write(&path, bytes).unwrap();
+    });
+    answers_for_every_note(&t, "a store file naming compressor 91");
+}
+
 fn edit_meta(dir: &Path, f: impl FnOnce(&mut Value)) {
     let path = dir.join("index/meta.json");
     let mut meta: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();

@@ -242,6 +242,29 @@ enum Unusable {
 /// Opens the index in `dir` as a Lode commit left it: readable, writable, with Lode's payload
 /// and schema. Anything else is [`Unusable`], and the caller rebuilds it.
 fn open_existing(dir: &Path, fields: &Fields) -> std::result::Result<Opened, Unusable> {
+    // Tantivy panics on some damage it reads while opening (a flipped byte in a store file's
+    // footer: "unknown compressor id"): that is damage too.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        open_existing_unguarded(dir, fields)
+    }))
+    .unwrap_or_else(|panic| {
+        Err(Unusable::Damaged(format!(
+            "opening it failed: {}",
+            panic_message(panic.as_ref())
+        )))
+    })
+}
+
+/// What a panic said.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+fn open_existing_unguarded(dir: &Path, fields: &Fields) -> std::result::Result<Opened, Unusable> {
     if !dir.exists() {
         return Err(Unusable::Missing);
     }
@@ -376,6 +399,13 @@ impl tantivy::Directory for ReadingDir {
 
 /// Opens the index in `dir` for reading only, as another process last committed it.
 fn open_for_reading(dir: &Path, fields: &Fields) -> Result<IndexReader> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        open_for_reading_unguarded(dir, fields)
+    }))
+    .unwrap_or_else(|panic| Err(Error::IndexDamaged(panic_message(panic.as_ref()))))
+}
+
+fn open_for_reading_unguarded(dir: &Path, fields: &Fields) -> Result<IndexReader> {
     let directory = tantivy::directory::MmapDirectory::open(dir)
         .map_err(|e| Error::IndexBehind(format!("it cannot be opened: {e}")))?;
     let index = Index::open(ReadingDir(directory))?;
@@ -701,16 +731,8 @@ impl SearchIndex {
     fn reading<T>(&self, f: impl Fn(&tantivy::Searcher) -> Result<T>) -> Result<T> {
         let attempt = || -> Result<T> {
             let searcher = self.searcher()?;
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&searcher))).unwrap_or_else(
-                |panic| {
-                    let what = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    Err(Error::IndexDamaged(what))
-                },
-            )
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&searcher)))
+                .unwrap_or_else(|panic| Err(Error::IndexDamaged(panic_message(panic.as_ref()))))
         };
         match attempt() {
             Err(e @ (Error::Index(_) | Error::IndexDamaged(_))) => {
