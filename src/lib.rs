@@ -37,7 +37,7 @@ mod model;
 mod store;
 
 pub use backup::Backup;
-pub use clip::{Article, Clip, MAX_CLIP_BYTES};
+pub use clip::{Article, Clip, MAX_CLIP_BYTES, MAX_URL_BYTES, source_url};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};
 pub use export::{ExportFormat, ExportReport};

@@ -764,3 +764,127 @@ fn japanese_prose_is_a_body_too() {
     assert!(article.body.ends_with("移すのも簡単になります。"));
     assert!(!article.body.contains("免責事項"));
 }
+
+#[rstest::rstest]
+#[case::https("https://eunews.it/2026/01/rare-earths", true)]
+#[case::http_with_port_and_query("http://news.example:8080/a?id=3#top", true)]
+#[case::upper_case_scheme("HTTPS://Eunews.it/a", true)]
+#[case::ftp("ftp://eunews.it/a", false)]
+#[case::javascript("javascript:alert(1)", false)]
+#[case::credentials("https://user:secret@eunews.it/a", false)]
+#[case::no_host("https:///a", false)]
+#[case::space_inside("https://eunews.it/a b", false)]
+#[case::control("https://eunews.it/\u{7}", false)]
+#[case::too_long(&format!("https://eunews.it/{}", "a".repeat(2_048)), false)]
+fn a_source_address_is_an_http_address_without_credentials(#[case] url: &str, #[case] valid: bool) {
+    assert_eq!(lode::source_url(url).is_some(), valid, "{url}");
+    let clip = Clip {
+        text: Some(fixture("northwind_lithium.txt")),
+        url: Some(url.into()),
+        ..Clip::default()
+    };
+    match Library::extract(&clip) {
+        Ok(article) => {
+            assert!(valid, "{url} accepted");
+            assert_eq!(article.url.as_deref(), Some(url));
+        }
+        Err(e) => {
+            assert!(!valid, "{url} refused: {e}");
+            assert_eq!(e.code(), lode::ErrorCode::InvalidInput);
+            assert!(e.to_string().contains("source address"), "{e}");
+        }
+    }
+}
+
+#[test]
+fn a_page_that_prints_its_address_gives_the_clip_its_source() {
+    for (placed, text) in [
+        (
+            "at the top",
+            format!(
+                "https://www.eunews.it/en/2026/01/12/kazakhstan-rare-earths\n\n{}",
+                fixture("northwind_lithium.txt")
+            ),
+        ),
+        (
+            "at the bottom, labelled",
+            format!(
+                "{}\n\nSource: https://www.eunews.it/en/2026/01/12/kazakhstan-rare-earths\n",
+                fixture("northwind_lithium.txt")
+            ),
+        ),
+    ] {
+        let article = Library::extract(&Clip {
+            text: Some(text),
+            ..Clip::default()
+        })
+        .unwrap();
+        assert_eq!(
+            article.url.as_deref(),
+            Some("https://www.eunews.it/en/2026/01/12/kazakhstan-rare-earths"),
+            "{placed}"
+        );
+        assert!(
+            !article.body.contains("https://"),
+            "{placed}: not part of the body"
+        );
+    }
+    // An address in the middle of the article is a link of the article, not its source.
+    let mut text = fixture("northwind_lithium.txt");
+    let middle = text.len() / 2;
+    let at = text[middle..].find("\n\n").unwrap() + middle;
+    text.insert_str(at, "\n\nhttps://example.org/elsewhere\n\n");
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.url, None);
+}
+
+#[test]
+fn the_same_page_clipped_with_other_tracking_parameters_is_already_saved() {
+    let t = TestLibrary::new();
+    let clip = |url: &str| Clip {
+        text: Some(fixture("northwind_lithium.txt")),
+        url: Some(url.into()),
+        ..Clip::default()
+    };
+    let first = t
+        .lib
+        .clip(&clip(
+            "https://www.Northwind.example/energy/lithium?utm_source=feed#comments",
+        ))
+        .unwrap();
+    let again = t
+        .lib
+        .clip(&clip(
+            "https://northwind.example/energy/lithium?fbclid=abc123",
+        ))
+        .unwrap();
+    assert_eq!((again.id, again.status), (first.id, ClipStatus::Unchanged));
+    let note = t.lib.note(first.id).unwrap();
+    assert_eq!(
+        note.article.url.as_deref(),
+        Some("https://www.Northwind.example/energy/lithium?utm_source=feed#comments"),
+        "the address as clipped is kept"
+    );
+}
+
+#[rstest::rstest]
+#[case::a_domain("https://www.eunews.it/en/2026/01/12/kazakhstan", "Eunews")]
+#[case::a_country_second_level("https://www.metals.co.uk/a", "Metals")]
+#[case::a_port("http://intranet.example.org:8080/notes/3", "Example")]
+#[case::an_address_by_number("http://192.168.1.20/notes/3", "192.168.1.20")]
+fn a_page_that_names_no_site_is_named_after_its_address(#[case] url: &str, #[case] site: &str) {
+    let article = Library::extract(&Clip {
+        text: Some(article(
+            "Kazakhstan signs a rare earths deal",
+            &["Kazakhstan and the European Union signed a memorandum on rare earths on Monday, and both sides said the first shipments could arrive within two years."],
+        )),
+        url: Some(url.into()),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.site.as_deref(), Some(site));
+}

@@ -6,6 +6,12 @@
 //!   clipboard_owner --clear                   take the clipboard and offer nothing
 //!   clipboard_owner --large BYTES             offer BYTES of text by INCR, in chunks, as a
 //!                                             browser does past the X server's request size
+//!   clipboard_owner --page TEXT HTML URL chromium|firefox
+//!                                             a browser's copy of a page: UTF8_STRING,
+//!                                             text/html and the page's address, as Chromium
+//!                                             (`chromium/x-source-url`, UTF-8) or Firefox
+//!                                             (`text/x-moz-url-priv`, UTF-16: address, newline,
+//!                                             title) offers it
 
 use std::process::ExitCode;
 
@@ -28,6 +34,32 @@ fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     {
         return incr::serve(bytes.parse()?);
     }
+    if let [flag, text, html, url, browser] = args
+        && flag == "--page"
+    {
+        let text = std::fs::read(text)?;
+        let title = String::from_utf8_lossy(&text)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let address = match browser.as_str() {
+            "chromium" => ("chromium/x-source-url", url.as_bytes().to_vec()),
+            "firefox" => (
+                "text/x-moz-url-priv",
+                format!("{url}\n{title}")
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect(),
+            ),
+            other => return Err(format!("unknown browser {other}").into()),
+        };
+        return page::serve(vec![
+            ("UTF8_STRING", text),
+            ("text/html", std::fs::read(html)?),
+            address,
+        ]);
+    }
     let mut clipboard = Clipboard::new()?;
     match args {
         [flag] if flag == "--clear" => clipboard.clear()?,
@@ -43,6 +75,95 @@ fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         _ => return Err("usage: clipboard_owner TEXT_FILE [HTML_FILE] | --clear".into()),
     }
     Ok(())
+}
+
+mod page {
+    //! Owns the CLIPBOARD and answers each target it offers with its bytes, in one property
+    //! (the data is small), the way a browser answers after a copy.
+
+    use x11rb::connection::Connection;
+    use x11rb::protocol::Event;
+    use x11rb::protocol::xproto::{
+        AtomEnum, ConnectionExt as _, CreateWindowAux, EventMask, PropMode, SELECTION_NOTIFY_EVENT,
+        SelectionNotifyEvent, WindowClass,
+    };
+    use x11rb::wrapper::ConnectionExt as _;
+
+    pub fn serve(offers: Vec<(&str, Vec<u8>)>) -> Result<(), Box<dyn std::error::Error>> {
+        let (conn, screen) = x11rb::connect(None)?;
+        let root = conn.setup().roots[screen].root;
+        let window = conn.generate_id()?;
+        conn.create_window(
+            x11rb::COPY_DEPTH_FROM_PARENT,
+            window,
+            root,
+            0,
+            0,
+            1,
+            1,
+            0,
+            WindowClass::INPUT_OUTPUT,
+            x11rb::COPY_FROM_PARENT,
+            &CreateWindowAux::new(),
+        )?;
+        let atom = |name: &str| -> Result<u32, Box<dyn std::error::Error>> {
+            Ok(conn.intern_atom(false, name.as_bytes())?.reply()?.atom)
+        };
+        let (clipboard, targets) = (atom("CLIPBOARD")?, atom("TARGETS")?);
+        let mut offered = Vec::new();
+        for (name, bytes) in offers {
+            offered.push((atom(name)?, bytes));
+        }
+        conn.set_selection_owner(window, clipboard, x11rb::CURRENT_TIME)?;
+        conn.flush()?;
+        loop {
+            match conn.wait_for_event()? {
+                Event::SelectionRequest(req) => {
+                    let mut property = req.property;
+                    if req.target == targets {
+                        let mut list = vec![targets];
+                        list.extend(offered.iter().map(|(a, _)| *a));
+                        conn.change_property32(
+                            PropMode::REPLACE,
+                            req.requestor,
+                            req.property,
+                            AtomEnum::ATOM,
+                            &list,
+                        )?;
+                    } else if let Some((target, bytes)) =
+                        offered.iter().find(|(a, _)| *a == req.target)
+                    {
+                        conn.change_property8(
+                            PropMode::REPLACE,
+                            req.requestor,
+                            req.property,
+                            *target,
+                            bytes,
+                        )?;
+                    } else {
+                        property = x11rb::NONE;
+                    }
+                    conn.send_event(
+                        false,
+                        req.requestor,
+                        EventMask::NO_EVENT,
+                        SelectionNotifyEvent {
+                            response_type: SELECTION_NOTIFY_EVENT,
+                            sequence: 0,
+                            time: req.time,
+                            requestor: req.requestor,
+                            selection: req.selection,
+                            target: req.target,
+                            property,
+                        },
+                    )?;
+                    conn.flush()?;
+                }
+                Event::SelectionClear(_) => return Ok(()),
+                _ => {}
+            }
+        }
+    }
 }
 
 mod incr {

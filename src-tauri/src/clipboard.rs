@@ -4,6 +4,12 @@
 //! without X11, other systems) text/plain comes through the clipboard plugin and text/html
 //! through arboard, and the size is checked as soon as it is read. Either flavour may be
 //! missing; the core turns a clip with neither into its "empty clip" message.
+//!
+//! The page's address comes with a browser's copy: Chromium and its kin offer it as
+//! `chromium/x-source-url` (UTF-8), Firefox as `text/x-moz-url-priv` (UTF-16: the address, a
+//! newline, the title). It is read on X11 (and under XWayland, where the browsers run by
+//! default) and checked with [`lode::source_url`]; where no browser named one, the core looks
+//! for an address the copied text shows.
 
 use lode::{Clip, MAX_CLIP_BYTES};
 use tauri::{AppHandle, Runtime};
@@ -28,16 +34,37 @@ pub fn read<R: Runtime>(app: &AppHandle<R>) -> Result<Clip, lode::Error> {
             return Err(too_large(what, f.len()));
         }
     }
-    Ok(clip(text, html))
+    Ok(clip(text, html, None))
 }
 
-fn clip(text: Option<String>, html: Option<String>) -> Clip {
+fn clip(text: Option<String>, html: Option<String>, url: Option<String>) -> Clip {
     let present = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
     Clip {
         text: present(text),
         html: present(html),
-        url: None,
+        url: url.as_deref().and_then(lode::source_url),
     }
+}
+
+/// The address in `chromium/x-source-url` (UTF-8) or `text/x-moz-url-priv` (UTF-16, native
+/// byte order: little-endian on the machines Lode runs on; its first line).
+pub fn source_address(chromium: Option<&[u8]>, firefox: Option<&[u8]>) -> Option<String> {
+    let from_chromium = chromium
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .map(|s| s.trim_end_matches('\0').to_string());
+    let from_firefox = || {
+        let bytes = firefox?;
+        let units = bytes
+            .chunks_exact(2)
+            .map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
+        let text: String = char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        text.lines().next().map(str::to_string)
+    };
+    from_chromium
+        .and_then(|u| lode::source_url(&u))
+        .or_else(|| from_firefox().and_then(|u| lode::source_url(&u)))
 }
 
 fn too_large(what: &str, size: usize) -> lode::Error {
@@ -87,9 +114,19 @@ mod x11 {
                 .map(|b| lode::Clip::flavour_from_bytes(what, b))
                 .transpose()
         };
+        // An address is short: an owner offering more is not a browser naming its page.
+        let address = |name: &str| match reader.try_target(name) {
+            Ok(Some(Ok(bytes))) if bytes.len() <= 4 * lode::MAX_URL_BYTES => Some(bytes),
+            _ => None,
+        };
+        let url = super::source_address(
+            address("chromium/x-source-url").as_deref(),
+            address("text/x-moz-url-priv").as_deref(),
+        );
         Ok(Some(clip(
             utf8(text, "the clipboard's text")?,
             utf8(html, "the clipboard's HTML")?,
+            url,
         )))
     }
 
@@ -237,5 +274,39 @@ mod x11 {
                 std::thread::sleep(Duration::from_millis(2));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_address;
+
+    fn utf16(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    #[test]
+    fn the_address_comes_from_chromium_or_firefox_and_is_checked() {
+        let page = "https://eunews.it/2026/01/12/rare-earths";
+        assert_eq!(
+            source_address(Some(page.as_bytes()), None).as_deref(),
+            Some(page)
+        );
+        let firefox = utf16(&format!("{page}\nRare earths: the deal"));
+        assert_eq!(source_address(None, Some(&firefox)).as_deref(), Some(page));
+        // Chromium's wins when both are there; a bad one gives way to the other.
+        let other = utf16("https://other.example/");
+        assert_eq!(
+            source_address(Some(page.as_bytes()), Some(&other)).as_deref(),
+            Some(page)
+        );
+        assert_eq!(
+            source_address(Some(b"javascript:alert(1)"), Some(&firefox)).as_deref(),
+            Some(page)
+        );
+        for bad in ["file:///etc/passwd", "https://user:pw@eunews.it/", ""] {
+            assert_eq!(source_address(Some(bad.as_bytes()), None), None, "{bad}");
+        }
+        assert_eq!(source_address(Some(&[0xff, 0xfe, 0x00]), None), None);
     }
 }

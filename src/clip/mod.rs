@@ -24,6 +24,62 @@ use crate::error::{Error, Result};
 /// anything larger is refused before it is copied around.
 pub const MAX_CLIP_BYTES: usize = 16 * 1024 * 1024;
 
+/// The longest source address kept.
+pub const MAX_URL_BYTES: usize = 2_048;
+
+/// `raw` as a clip's source address, when it is one: an http or https URL with a host, no
+/// user name or password, no white space or control characters, at most [`MAX_URL_BYTES`].
+/// What a browser put on the clipboard, or what a page printed, is checked with this.
+pub fn source_url(raw: &str) -> Option<String> {
+    let url = raw.trim();
+    if url.len() > MAX_URL_BYTES || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let (scheme, rest) = url.split_once("://")?;
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                host
+            } else {
+                authority
+            }
+        });
+    let valid_host = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':' | '_'));
+    (valid_host && !authority.contains('@')).then(|| url.to_string())
+}
+
+/// A source address the copied text shows on a line of its own near its top or bottom (many
+/// pages print theirs, and a print view always does), with or without a label.
+fn url_in_text(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let ends = lines.iter().take(3).chain(lines.iter().rev().take(3));
+    ends.filter_map(|line| {
+        let value = line
+            .split_once(':')
+            .filter(|(label, _)| {
+                matches!(
+                    label.trim().to_lowercase().as_str(),
+                    "source" | "url" | "link" | "fonte" | "permalink"
+                )
+            })
+            .map_or(*line, |(_, value)| value);
+        source_url(value)
+    })
+    .next()
+}
+
 /// What the clipboard held.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +130,18 @@ impl Clip {
         };
         if blank(&self.text) && blank(&self.html) {
             return Err(Error::EmptyClip);
+        }
+        if let Some(url) = &self.url
+            && !url.trim().is_empty()
+            && source_url(url).is_none()
+        {
+            return Err(Error::invalid(
+                "source address",
+                format!(
+                    "{:?} is not an http(s) address without credentials of at most {MAX_URL_BYTES} bytes",
+                    url.chars().take(80).collect::<String>()
+                ),
+            ));
         }
         Ok(())
     }
@@ -178,7 +246,11 @@ pub fn extract(clip: &Clip) -> Result<Article> {
         .as_deref()
         .map(canonical_text)
         .filter(|t| !t.trim().is_empty());
-    let url = clip.url.as_deref();
+    // The address the clipboard named, else one the copied text shows.
+    let source = (clip.url.as_deref())
+        .and_then(source_url)
+        .or_else(|| clip.text.as_deref().and_then(url_in_text));
+    let url = source.as_deref();
     let from_text = lines_from_text.map(|text| text::extract(&text, url));
     // The HTML's article, and whether its body was located in the DOM (else it is the line
     // classifier's, like the text's).
@@ -259,7 +331,7 @@ pub fn extract(clip: &Clip) -> Result<Article> {
             }
         }
     }
-    article.url = clip.url.clone().filter(|u| !u.trim().is_empty());
+    article.url = source;
     article.body = canonical_body(&article.body);
     // The title and the standfirst are not part of the body (an extractor may have kept them).
     let leads = [Some(&article.title), article.standfirst.as_ref()]

@@ -950,13 +950,39 @@ fn contains_word(haystack: &str, word: &str) -> bool {
     })
 }
 
+/// The site's name as its address suggests it, for a page that names none: the registered
+/// label of the host, capitalised (`https://www.eunews.it/…` → Eunews); an address given by
+/// number, or a one-label host, as it is.
 fn host(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest
-        .split(['/', '?', '#', ':'])
-        .next()?
+    let host = rest.split(['/', '?', '#']).next()?.to_lowercase();
+    let host = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+        .map_or(host.as_str(), |(h, _)| h)
         .trim_start_matches("www.");
-    (!host.is_empty()).then(|| host.to_string())
+    if host.is_empty() {
+        return None;
+    }
+    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
+    let numeric =
+        host.starts_with('[') || labels.iter().all(|l| l.chars().all(|c| c.is_ascii_digit()));
+    if numeric || labels.len() < 2 {
+        return Some(host.to_string());
+    }
+    // `co.uk`, `com.au`, `gov.it`…: the label before those is the name.
+    const SECOND_LEVEL: &[&str] = &[
+        "co", "com", "org", "net", "gov", "ac", "edu", "gv", "or", "ne",
+    ];
+    let n = labels.len();
+    let name = if n >= 3 && SECOND_LEVEL.contains(&labels[n - 2]) && labels[n - 1].len() == 2 {
+        labels[n - 3]
+    } else {
+        labels[n - 2]
+    };
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
 }
 
 fn first_words(text: &str, n: usize) -> String {

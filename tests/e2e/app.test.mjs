@@ -273,6 +273,38 @@ test("a deleted note comes back with Undo (Ctrl+Z) and from the Trash, and a del
   }
 });
 
+test("a copy from a browser carries the page's address: the note links to its source, and the same page again is already saved", async () => {
+  const { s } = await h.launch();
+  try {
+    const title = "Uzbekistan opens its tungsten tenders to European bidders";
+    const paragraphs = [
+      "The mining ministry in Tashkent said on Wednesday that European companies may bid for the three tungsten deposits it offers this spring, the first time the tenders have been open to them.",
+      "Brussels has courted the Central Asian republics for their critical raw materials since the strategic partnership was signed, and officials called the decision a first result of it.",
+    ];
+    const text = path.join(h.home, "tungsten.txt");
+    const html = path.join(h.home, "tungsten.html");
+    fs.writeFileSync(text, `${title}\n\n${paragraphs.join("\n\n")}\n`);
+    fs.writeFileSync(html, `<h1>${title}</h1>${paragraphs.map((p) => `<p>${p}</p>`).join("")}`);
+    const page = "https://www.eunews.it/en/2026/03/04/uzbekistan-tungsten-tenders";
+    await h.setBrowserClipboard(text, html, `${page}?utm_source=newsletter&utm_medium=email`, "chromium");
+    await s.keys("Control", "Shift", "v");
+    await s.waitFor(".edit-meta input[name=title]");
+    await s.click(await s.find(".edit-meta button[type=submit]"));
+    await s.waitFor(".article-title", { test: (x) => x === title });
+    await s.waitFor(".byline button.link", { test: (x) => x.includes("Source") });
+    await h.shot(s, "reader-source-link");
+    const shown = JSON.parse(await h.cli("list", "--json")).find((n) => n.title === title);
+    const note = JSON.parse(await h.cli("show", String(shown.id), "--json"));
+    assert.equal(note.note.url, `${page}?utm_source=newsletter&utm_medium=email`, "the address as the browser gave it");
+    // The same page copied from Firefox, reached through another tracking link.
+    await h.setBrowserClipboard(text, html, `${page}?fbclid=IwAR0abc#comments`, "firefox");
+    await s.keys("Control", "Shift", "v");
+    await s.waitFor(".notice", { test: (x) => x.includes("Already saved") });
+  } finally {
+    await h.quit(s);
+  }
+});
+
 test("the terminal uses the library while the app is open: a CLI clip shows up in the app, and the CLI finds it", async () => {
   const { s } = await h.launch();
   try {

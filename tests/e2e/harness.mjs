@@ -122,6 +122,14 @@ export class Harness {
     await sleep(300);
   }
 
+  /// A browser's copy of a page: text, HTML and the page's address as `browser`
+  /// ("chromium" or "firefox") names it on the clipboard.
+  async setBrowserClipboard(textFile, htmlFile, url, browser) {
+    this.owner?.kill();
+    this.owner = spawn(process.env.LODE_E2E_CLIPBOARD, ["--page", textFile, htmlFile, url, browser], { stdio: "inherit" });
+    await sleep(300);
+  }
+
   /// A clipboard offering `bytes` of text in INCR chunks (as a browser does for a large copy).
   async setLargeClipboard(bytes) {
     this.owner?.kill();
