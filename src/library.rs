@@ -74,8 +74,8 @@ enum Hold {
     /// Another process holds the lock: reads as usual, writes through SQLite and its outbox,
     /// which the holder indexes. The lock is taken over once that process has closed.
     Shared(std::fs::File),
-    /// The library's folder or disk cannot be written: reads only.
-    ReadOnly,
+    /// The library's folder or disk cannot be written (why): reads only.
+    ReadOnly(&'static str),
 }
 
 /// How this process opened the library (see [`Library::access`]).
@@ -209,7 +209,12 @@ impl Library {
         // A library that cannot be written is still read (when there is one to read).
         let or_read_only = |e: Error| match e {
             Error::ReadOnly(..) | Error::DiskFull(_) if exists => {
-                Library::open_beside(&dir, clock.clone(), Hold::ReadOnly)
+                let why = if matches!(e, Error::DiskFull(_)) || disk_is_full(&dir) {
+                    "its disk was full when Lode opened it: reopen it once space is freed"
+                } else {
+                    "its disk or folder is read-only"
+                };
+                Library::open_beside(&dir, clock.clone(), Hold::ReadOnly(why))
             }
             e => Err(e),
         };
@@ -314,7 +319,7 @@ impl Library {
         let dir = dir.to_path_buf();
         let db = dir.join("lode.db");
         let connect = match hold {
-            Hold::ReadOnly => store::connect_read_only,
+            Hold::ReadOnly(_) => store::connect_read_only,
             _ => store::connect,
         };
         let conn = connect(&db).map_err(|e| match e {
@@ -332,7 +337,7 @@ impl Library {
         }
         if version < known {
             return Err(match hold {
-                Hold::ReadOnly => Error::ReadOnly(
+                Hold::ReadOnly(_) => Error::ReadOnly(
                     dir,
                     format!("it needs upgrading from database version {version}, which writes it"),
                 ),
@@ -364,7 +369,7 @@ impl Library {
         match &*self.hold() {
             Hold::Alone { .. } => Access::Alone,
             Hold::Shared(_) => Access::Shared,
-            Hold::ReadOnly => Access::ReadOnly,
+            Hold::ReadOnly(_) => Access::ReadOnly,
         }
     }
 
@@ -387,7 +392,7 @@ impl Library {
             let _ = lock.unlock();
             return;
         }
-        if let Hold::Shared(lock) = std::mem::replace(&mut *hold, Hold::ReadOnly) {
+        if let Hold::Shared(lock) = std::mem::replace(&mut *hold, Hold::ReadOnly("")) {
             *hold = Hold::Alone { _lock: lock };
         }
         drop(hold);
@@ -400,9 +405,9 @@ impl Library {
         match &*self.hold() {
             Hold::Alone { .. } => Ok(()),
             Hold::Shared(_) => Err(Error::NeedsLibraryAlone(self.dir.clone(), what)),
-            Hold::ReadOnly => Err(Error::ReadOnly(
+            Hold::ReadOnly(why) => Err(Error::ReadOnly(
                 self.dir.clone(),
-                format!("its disk or folder is read-only, and {what} writes it"),
+                format!("{why}, and {what} writes it"),
             )),
         }
     }
@@ -421,10 +426,10 @@ impl Library {
     /// Runs `f` in one transaction, then tells the indexer.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.take_over_if_free();
-        if matches!(*self.hold(), Hold::ReadOnly) {
+        if let Hold::ReadOnly(why) = &*self.hold() {
             return Err(Error::ReadOnly(
                 self.dir.clone(),
-                "its disk or folder is read-only (reading, searching and exporting work)".into(),
+                format!("{why} (reading, searching and exporting work)"),
             ));
         }
         if let Some(Some(why)) = self.integrity.get() {
@@ -1640,6 +1645,16 @@ const LIBRARY_ENTRIES: [&str; 8] = [
     "index.old",
     "backups",
 ];
+
+/// Whether writing to `dir` fails because its disk is full (SQLite says only "disk I/O
+/// error" when it cannot make its shared-memory file there): a small probe file tells.
+fn disk_is_full(dir: &Path) -> bool {
+    let probe = dir.join(".lode-space-probe");
+    let full = std::fs::write(&probe, [0u8; 64 * 1024])
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::StorageFull);
+    let _ = std::fs::remove_file(&probe);
+    full
+}
 
 fn refuse_foreign_folder(dir: &Path) -> Result<()> {
     if !dir.is_dir() || dir.join("lode.db").exists() {

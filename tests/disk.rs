@@ -305,3 +305,36 @@ fn a_library_whose_index_folder_is_read_only_is_read_and_says_why_it_cannot_be_w
     assert!(matches!(e.code(), lode::ErrorCode::ReadOnly), "{e}");
     assert!(e.to_string().contains("cannot be written"), "{e}");
 }
+
+#[test]
+fn a_library_opened_on_a_full_disk_is_read_and_says_the_disk_is_full() {
+    let Some(fs) = Tmpfs::mount(16) else { return };
+    let dir = fs.path().join("library");
+    {
+        let lib = Library::open(&dir).unwrap();
+        lib.clip(&Clip {
+            text: Some(article("Niobium mine", &["The niobium mine reopened."])),
+            ..Clip::default()
+        })
+        .unwrap();
+        lib.flush_index().unwrap();
+    }
+    // Fill the disk to the last byte.
+    let mut n = 0;
+    while std::fs::write(fs.path().join(format!("ballast{n}")), vec![0u8; 1 << 20]).is_ok() {
+        n += 1;
+    }
+    let _ = std::fs::write(fs.path().join("last"), vec![0u8; 4096]);
+    let lib = Library::open(&dir).expect("a library on a full disk opens, to read");
+    let found = lib.search("niobium", &SearchOptions::default()).unwrap();
+    assert_eq!(found.hits.len(), 1);
+    assert_eq!(lib.notes(&lode::NoteFilter::default()).unwrap().len(), 1);
+    let e = lib
+        .clip(&Clip {
+            text: Some(article("Tantalum mine", &["The tantalum mine closed."])),
+            ..Clip::default()
+        })
+        .unwrap_err();
+    assert!(matches!(e.code(), lode::ErrorCode::ReadOnly), "{e}");
+    assert!(e.to_string().contains("full"), "says the disk is full: {e}");
+}
