@@ -277,3 +277,30 @@ fn an_empty_query_lists_notes_by_date() {
         "notes without a published date count from when they were clipped (2026)"
     );
 }
+
+#[rstest]
+#[case::a_word_glued_to_a_phrase_by_a_colon("Chi ha detto:\"Qui sono qui. Non posso fare altro\"?")]
+#[case::a_phrase_found_nowhere_beside_stop_words("chi ha \"detto calvino\"")]
+#[case::an_unknown_field("detto:lutero")]
+fn a_clause_that_matches_nothing_never_empties_a_page_the_other_words_fill(#[case] query: &str) {
+    let t = TestLibrary::new();
+    let id = t
+        .clip_text(&article(
+            "Lutero alla dieta di Worms",
+            &["Chi ha detto: «Qui sto, non posso fare altrimenti»? Lo ha detto Lutero a Worms, davanti all'imperatore, e la frase ha fatto la storia della Riforma."],
+        ))
+        .id;
+    let results = t.search(query);
+    assert_eq!(
+        results.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [id],
+        "{query:?}"
+    );
+}
+
+#[test]
+fn a_known_field_still_takes_a_quoted_value() {
+    let (t, ids) = corpus();
+    assert_eq!(t.ids("author:\"giulia ferraresi\""), [ids[1]]);
+    assert_eq!(t.ids("site:\"cronache del nord\" lang:it"), [ids[1]]);
+}

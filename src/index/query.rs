@@ -176,8 +176,14 @@ impl Unit {
     }
 }
 
-/// One token: a quoted phrase (unterminated: to the end), `field:"quoted value"`, or a run of
-/// non-space characters.
+/// The fields a query may name (`tag:x`); any other word before a colon is a word.
+const FIELDS: &[&str] = &[
+    "tag", "author", "site", "lang", "color", "colour", "after", "before", "is", "has",
+];
+
+/// One token: a quoted phrase (unterminated: to the end), `field:"quoted value"` for a known
+/// field, or a run of non-space characters (a quote after another word and a colon, as in
+/// `said:"…"`, starts a phrase of its own).
 fn read_token(chars: &[char], start: usize) -> (String, usize) {
     let mut i = start;
     if chars[i] == '"' {
@@ -189,7 +195,13 @@ fn read_token(chars: &[char], start: usize) -> (String, usize) {
         return (chars[start..end].iter().collect(), end);
     }
     while i < chars.len() && !chars[i].is_whitespace() {
-        if chars[i] == '"' && i > start && chars[i - 1] == ':' {
+        if chars[i] == '"' {
+            let field: String = chars[start..i.saturating_sub(1)].iter().collect();
+            let known =
+                i > start && chars[i - 1] == ':' && FIELDS.contains(&field.to_lowercase().as_str());
+            if !known {
+                break;
+            }
             i += 1;
             while i < chars.len() && chars[i] != '"' {
                 i += 1;

@@ -301,13 +301,16 @@ impl<'a> Builder<'a> {
             .iter()
             .all(|u| matches!(u, Unit::Word(w) if self.is_stop_word(w)));
         let mut units = Vec::new();
+        let mut stop_units = Vec::new();
         for unit in &parsed.positive {
             let is_stop = matches!(unit, Unit::Word(w) if self.is_stop_word(w));
             let is_prefix = matches!(unit, Unit::Word(w) if parsed.prefix.as_deref() == Some(w));
             if is_stop && !all_stop && !is_prefix {
-                continue;
-            }
-            if let Some(q) = self.unit(unit, parsed.prefix.as_deref()) {
+                // Built for the fill only, and not highlighted.
+                let highlighted = self.terms.clone();
+                stop_units.extend(self.unit(unit, None));
+                self.terms = highlighted;
+            } else if let Some(q) = self.unit(unit, parsed.prefix.as_deref()) {
                 units.push(q);
             }
         }
@@ -334,8 +337,16 @@ impl<'a> Builder<'a> {
             }
             boxed(BooleanQuery::new(clauses))
         };
-        let lenient = (units.len() > 1).then(|| {
-            let any = should(units.iter().map(|q| q.box_clone()).collect())
+        // Any word: the other words fill a page that one clause (a phrase found nowhere)
+        // would leave empty. The stop words are left out of it, unless only one clause is
+        // left without them.
+        let fill: Vec<&Box<dyn Query>> = if units.len() == 1 {
+            units.iter().chain(&stop_units).collect()
+        } else {
+            units.iter().collect()
+        };
+        let lenient = (fill.len() > 1).then(|| {
+            let any = should(fill.iter().map(|q| q.box_clone()).collect())
                 .unwrap_or_else(|| boxed(AllQuery));
             with_filters(vec![any])
         });
