@@ -51,7 +51,11 @@ pub struct Builder<'a> {
 /// a common word is spelt right, and expanding it would only add noise (and time).
 const TYPO_MAX_DOC_FREQ: u64 = 3;
 
-const TITLE_BOOST: f32 = 3.0;
+/// A title is a short field, so BM25's length normalisation already makes a word in it weigh
+/// more than one in the body; at 3.0 titles outweighed bodies (nDCG@10 on SciFact 0.586,
+/// SQuAD-it 0.815). Chosen on SciFact's training claims (0.25: 0.682, 0.5: 0.686, 0.7: 0.679,
+/// 1.0: 0.666, 3.0: 0.582) and checked on its dev claims (0.688) and SQuAD-it (0.846).
+const TITLE_BOOST: f32 = 0.5;
 const TAGS_BOOST: f32 = 2.0;
 const FUZZY_BOOST: f32 = 0.25;
 /// The most words of one query that also match by typo.
