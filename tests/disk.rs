@@ -73,6 +73,17 @@ fn filler(seed: u64, kb: usize) -> String {
         .join("\n\n")
 }
 
+/// Makes a library in `dir` with one indexed note (about niobium), and closes it.
+fn library_with_a_note(dir: &Path) {
+    let lib = Library::open(dir).unwrap();
+    lib.clip(&Clip {
+        text: Some(article("Niobium mine", &["The niobium mine reopened."])),
+        ..Clip::default()
+    })
+    .unwrap();
+    lib.flush_index().unwrap();
+}
+
 fn ballast(fs: &Tmpfs) -> PathBuf {
     let path = fs.path().join("ballast");
     std::fs::write(&path, vec![0u8; 24 << 20]).unwrap();
@@ -183,15 +194,7 @@ fn a_full_disk_during_an_import_reports_it_and_keeps_what_was_imported() {
 fn a_read_only_library_is_read_and_a_write_gives_a_clear_error_and_changes_nothing() {
     let Some(fs) = Tmpfs::mount(16) else { return };
     let dir = fs.path().join("library");
-    {
-        let lib = Library::open(&dir).unwrap();
-        lib.clip(&Clip {
-            text: Some(article("Niobium mine", &["The niobium mine reopened."])),
-            ..Clip::default()
-        })
-        .unwrap();
-        lib.flush_index().unwrap();
-    }
+    library_with_a_note(&dir);
     let snapshot = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
         let mut files: Vec<(PathBuf, Vec<u8>)> = walk(dir)
             .into_iter()
@@ -261,15 +264,7 @@ fn a_library_whose_index_folder_is_read_only_is_read_and_says_why_it_cannot_be_w
     drop(probe);
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("library");
-    {
-        let lib = Library::open(&dir).unwrap();
-        lib.clip(&Clip {
-            text: Some(article("Niobium mine", &["The niobium mine reopened."])),
-            ..Clip::default()
-        })
-        .unwrap();
-        lib.flush_index().unwrap();
-    }
+    library_with_a_note(&dir);
     // The index folder alone on a read-only mount (a sync tool's, a permissions mistake).
     let index = dir.join("index");
     let kept = home.path().join("index-copy");
@@ -310,15 +305,7 @@ fn a_library_whose_index_folder_is_read_only_is_read_and_says_why_it_cannot_be_w
 fn a_library_opened_on_a_full_disk_is_read_and_says_the_disk_is_full() {
     let Some(fs) = Tmpfs::mount(16) else { return };
     let dir = fs.path().join("library");
-    {
-        let lib = Library::open(&dir).unwrap();
-        lib.clip(&Clip {
-            text: Some(article("Niobium mine", &["The niobium mine reopened."])),
-            ..Clip::default()
-        })
-        .unwrap();
-        lib.flush_index().unwrap();
-    }
+    library_with_a_note(&dir);
     // Fill the disk to the last byte.
     let mut n = 0;
     while std::fs::write(fs.path().join(format!("ballast{n}")), vec![0u8; 1 << 20]).is_ok() {

@@ -77,19 +77,17 @@ fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-mod page {
-    //! Owns the CLIPBOARD and answers each target it offers with its bytes, in one property
-    //! (the data is small), the way a browser answers after a copy.
+mod x11 {
+    //! What both owners do: a window to own the clipboard with, and the answer to a request.
 
     use x11rb::connection::Connection;
-    use x11rb::protocol::Event;
     use x11rb::protocol::xproto::{
-        AtomEnum, ConnectionExt as _, CreateWindowAux, EventMask, PropMode, SELECTION_NOTIFY_EVENT,
-        SelectionNotifyEvent, WindowClass,
+        ConnectionExt as _, CreateWindowAux, EventMask, SELECTION_NOTIFY_EVENT,
+        SelectionNotifyEvent, SelectionRequestEvent, Window, WindowClass,
     };
-    use x11rb::wrapper::ConnectionExt as _;
+    use x11rb::rust_connection::RustConnection;
 
-    pub fn serve(offers: Vec<(&str, Vec<u8>)>) -> Result<(), Box<dyn std::error::Error>> {
+    pub fn owner_window() -> Result<(RustConnection, Window), Box<dyn std::error::Error>> {
         let (conn, screen) = x11rb::connect(None)?;
         let root = conn.setup().roots[screen].root;
         let window = conn.generate_id()?;
@@ -106,6 +104,44 @@ mod page {
             x11rb::COPY_FROM_PARENT,
             &CreateWindowAux::new(),
         )?;
+        Ok((conn, window))
+    }
+
+    /// Tells the requestor its data is in `property` (`NONE`: the target is not offered).
+    pub fn answer(
+        conn: &RustConnection,
+        req: &SelectionRequestEvent,
+        property: u32,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        conn.send_event(
+            false,
+            req.requestor,
+            EventMask::NO_EVENT,
+            SelectionNotifyEvent {
+                response_type: SELECTION_NOTIFY_EVENT,
+                sequence: 0,
+                time: req.time,
+                requestor: req.requestor,
+                selection: req.selection,
+                target: req.target,
+                property,
+            },
+        )?;
+        Ok(())
+    }
+}
+
+mod page {
+    //! Owns the CLIPBOARD and answers each target it offers with its bytes, in one property
+    //! (the data is small), the way a browser answers after a copy.
+
+    use x11rb::connection::Connection;
+    use x11rb::protocol::Event;
+    use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, PropMode};
+    use x11rb::wrapper::ConnectionExt as _;
+
+    pub fn serve(offers: Vec<(&str, Vec<u8>)>) -> Result<(), Box<dyn std::error::Error>> {
+        let (conn, window) = super::x11::owner_window()?;
         let atom = |name: &str| -> Result<u32, Box<dyn std::error::Error>> {
             Ok(conn.intern_atom(false, name.as_bytes())?.reply()?.atom)
         };
@@ -143,20 +179,7 @@ mod page {
                     } else {
                         property = x11rb::NONE;
                     }
-                    conn.send_event(
-                        false,
-                        req.requestor,
-                        EventMask::NO_EVENT,
-                        SelectionNotifyEvent {
-                            response_type: SELECTION_NOTIFY_EVENT,
-                            sequence: 0,
-                            time: req.time,
-                            requestor: req.requestor,
-                            selection: req.selection,
-                            target: req.target,
-                            property,
-                        },
-                    )?;
+                    super::x11::answer(&conn, &req, property)?;
                     conn.flush()?;
                 }
                 Event::SelectionClear(_) => return Ok(()),
@@ -174,30 +197,14 @@ mod incr {
     use x11rb::connection::Connection;
     use x11rb::protocol::Event;
     use x11rb::protocol::xproto::{
-        AtomEnum, ChangeWindowAttributesAux, ConnectionExt as _, CreateWindowAux, EventMask,
-        PropMode, Property, SELECTION_NOTIFY_EVENT, SelectionNotifyEvent, WindowClass,
+        AtomEnum, ChangeWindowAttributesAux, ConnectionExt as _, EventMask, PropMode, Property,
     };
     use x11rb::wrapper::ConnectionExt as _;
 
     const CHUNK: usize = 256 * 1024;
 
     pub fn serve(size: usize) -> Result<(), Box<dyn std::error::Error>> {
-        let (conn, screen) = x11rb::connect(None)?;
-        let root = conn.setup().roots[screen].root;
-        let window = conn.generate_id()?;
-        conn.create_window(
-            x11rb::COPY_DEPTH_FROM_PARENT,
-            window,
-            root,
-            0,
-            0,
-            1,
-            1,
-            0,
-            WindowClass::INPUT_OUTPUT,
-            x11rb::COPY_FROM_PARENT,
-            &CreateWindowAux::new(),
-        )?;
+        let (conn, window) = super::x11::owner_window()?;
         let atom = |name: &str| -> Result<u32, Box<dyn std::error::Error>> {
             Ok(conn.intern_atom(false, name.as_bytes())?.reply()?.atom)
         };
@@ -241,20 +248,7 @@ mod incr {
                     } else {
                         property = x11rb::NONE;
                     }
-                    conn.send_event(
-                        false,
-                        req.requestor,
-                        EventMask::NO_EVENT,
-                        SelectionNotifyEvent {
-                            response_type: SELECTION_NOTIFY_EVENT,
-                            sequence: 0,
-                            time: req.time,
-                            requestor: req.requestor,
-                            selection: req.selection,
-                            target: req.target,
-                            property,
-                        },
-                    )?;
+                    super::x11::answer(&conn, &req, property)?;
                     conn.flush()?;
                 }
                 Event::PropertyNotify(e) if e.state == Property::DELETE => {
