@@ -73,6 +73,22 @@ fn filler(seed: u64, kb: usize) -> String {
         .join("\n\n")
 }
 
+/// Searches and lists the one-note library (both must work), then tries a clip, which must
+/// fail with `read_only`: returns that error.
+fn reads_and_refuses_a_clip(lib: &Library) -> lode::Error {
+    let found = lib.search("niobium", &SearchOptions::default()).unwrap();
+    assert_eq!(found.hits.len(), 1, "search works");
+    assert_eq!(lib.notes(&lode::NoteFilter::default()).unwrap().len(), 1);
+    let e = lib
+        .clip(&Clip {
+            text: Some(article("Tantalum mine", &["The tantalum mine closed."])),
+            ..Clip::default()
+        })
+        .unwrap_err();
+    assert!(matches!(e.code(), lode::ErrorCode::ReadOnly), "{e}");
+    e
+}
+
 /// Makes a library in `dir` with one indexed note (about niobium), and closes it.
 fn library_with_a_note(dir: &Path) {
     let lib = Library::open(dir).unwrap();
@@ -211,16 +227,7 @@ fn a_read_only_library_is_read_and_a_write_gives_a_clear_error_and_changes_nothi
     {
         let lib = Library::open(&dir).expect("a read-only library is read");
         assert_eq!(lib.access(), lode::Access::ReadOnly);
-        let found = lib.search("niobium", &SearchOptions::default()).unwrap();
-        assert_eq!(found.hits.len(), 1, "search works");
-        assert_eq!(lib.notes(&lode::NoteFilter::default()).unwrap().len(), 1);
-        let e = lib
-            .clip(&Clip {
-                text: Some(article("Tantalum mine", &["The tantalum mine closed."])),
-                ..Clip::default()
-            })
-            .unwrap_err();
-        assert!(matches!(e.code(), lode::ErrorCode::ReadOnly), "{e}");
+        let e = reads_and_refuses_a_clip(&lib);
         assert!(e.to_string().contains("cannot be written"), "{e}");
         assert!(lib.check().unwrap().ok());
     }
@@ -313,15 +320,6 @@ fn a_library_opened_on_a_full_disk_is_read_and_says_the_disk_is_full() {
     }
     let _ = std::fs::write(fs.path().join("last"), vec![0u8; 4096]);
     let lib = Library::open(&dir).expect("a library on a full disk opens, to read");
-    let found = lib.search("niobium", &SearchOptions::default()).unwrap();
-    assert_eq!(found.hits.len(), 1);
-    assert_eq!(lib.notes(&lode::NoteFilter::default()).unwrap().len(), 1);
-    let e = lib
-        .clip(&Clip {
-            text: Some(article("Tantalum mine", &["The tantalum mine closed."])),
-            ..Clip::default()
-        })
-        .unwrap_err();
-    assert!(matches!(e.code(), lode::ErrorCode::ReadOnly), "{e}");
+    let e = reads_and_refuses_a_clip(&lib);
     assert!(e.to_string().contains("full"), "says the disk is full: {e}");
 }

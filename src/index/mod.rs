@@ -69,6 +69,13 @@ struct Payload {
     outbox_seq: i64,
 }
 
+impl Payload {
+    /// The payload of a commit Lode made (`None` for another's, or none).
+    fn of(meta: &tantivy::IndexMeta) -> Option<Payload> {
+        serde_json::from_str(meta.payload.as_deref()?).ok()
+    }
+}
+
 enum Msg {
     Changed,
     Flush,
@@ -276,10 +283,7 @@ fn open_existing_unguarded(dir: &Path, fields: &Fields) -> std::result::Result<O
     let meta = index
         .load_metas()
         .map_err(|e| damaged("its meta.json cannot be read", &e))?;
-    let payload = meta
-        .payload
-        .as_deref()
-        .and_then(|p| serde_json::from_str::<Payload>(p).ok())
+    let payload = Payload::of(&meta)
         .ok_or_else(|| Unusable::Damaged("its last commit is not one of Lode's".into()))?;
     if payload.schema != schema::SCHEMA_VERSION {
         return Err(Unusable::Damaged(format!(
@@ -410,11 +414,7 @@ fn open_for_reading_unguarded(dir: &Path, fields: &Fields) -> Result<IndexReader
         .map_err(|e| Error::IndexBehind(format!("it cannot be opened: {e}")))?;
     let index = Index::open(ReadingDir(directory))?;
     let meta = index.load_metas()?;
-    let ours = meta
-        .payload
-        .as_deref()
-        .and_then(|p| serde_json::from_str::<Payload>(p).ok())
-        .is_some_and(|p| p.schema == schema::SCHEMA_VERSION);
+    let ours = Payload::of(&meta).is_some_and(|p| p.schema == schema::SCHEMA_VERSION);
     if !ours || index.schema() != fields.schema {
         return Err(Error::IndexBehind(
             "it is not one this Lode can read; the process that holds the library rebuilds it"
@@ -430,8 +430,7 @@ fn committed_seq(index: &Index) -> i64 {
     index
         .load_metas()
         .ok()
-        .and_then(|m| m.payload)
-        .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+        .and_then(|meta| Payload::of(&meta))
         .map_or(0, |p| p.outbox_seq)
 }
 
