@@ -407,7 +407,7 @@ pub fn read(html: &str) -> Page {
             if name == "a"
                 && let Some((tag_link, from)) = label_link.take()
             {
-                let label = out[from..].split_whitespace().collect::<Vec<_>>().join(" ");
+                let label = super::one_spaced(&out[from..]);
                 let list = if tag_link {
                     &mut page.tags
                 } else {
@@ -422,7 +422,7 @@ pub fn read(html: &str) -> Page {
             {
                 lines += memchr::memchr_iter(b'\n', &out.as_bytes()[counted..from]).count();
                 counted = from;
-                let text = out[from..].split_whitespace().collect::<Vec<_>>().join(" ");
+                let text = super::one_spaced(&out[from..]);
                 if !text.is_empty() {
                     page.headings.push(Heading {
                         level,

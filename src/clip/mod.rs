@@ -370,7 +370,7 @@ fn bounded_labels(labels: Vec<String>, most: usize) -> Vec<String> {
         .into_iter()
         .map(|l| {
             l.split('/')
-                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+                .map(one_spaced)
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
                 .join("/")
@@ -431,20 +431,28 @@ pub fn canonical_text(s: &str) -> String {
     } else {
         s.to_string()
     };
-    let clean = |c: char| {
-        if matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}') {
-            ' '
-        } else {
-            c
-        }
+    // Most text is NFC and clean already: composing it again is the costliest step, and
+    // rebuilding it char by char the next, so ask first.
+    let s = if s.is_ascii()
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        s
+    } else {
+        s.nfc().collect()
     };
-    // Most text is NFC already: composing it again is the costliest step, so ask first.
-    match unicode_normalization::is_nfc_quick(s.chars()) {
-        unicode_normalization::IsNormalized::Yes => {
-            s.chars().filter(|c| !is_invisible(*c)).map(clean).collect()
-        }
-        _ => s.nfc().filter(|c| !is_invisible(*c)).map(clean).collect(),
+    let odd_space = |c: char| matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}');
+    let control = |b: &u8| (*b < 0x20 && !matches!(*b, b'\n' | b'\t')) || *b == 0x7f;
+    if !s.as_bytes().iter().any(control)
+        && (s.is_ascii()
+            || !s.contains(|c: char| !c.is_ascii() && (is_invisible(c) || odd_space(c))))
+    {
+        return s;
     }
+    s.chars()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| if odd_space(c) { ' ' } else { c })
+        .collect()
 }
 
 fn is_invisible(c: char) -> bool {
@@ -458,16 +466,31 @@ fn is_invisible(c: char) -> bool {
 /// collapsed, paragraphs separated by exactly one blank line.
 pub fn canonical_body(s: &str) -> String {
     let text = canonical_text(s);
-    let mut paragraphs = Vec::new();
-    for block in text.split("\n\n") {
-        for line in block.lines() {
-            let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
-            if !line.is_empty() {
-                paragraphs.push(line);
-            }
+    let mut body = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut words = line.split_whitespace().peekable();
+        if words.peek().is_some() && !body.is_empty() {
+            body.push_str("\n\n");
         }
+        push_words(&mut body, words);
     }
-    paragraphs.join("\n\n")
+    body
+}
+
+/// `s`'s words separated by one space (white space collapsed, none at either end).
+pub(crate) fn one_spaced(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_words(&mut out, s.split_whitespace());
+    out
+}
+
+fn push_words<'a>(out: &mut String, words: impl Iterator<Item = &'a str>) {
+    for (i, word) in words.enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 /// English or Italian, whichever the text is closer to (the two languages Lode stems).

@@ -70,7 +70,7 @@ const NOT_NAMES: &[&str] = &[
 /// A person's name in a byline's text ("By Jane Doe, Reporter | 3 May" -> "Jane Doe"): the
 /// capitalised words after the label, up to a date, a separator or another word.
 pub fn person(byline: &str) -> Option<String> {
-    let text = byline.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = super::one_spaced(byline);
     let text = text
         .split([',', '|', '\u{b7}', '•', '(', '\u{2013}', '\u{2014}'])
         .next()?

@@ -44,7 +44,7 @@ pub fn split(glued: &str, vocabulary: impl FnOnce() -> Vocabulary) -> Vec<String
     if glued.contains([',', ';', '|', '#', '•', '\t']) {
         return glued
             .split([',', ';', '|', '#', '•', '\t'])
-            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(super::one_spaced)
             .filter(|t| !t.is_empty())
             .collect();
     }

@@ -155,8 +155,15 @@ fn is_unspaced(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
 }
 
-fn word_count(text: &str) -> usize {
-    text.split_whitespace().count() + text.chars().filter(|c| is_unspaced(*c)).count() / 2
+/// The words of a line whose words are one space apart (see [`line_of`]); two characters of
+/// a script written without spaces count as one.
+fn word_count(spaced: &str) -> usize {
+    let unspaced = if spaced.is_ascii() {
+        0
+    } else {
+        spaced.chars().filter(|c| is_unspaced(*c)).count()
+    };
+    memchr::memchr_iter(b' ', spaced.as_bytes()).count() + 1 + unspaced / 2
 }
 
 /// Mostly in a script without letter case (Chinese, Japanese, Korean, Arabic, Hebrew, Thai…):
@@ -195,7 +202,7 @@ fn lines_of(page: &str) -> Vec<Line> {
 /// One line of text, tags and bullet marker taken off, white space collapsed; `None` if blank.
 fn line_of(raw: &str) -> Option<Line> {
     let cleaned = HTML_TAG.replace_all(raw, " ");
-    let mut text = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut text = super::one_spaced(&cleaned);
     let mut bullet = false;
     for marker in ["• ", "· ", "▪ ", "* ", "- ", "– "] {
         if let Some(rest) = text.strip_prefix(marker) {
@@ -258,7 +265,7 @@ fn classify(line: &mut Line) {
 /// InHow to Invest in Stocks…"): many words run into the next one's capital.
 fn is_glued_menu(text: &str) -> bool {
     let (mut total, mut glued) = (0, 0);
-    for word in text.split_whitespace() {
+    for word in text.split_whitespace().take(RATIO_WORDS) {
         total += 1;
         let mut lower = false;
         for c in word.chars() {
@@ -442,7 +449,7 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
             - if in_contents { 2.5 } else { 0.0 }
             + if line.words >= 4 { 0.5 } else { 0.0 }
             - 0.04 * distance.min(25.0)
-            - if UI_WORDS.is_match(&line.text) && line.words <= 6 {
+            - if line.words <= 6 && UI_WORDS.is_match(&line.text) {
                 5.0
             } else {
                 0.0
@@ -502,6 +509,9 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     // Bounded (the head of the page, a few lines after the crumb), so hostile input that is
     // all breadcrumbs stays linear.
     for (i, line) in lines.iter().enumerate().take(400) {
+        if line.words > SHORT_LINE_WORDS {
+            continue;
+        }
         let parts: Vec<&str> = BREADCRUMB.split(&line.text).collect();
         if parts.len() >= 3
             && parts[0].len() <= 20

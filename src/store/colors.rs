@@ -18,7 +18,7 @@ pub fn all(conn: &Connection) -> Result<Vec<(Color, String)>> {
 
 /// Names `color` (an empty name forgets it). A name is one colour's only, and no colour's word.
 pub fn set(conn: &Connection, color: Color, name: &str) -> Result<()> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = crate::clip::one_spaced(name);
     if name.is_empty() {
         conn.execute("DELETE FROM color_names WHERE color = ?1", [color.as_str()])?;
         return Ok(());

@@ -10,7 +10,7 @@ use crate::model::{AnnotationId, NoteId, TagCount, TagRename};
 pub fn normalize(tag: &str) -> Result<String> {
     let segments: Vec<String> = tag
         .split('/')
-        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(crate::clip::one_spaced)
         .filter(|s| !s.is_empty())
         .collect();
     if segments.is_empty() {
