@@ -53,7 +53,9 @@ impl Drop for Tmpfs {
     }
 }
 
-/// Text that compresses badly (raw clips are kept compressed), `kb` kilobytes of it.
+/// Text that compresses badly (raw clips are kept compressed), `kb` kilobytes of it: words
+/// drawn at random from 65,536, a news archive's vocabulary (words never seen twice would make
+/// an index larger than the text, which no disk that filled with text could hold).
 fn filler(seed: u64, kb: usize) -> String {
     let mut x = seed.wrapping_mul(2).wrapping_add(1);
     let mut words = Vec::new();
@@ -61,8 +63,9 @@ fn filler(seed: u64, kb: usize) -> String {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
+        let word = x % 65_536;
         let w: String = (0..6)
-            .map(|i| (b'a' + ((x >> (i * 5)) % 26) as u8) as char)
+            .map(|i| (b'a' + (((word * 2_654_435_761) >> (i * 5)) % 26) as u8) as char)
             .collect();
         words.push(w);
     }

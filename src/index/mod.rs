@@ -979,6 +979,9 @@ impl Indexer {
         if let Ok(opened) = open_existing(&self.dir, &self.fields)
             && let Ok(mut live) = self.live.write()
         {
+            // The failed attempt's segment files stay on disk until a commit collects them:
+            // each retry would write its own, and on a full disk eat whatever space was freed.
+            let _ = opened.writer.garbage_collect_files().wait();
             *live = Live {
                 reader: opened.reader,
             };
