@@ -22,6 +22,9 @@ pub enum ErrorCode {
     /// Another Lode process holds the library, or it cannot be written.
     LibraryLocked,
     ReadOnly,
+    /// The clip's page could not be fetched (offline, an error page, not HTML, too large, a
+    /// private address): the note stays as clipped.
+    FetchFailed,
     /// Anything else: a bug or an environment problem; the message says which.
     Internal,
 }
@@ -38,6 +41,8 @@ pub enum Error {
     TooLarge { what: String, size: u64, limit: u64 },
     #[error("no text could be extracted from the clip (the raw clip was kept as clip {clip_id})")]
     NothingExtracted { clip_id: i64 },
+    #[error("could not read the page at {url}: {reason}")]
+    Fetch { url: String, reason: String },
     #[error("no note with id {0}")]
     NoteNotFound(i64),
     #[error("no annotation with id {0}")]
@@ -132,6 +137,7 @@ impl Error {
                 ErrorCode::NotFound
             }
             Error::QuoteNotFound { .. } => ErrorCode::QuoteNotFound,
+            Error::Fetch { .. } => ErrorCode::FetchFailed,
             Error::QuoteAmbiguous { .. } | Error::OccurrenceOutOfRange { .. } => {
                 ErrorCode::QuoteAmbiguous
             }

@@ -11,6 +11,7 @@
 //! - [`anchor`]: passage selectors (W3C TextQuote + TextPosition) and re-anchoring after a
 //!   body changes.
 //! - `export`: Markdown, JSON, and the W3C Web Annotation bundle that `import` reads back.
+//! - `fetch`: one GET of a clip's own page, bounded, private addresses refused.
 //! - [`import`]: what other tools (and Lode's own Markdown export) write, read into records.
 //!
 //! ```no_run
@@ -30,6 +31,7 @@ pub mod clip;
 mod clock;
 mod error;
 mod export;
+mod fetch;
 pub mod import;
 mod index;
 mod library;
@@ -37,10 +39,13 @@ mod model;
 mod store;
 
 pub use backup::Backup;
-pub use clip::{Article, Clip, MAX_CLIP_BYTES, MAX_URL_BYTES, source_url};
+pub use clip::{Article, Clip, Detail, MAX_CLIP_BYTES, MAX_URL_BYTES, source_url};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};
 pub use export::{ExportFormat, ExportReport};
+pub use fetch::{
+    FETCH_TIMEOUT, FetchOptions, FetchedPage, MAX_PAGE_BYTES, MAX_REDIRECTS, fetch_page,
+};
 pub use index::{Facet, Facets, IndexStatus, RebuildProgress, Snippet};
 pub use library::{
     Access, ClipOutcome, ClipStatus, ImportOptions, ImportProgress, ImportReport, Library,

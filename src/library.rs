@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::anchor::{self, AnchorStatus, SelectError};
 use crate::backup::{self, Backup};
-use crate::clip::{self, Article, Clip};
+use crate::clip::{self, Article, Clip, Detail};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::export::{self, ExportFormat, ExportReport, w3c};
+use crate::fetch::{FetchOptions, fetch_page};
 use crate::import;
 use crate::index::{self, Lang, SearchIndex};
 use crate::model::*;
@@ -483,6 +484,127 @@ impl Library {
         clip::extract(clip)
     }
 
+    /// [`Library::extract`], then the details completed from the clip's page (fetched from
+    /// its address), storing nothing: the article and the details the page gave.
+    pub fn extract_with_page(clip: &Clip, options: FetchOptions) -> Result<(Article, Vec<Detail>)> {
+        let article = clip::extract(clip)?;
+        let url = (article.url.clone()).ok_or_else(|| Error::Fetch {
+            url: String::new(),
+            reason: "the clip has no address".into(),
+        })?;
+        let page = fetch_page(&url, options)?;
+        Ok(clip::complete(&article, &page.html, &page.url, &[]))
+    }
+
+    /// Whether clips complete their details from their page ("Complete details from the
+    /// article's page"; on unless turned off), and whether private addresses may be fetched.
+    pub fn fetch_settings(&self) -> Result<FetchSettings> {
+        let conn = self.conn();
+        let on = |key: &str, default: bool| -> Result<bool> {
+            Ok(store::settings::setting(&conn, key)?.map_or(default, |v| v == "on"))
+        };
+        Ok(FetchSettings {
+            complete_details: on(COMPLETE_DETAILS, true)?,
+            allow_private: on(ALLOW_PRIVATE, false)?,
+        })
+    }
+
+    pub fn set_fetch_settings(&self, settings: &FetchSettings) -> Result<()> {
+        let word = |on: bool| if on { "on" } else { "off" };
+        self.write(|c| {
+            store::settings::set_setting(c, COMPLETE_DETAILS, word(settings.complete_details))?;
+            store::settings::set_setting(c, ALLOW_PRIVATE, word(settings.allow_private))
+        })
+    }
+
+    /// Fetches note `id`'s page and completes the details the copy lacked or got wrong
+    /// (title, author, date, site, sections, tags); the body stays the copy's, and details
+    /// the user set are never replaced. On failure (offline, an error page, not HTML, too
+    /// large) the note stays as it was and the error says why in one line.
+    pub fn complete_from_page(&self, id: NoteId) -> Result<Completed> {
+        let note = self.note(id)?;
+        let settings = self.fetch_settings()?;
+        let url = (note.article.url.clone()).ok_or_else(|| Error::Fetch {
+            url: String::new(),
+            reason: format!("note {id} has no address"),
+        })?;
+        // Fetched outside any transaction: the library stays writable meanwhile.
+        let page = fetch_page(
+            &url,
+            FetchOptions {
+                allow_private: settings.allow_private,
+            },
+        );
+        let now = self.clock.now();
+        self.write(|c| {
+            let mut details = notes::details(c, id)?;
+            details.fetched = Some(now);
+            let page = match page {
+                Ok(page) => page,
+                Err(e) => {
+                    details.error = Some(e.to_string());
+                    notes::set_details(c, id, &details)?;
+                    return Err(e);
+                }
+            };
+            let current = notes::get(c, id)?;
+            let mut kept = details.user.clone();
+            kept.extend(
+                current
+                    .details_from
+                    .iter()
+                    .filter_map(|(d, from)| (*from == DetailSource::User).then_some(*d)),
+            );
+            // Against the copy's values, so a second reading gives what the first gave.
+            let mut copy = current.article.clone();
+            if let Some(was) = &details.copy {
+                for d in &details.page {
+                    restore_detail(&mut copy, was, *d);
+                }
+            }
+            let (completed, from_page) = clip::complete(&copy, &page.html, &page.url, &kept);
+            details.page = from_page.clone();
+            details.copy = Some(copy);
+            details.error = None;
+            notes::set_completed(c, id, &completed, now)?;
+            notes::set_details(c, id, &details)?;
+            outbox::push(c, id)?;
+            Ok(Completed {
+                note: notes::get(c, id)?,
+                from_page,
+            })
+        })
+    }
+
+    /// "Use the copy's value": gives `detail` back the value the copy had, and keeps it from
+    /// the page from then on.
+    pub fn use_copy_value(&self, id: NoteId, detail: Detail) -> Result<Note> {
+        let now = self.clock.now();
+        self.write(|c| {
+            let mut note = notes::get(c, id)?;
+            let mut details = notes::details(c, id)?;
+            if let Some(copy) = details.copy.clone()
+                && details.page.contains(&detail)
+            {
+                restore_detail(&mut note.article, &copy, detail);
+                note.article.tags.clear();
+                notes::set_completed(c, id, &note.article, now)?;
+                if detail == Detail::Tags {
+                    for tag in &copy.tags {
+                        tags::attach_to_note(c, id, tag)?;
+                    }
+                }
+            }
+            details.page.retain(|d| *d != detail);
+            if !details.user.contains(&detail) {
+                details.user.push(detail);
+            }
+            notes::set_details(c, id, &details)?;
+            outbox::push(c, id)?;
+            notes::get(c, id)
+        })
+    }
+
     /// Stores a clip as a note. A clip of an article already in the library returns that note
     /// with [`ClipStatus::Unchanged`]. When no article can be extracted, the raw clip is still
     /// kept and the error names it.
@@ -560,7 +682,19 @@ impl Library {
         };
         let now = self.clock.now();
         self.write(|c| {
-            notes::get(c, id)?;
+            let before = notes::get(c, id)?.article;
+            let mut details = notes::details(c, id)?;
+            for (detail, changed) in [
+                (Detail::Title, before.title != edit.title),
+                (Detail::Author, before.author != edit.author),
+                (Detail::Published, before.published != edit.published),
+            ] {
+                if changed && !details.user.contains(&detail) {
+                    details.page.retain(|d| *d != detail);
+                    details.user.push(detail);
+                }
+            }
+            notes::set_details(c, id, &details)?;
             notes::set_user_metadata(c, id, &edit, now)?;
             outbox::push(c, id)?;
             notes::get(c, id)
@@ -2002,4 +2136,19 @@ fn read_file(path: &Path) -> Result<ImportedFile> {
         highlights: Vec::new(),
         markdown: false,
     })
+}
+
+const COMPLETE_DETAILS: &str = "complete_details_from_page";
+const ALLOW_PRIVATE: &str = "fetch_private_addresses";
+
+/// `article`'s `detail` set to its value in `from`.
+fn restore_detail(article: &mut Article, from: &Article, detail: Detail) {
+    match detail {
+        Detail::Title => article.title.clone_from(&from.title),
+        Detail::Author => article.author.clone_from(&from.author),
+        Detail::Published => article.published = from.published,
+        Detail::Site => article.site.clone_from(&from.site),
+        Detail::Sections => article.sections.clone_from(&from.sections),
+        Detail::Tags => article.tags.clone_from(&from.tags),
+    }
 }

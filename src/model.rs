@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::anchor::{AnchorStatus, Selector};
-use crate::clip::Article;
+use crate::clip::{Article, Detail};
 use crate::index::{Facet, Facets, Snippet};
 
 pub type NoteId = i64;
@@ -23,6 +23,21 @@ pub struct Note {
     /// SHA-256 of the canonical body, hex.
     pub content_hash: String,
     pub annotation_count: usize,
+    /// Where each detail came from: the copy, the note's page, or the user.
+    #[serde(default)]
+    pub details_from: std::collections::BTreeMap<Detail, DetailSource>,
+}
+
+/// Where a note's detail came from (see [`Library::complete_from_page`]).
+///
+/// [`Library::complete_from_page`]: crate::Library::complete_from_page
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DetailSource {
+    Copy,
+    Page,
+    User,
 }
 
 /// A line of a note listing.
@@ -354,4 +369,25 @@ impl CheckReport {
             && self.notes == self.indexed_notes
             && self.annotations == self.indexed_annotations
     }
+}
+
+/// The library's page-fetching settings.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchSettings {
+    /// "Complete details from the article's page": after a clip with an address, its page
+    /// is read once for the details the copy lacks. On by default.
+    pub complete_details: bool,
+    /// Pages on this machine or a private network (an intranet) may be read.
+    pub allow_private: bool,
+}
+
+/// What [`Library::complete_from_page`] did: the note, and the details its page gave.
+///
+/// [`Library::complete_from_page`]: crate::Library::complete_from_page
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Completed {
+    pub note: Note,
+    pub from_page: Vec<Detail>,
 }

@@ -215,7 +215,7 @@ fn damaged_library(from: f64) -> (tempfile::TempDir, lode::Backup) {
 
 #[test]
 fn a_damaged_database_refuses_writes_and_names_the_backup_to_restore() {
-    let (dir, backup) = damaged_library(0.6);
+    let (dir, backup) = damaged_library(0.7);
     match Library::open(dir.path()) {
         Ok(lib) => {
             assert!(lib.damaged().is_some());

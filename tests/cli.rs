@@ -120,6 +120,8 @@ fn clip_search_tag_annotate_through_the_cli() {
         &page,
         "--url",
         "https://example.org/lithium",
+        // Nothing in the tests reaches the internet (tests/page_details.rs serves its pages).
+        "--no-fetch",
         "--json",
     ]);
     assert_eq!(
@@ -235,7 +237,7 @@ fn clip_search_tag_annotate_through_the_cli() {
     );
 
     let shown = cli.json(&["show", &id, "--json"]);
-    assert_eq!(keys(&shown), ["annotations", "note"]);
+    assert_eq!(keys(&shown), ["annotations", "details_from", "note"]);
     for key in ARTICLE_KEYS.iter().chain(&[
         "id",
         "created",

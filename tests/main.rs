@@ -20,6 +20,7 @@ mod fuzz_regressions;
 mod hardening;
 mod healing;
 mod integrity;
+mod page_details;
 mod persistence;
 mod properties;
 mod schema;

@@ -9,7 +9,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use lode::{Clip, Color, ExportFormat, Library, NewAnnotation, NoteFilter, SearchOptions, Snippet};
+use lode::{
+    Clip, Color, ExportFormat, FetchOptions, Library, NewAnnotation, NoteFilter, SearchOptions,
+    Snippet,
+};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -37,6 +40,13 @@ struct ClipArgs {
     /// The page's address, when known.
     #[arg(long)]
     url: Option<String>,
+    /// Read the page at the clip's address and complete the details the copy lacks (the
+    /// default when the library's setting is on, as it is unless turned off)
+    #[arg(long, overrides_with = "no_fetch")]
+    fetch: bool,
+    /// Do not read the clip's page
+    #[arg(long)]
+    no_fetch: bool,
 }
 
 #[derive(Subcommand)]
@@ -206,6 +216,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read the notes' pages again and complete their details (title, author, date, site,
+    /// sections, tags); the bodies and what the user set stay.
+    Refresh {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or change the library's settings.
+    Settings {
+        /// Complete a clip's details from its page: on or off
+        #[arg(long, value_name = "on|off")]
+        complete_details: Option<OnOff>,
+        /// Allow pages on this machine or a private network (an intranet): on or off
+        #[arg(long, value_name = "on|off")]
+        allow_private: Option<OnOff>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Replace the database with a backup (checked first; the current database is kept
     /// beside it), then rebuild the search index.
     RestoreBackup { file: PathBuf },
@@ -262,6 +291,8 @@ fn main() -> ExitCode {
             | Command::Trash { json: true, .. }
             | Command::Backup { json: true, .. }
             | Command::Backups { json: true }
+            | Command::Refresh { json: true, .. }
+            | Command::Settings { json: true, .. }
     );
     match run(cli) {
         Ok(code) => code,
@@ -339,6 +370,12 @@ fn read_file(path: &Path) -> anyhow::Result<String> {
     Ok(Clip::flavour_from_reader(&what, file)?)
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
 fn read_clip(args: ClipArgs) -> anyhow::Result<Clip> {
     let text = match args.text.as_deref() {
         Some("-") => Some(read_stdin()?),
@@ -394,7 +431,9 @@ fn snippet_line(s: &Snippet) -> String {
 /// `extract --dir IN --out OUT`: the two flavours of one clip share an id (`<id>.txt`,
 /// `<id>.html`). Writes `<id>.txt` (the body) and `<id>.json` (the Article, plus `date`, the
 /// name scorers use for `published`), or `{"error": …}` when a clip cannot be extracted.
-fn extract_dir(dir: &Path, out: &Path) -> anyhow::Result<()> {
+/// With `fetch`, a clip's address is `<id>.url` (one line) and its page completes its details
+/// (`from_page` lists them; `fetch_error` says why a page could not be read).
+fn extract_dir(dir: &Path, out: &Path, fetch: bool) -> anyhow::Result<()> {
     let mut ids = std::collections::BTreeSet::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
         let path = entry?.path();
@@ -418,17 +457,29 @@ fn extract_dir(dir: &Path, out: &Path) -> anyhow::Result<()> {
             Ok(Clip {
                 text,
                 html: flavour("html")?,
-                url: None,
+                url: flavour("url")?.map(|u| u.trim().to_string()),
             })
         });
         let started = std::time::Instant::now();
-        let article = clip.and_then(|clip| Ok(Library::extract(&clip)?));
+        let article = clip.and_then(|clip| Ok((Library::extract(&clip)?, clip)));
         times.push(started.elapsed());
         let (body, json) = match article {
-            Ok(article) => {
+            Ok((article, clip)) => {
                 ok += 1;
+                let completed = (fetch && clip.url.is_some())
+                    .then(|| Library::extract_with_page(&clip, FetchOptions::default()));
+                let (article, from_page) = match completed {
+                    Some(Ok(done)) => (done.0, Some(Ok(done.1))),
+                    Some(Err(e)) => (article, Some(Err(e))),
+                    None => (article, None),
+                };
                 let mut json = serde_json::to_value(&article)?;
                 json["date"] = json["published"].clone();
+                match from_page {
+                    Some(Ok(details)) => json["from_page"] = serde_json::to_value(details)?,
+                    Some(Err(e)) => json["fetch_error"] = e.to_string().into(),
+                    None => {}
+                }
                 (article.body, json)
             }
             Err(e) => {
@@ -462,14 +513,38 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract {
             dir: Some(dir),
             out: Some(out),
-            ..
-        } => extract_dir(&dir, &out)?,
+            clip,
+        } => extract_dir(&dir, &out, clip.fetch)?,
+        Command::Extract { clip, .. } if clip.fetch => {
+            let (article, from_page) =
+                Library::extract_with_page(&read_clip(clip)?, FetchOptions::default())?;
+            let mut json = serde_json::to_value(&article)?;
+            json["from_page"] = serde_json::to_value(from_page)?;
+            print_json(&json)?;
+        }
         Command::Extract { clip, .. } => print_json(&Library::extract(&read_clip(clip)?)?)?,
         Command::Clip { clip, json } => {
+            let (fetch, no_fetch) = (clip.fetch, clip.no_fetch);
             let clip = read_clip(clip)?;
-            let outcome = open(library_dir)?.clip(&clip)?;
+            let library = open(library_dir)?;
+            let outcome = library.clip(&clip)?;
+            let fetch = !no_fetch && (fetch || library.fetch_settings()?.complete_details);
+            let has_url = library.note(outcome.id)?.article.url.is_some();
+            let completed = (fetch && has_url).then(|| library.complete_from_page(outcome.id));
+            if let Some(Err(e)) = &completed {
+                eprintln!("lode: the note stays as clipped: {e}");
+            }
             if json {
-                print_json(&outcome)?;
+                let mut value = serde_json::to_value(&outcome)?;
+                match &completed {
+                    Some(Ok(done)) => {
+                        value["from_page"] = serde_json::to_value(&done.from_page)?;
+                        value["title"] = serde_json::to_value(&done.note.article.title)?;
+                    }
+                    Some(Err(e)) => value["fetch_error"] = e.to_string().into(),
+                    None => {}
+                }
+                print_json(&value)?;
             } else {
                 let status = serde_json::to_value(outcome.status)?;
                 out!(
@@ -523,7 +598,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let note = library.note(id)?;
             if json {
                 let annotations = library.annotations(id)?;
-                print_json(&serde_json::json!({ "note": note, "annotations": annotations }))?;
+                print_json(&serde_json::json!({
+                    "note": note,
+                    "annotations": annotations,
+                    "details_from": note.details_from,
+                }))?;
             } else {
                 let a = &note.article;
                 out!("{}\n", a.title);
@@ -862,6 +941,78 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&backup)?;
             } else {
                 out!("{}", backup.path.display());
+            }
+        }
+        Command::Refresh { ids, json } => {
+            let library = open(library_dir)?;
+            let mut done = Vec::new();
+            let mut failed = false;
+            for id in ids {
+                match library.complete_from_page(id) {
+                    Ok(c) => {
+                        if !json {
+                            let what: Vec<String> = (c.from_page.iter())
+                                .map(|d| {
+                                    serde_json::to_value(d)
+                                        .map(|v| v.as_str().unwrap_or_default().to_string())
+                                })
+                                .collect::<Result<_, _>>()?;
+                            out!(
+                                "#{id}  {}  (from its page: {})",
+                                c.note.article.title,
+                                if what.is_empty() {
+                                    "nothing new".into()
+                                } else {
+                                    what.join(", ")
+                                }
+                            );
+                        }
+                        done.push(serde_json::json!({ "id": id, "from_page": c.from_page }));
+                    }
+                    Err(e) => {
+                        failed = true;
+                        if !json {
+                            eprintln!("lode: #{id}: {e}");
+                        }
+                        done.push(serde_json::json!({ "id": id, "error": { "code": e.code(), "message": e.to_string() } }));
+                    }
+                }
+            }
+            if json {
+                print_json(&done)?;
+            }
+            if failed {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Settings {
+            complete_details,
+            allow_private,
+            json,
+        } => {
+            let library = open(library_dir)?;
+            let mut settings = library.fetch_settings()?;
+            if complete_details.is_some() || allow_private.is_some() {
+                if let Some(v) = complete_details {
+                    settings.complete_details = v == OnOff::On;
+                }
+                if let Some(v) = allow_private {
+                    settings.allow_private = v == OnOff::On;
+                }
+                library.set_fetch_settings(&settings)?;
+            }
+            if json {
+                print_json(&settings)?;
+            } else {
+                let word = |on: bool| if on { "on" } else { "off" };
+                out!(
+                    "complete details from the article's page: {}",
+                    word(settings.complete_details)
+                );
+                out!(
+                    "allow pages on this machine or a private network: {}",
+                    word(settings.allow_private)
+                );
             }
         }
         Command::Backups { json } => {

@@ -35,8 +35,9 @@ static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
 static JSON_LD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?is)<script[^>]*ld\+json[^>]*>(.*?)</script").expect("valid regex")
 });
+/// `2025-11-07`, `2025-11-07T09:30`, and the `2025/11/07` of `citation_*` tags.
 static ISO_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{4})-(\d{2})-(\d{2})").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})").expect("valid regex"));
 
 /// JSON-LD larger than this is not an article's description; it is not parsed.
 const MAX_JSON_LD: usize = 1 << 20;
@@ -70,19 +71,35 @@ impl Meta {
             return;
         };
         match key.as_str() {
-            "og:title" | "twitter:title" => set(&mut self.title, content),
+            "og:title" | "twitter:title" | "citation_title" | "dc.title" | "dcterms.title" => {
+                set(&mut self.title, content)
+            }
             // Some pages put the author's profile address there: not a name.
             "author" | "article:author" | "byl" | "parsely-author" | "sailthru.author"
+            | "citation_author" | "dc.creator" | "dcterms.creator"
                 if !content.contains("://") =>
             {
                 let names = content.trim_start();
                 set(&mut self.author, names.strip_prefix("By ").unwrap_or(names))
             }
             "article:published_time"
+            | "og:article:published_time"
             | "datepublished"
             | "date"
             | "pubdate"
-            | "parsely-pub-date" => {
+            | "publish-date"
+            | "publish_date"
+            | "publication_date"
+            | "parsely-pub-date"
+            | "sailthru.date"
+            | "citation_publication_date"
+            | "citation_date"
+            | "citation_online_date"
+            | "dc.date"
+            | "dc.date.issued"
+            | "dcterms.date"
+            | "dcterms.issued"
+            | "dcterms.created" => {
                 self.published = self.published.or_else(|| iso_date(content));
             }
             "og:site_name" => set(&mut self.site, content),

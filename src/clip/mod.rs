@@ -10,9 +10,12 @@ mod dates;
 mod html;
 mod main_text;
 mod meta;
+mod page;
 mod person;
 mod tags;
 mod text;
+
+pub use page::{Detail, complete};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

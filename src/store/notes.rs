@@ -4,10 +4,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
 
-use crate::clip::Article;
+use crate::clip::{Article, Detail};
 use crate::error::{Error, Result};
 use crate::index::Facet;
-use crate::model::{MetadataEdit, Note, NoteFilter, NoteId, NoteOrder, NoteSummary};
+use crate::model::{DetailSource, MetadataEdit, Note, NoteFilter, NoteId, NoteOrder, NoteSummary};
 
 use super::{parse_ts, tags, ts};
 
@@ -151,6 +151,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Note> {
         created: parse_ts(&row.get::<_, String>(11)?),
         updated: parse_ts(&row.get::<_, String>(12)?),
         annotation_count: row.get::<_, i64>(13)? as usize,
+        details_from: Default::default(),
     })
 }
 
@@ -163,6 +164,23 @@ pub fn get(conn: &Connection, id: NoteId) -> Result<Note> {
         .optional()?;
     let mut note = note.ok_or(Error::NoteNotFound(id))?;
     note.article.tags = tags::of_note(conn, id)?;
+    let details = details(conn, id)?;
+    let by_user = details.user.is_empty() && metadata_by_user(conn, id)?;
+    note.details_from = Detail::ALL
+        .into_iter()
+        .map(|d| {
+            let from = if details.user.contains(&d)
+                || (by_user && matches!(d, Detail::Title | Detail::Author | Detail::Published))
+            {
+                DetailSource::User
+            } else if details.page.contains(&d) {
+                DetailSource::Page
+            } else {
+                DetailSource::Copy
+            };
+            (d, from)
+        })
+        .collect();
     Ok(note)
 }
 
@@ -658,4 +676,64 @@ mod similar {
         }
         a.intersection(b).count() as f64 / union as f64
     }
+}
+
+/// Where a note's details came from (the `details` column).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Details {
+    /// Completed from the note's page.
+    pub page: Vec<Detail>,
+    /// Set by the user: the page never replaces them.
+    pub user: Vec<Detail>,
+    /// The copy's values of the details its page replaced.
+    pub copy: Option<Article>,
+    /// When the page was last read, and why it could not be when it could not.
+    pub fetched: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+}
+
+pub fn details(conn: &Connection, id: NoteId) -> Result<Details> {
+    let json: Option<String> = conn
+        .prepare_cached("SELECT details FROM notes WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(json
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default())
+}
+
+pub fn set_details(conn: &Connection, id: NoteId, details: &Details) -> Result<()> {
+    conn.prepare_cached("UPDATE notes SET details = ?2 WHERE id = ?1")?
+        .execute(params![id, serde_json::to_string(details)?])?;
+    Ok(())
+}
+
+/// Replaces the details a page completed (title, author, date, site, sections), and adds its
+/// tags; the body is untouched.
+pub fn set_completed(
+    conn: &Connection,
+    id: NoteId,
+    article: &Article,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE notes SET title = ?2, author = ?3, published = ?4, site = ?5, sections = ?6,
+                          updated_at = ?7
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        article.title,
+        article.author,
+        article.published.map(|d| d.to_string()),
+        article.site,
+        serde_json::to_string(&article.sections)?,
+        ts(now)
+    ])?;
+    for tag in &article.tags {
+        tags::attach_to_note(conn, id, tag)?;
+    }
+    Ok(())
 }

@@ -15,7 +15,11 @@ export type Note = { id: number, created: string, updated: string,
 /**
  * SHA-256 of the canonical body, hex.
  */
-content_hash: string, annotation_count: number, title: string, standfirst: string | null, author: string | null, published: string | null, sections: Array<string>, tags: Array<string>, site: string | null, url: string | null, 
+content_hash: string, annotation_count: number, 
+/**
+ * Where each detail came from: the copy, the note's page, or the user.
+ */
+details_from: { [key in Detail]?: DetailSource }, title: string, standfirst: string | null, author: string | null, published: string | null, sections: Array<string>, tags: Array<string>, site: string | null, url: string | null, 
 /**
  * ISO 639-1 code: `en` or `it`.
  */
@@ -220,7 +224,7 @@ export type ExportFormat = "markdown" | "json" | "w3c";
 
 export type ExportReport = { notes: number, files: Array<string>, };
 
-export type ErrorCode = "invalid_input" | "too_large" | "not_found" | "quote_not_found" | "quote_ambiguous" | "library_locked" | "read_only" | "internal";
+export type ErrorCode = "invalid_input" | "too_large" | "not_found" | "quote_not_found" | "quote_ambiguous" | "library_locked" | "read_only" | "fetch_failed" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };
 
