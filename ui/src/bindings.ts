@@ -280,4 +280,19 @@ held_elsewhere: boolean, };
 
 export type RebuildProgress = { done: number, total: number, };
 
+export type Detail = "title" | "author" | "published" | "site" | "sections" | "tags";
+
+export type DetailSource = "copy" | "page" | "user";
+
+export type FetchSettings = { 
+/**
+ * "Complete details from the article's page": after a clip with an address, its page
+ * is read once for the details the copy lacks. On by default.
+ */
+complete_details: boolean, 
+/**
+ * Pages on this machine or a private network (an intranet) may be read.
+ */
+allow_private: boolean, };
+
 export type Backup = { path: string, created: string, bytes: number, };
