@@ -484,16 +484,18 @@ impl Library {
         clip::extract(clip)
     }
 
-    /// [`Library::extract`], then the details completed from the clip's page (fetched from
-    /// its address), storing nothing: the article and the details the page gave.
-    pub fn extract_with_page(clip: &Clip, options: FetchOptions) -> Result<(Article, Vec<Detail>)> {
-        let article = clip::extract(clip)?;
-        let url = (article.url.clone()).ok_or_else(|| Error::Fetch {
+    /// `article` (as [`Library::extract`] gives it) with the details completed from its page,
+    /// fetched from its address, storing nothing; and the details the page gave.
+    pub fn complete_article(
+        article: &Article,
+        options: FetchOptions,
+    ) -> Result<(Article, Vec<Detail>)> {
+        let url = (article.url.as_deref()).ok_or_else(|| Error::Fetch {
             url: String::new(),
             reason: "the clip has no address".into(),
         })?;
-        let page = fetch_page(&url, options)?;
-        Ok(clip::complete(&article, &page.html, &page.url, &[]))
+        let page = fetch_page(url, options)?;
+        Ok(clip::complete(article, &page.html, &page.url, &[]))
     }
 
     /// Whether clips complete their details from their page ("Complete details from the
@@ -548,25 +550,28 @@ impl Library {
                 }
             };
             let current = notes::get(c, id)?;
-            let mut kept = details.user.clone();
-            kept.extend(
-                current
-                    .details_from
-                    .iter()
-                    .filter_map(|(d, from)| (*from == DetailSource::User).then_some(*d)),
-            );
+            let kept: Vec<Detail> = (current.details_from.iter())
+                .filter(|(_, from)| **from == DetailSource::User)
+                .map(|(d, _)| *d)
+                .collect();
             // Against the copy's values, so a second reading gives what the first gave.
             let mut copy = current.article.clone();
             if let Some(was) = &details.copy {
                 for d in &details.page {
-                    restore_detail(&mut copy, was, *d);
+                    clip::set_detail(&mut copy, was, *d);
                 }
             }
             let (completed, from_page) = clip::complete(&copy, &page.html, &page.url, &kept);
+            notes::set_completed(c, id, &completed, now)?;
+            if from_page.contains(&Detail::Tags) {
+                for tag in &completed.tags {
+                    tags::attach_to_note(c, id, tag)?;
+                }
+                details.page_tags.clone_from(&completed.tags);
+            }
             details.page = from_page.clone();
             details.copy = Some(copy);
             details.error = None;
-            notes::set_completed(c, id, &completed, now)?;
             notes::set_details(c, id, &details)?;
             outbox::push(c, id)?;
             Ok(Completed {
@@ -586,13 +591,14 @@ impl Library {
             if let Some(copy) = details.copy.clone()
                 && details.page.contains(&detail)
             {
-                restore_detail(&mut note.article, &copy, detail);
-                note.article.tags.clear();
-                notes::set_completed(c, id, &note.article, now)?;
                 if detail == Detail::Tags {
-                    for tag in &copy.tags {
-                        tags::attach_to_note(c, id, tag)?;
+                    // The page's tags were added to a note that had none.
+                    for tag in std::mem::take(&mut details.page_tags) {
+                        tags::detach_from_note(c, id, &tag)?;
                     }
+                } else {
+                    clip::set_detail(&mut note.article, &copy, detail);
+                    notes::set_completed(c, id, &note.article, now)?;
                 }
             }
             details.page.retain(|d| *d != detail);
@@ -2140,15 +2146,3 @@ fn read_file(path: &Path) -> Result<ImportedFile> {
 
 const COMPLETE_DETAILS: &str = "complete_details_from_page";
 const ALLOW_PRIVATE: &str = "fetch_private_addresses";
-
-/// `article`'s `detail` set to its value in `from`.
-fn restore_detail(article: &mut Article, from: &Article, detail: Detail) {
-    match detail {
-        Detail::Title => article.title.clone_from(&from.title),
-        Detail::Author => article.author.clone_from(&from.author),
-        Detail::Published => article.published = from.published,
-        Detail::Site => article.site.clone_from(&from.site),
-        Detail::Sections => article.sections.clone_from(&from.sections),
-        Detail::Tags => article.tags.clone_from(&from.tags),
-    }
-}

@@ -16,7 +16,7 @@ const PAGE: &str = r#"<!doctype html><html lang="en"><head>
 <meta property="og:site_name" content="Steppe Courier">
 <meta name="citation_author" content="Aigerim Bekova">
 <script type="application/ld+json">{"@type":"NewsArticle","headline":"Niobium exports double in a year",
-"datePublished":"2026-03-04T08:00:00+05:00","articleSection":"Mining"}</script>
+"datePublished":"2026-03-04T08:00:00+05:00","articleSection":"Mining","keywords":"niobium, steel"}</script>
 </head><body><nav>Home · Mining · Energy</nav>
 <h1>Niobium exports double in a year</h1>
 <p>Kazakhstan shipped twice as much niobium concentrate this year as last, the ministry said on Tuesday.</p>
@@ -149,6 +149,10 @@ fn a_title_the_user_corrected_stays_and_the_copys_value_can_be_taken_back() {
     let copy_author = None;
     let note = t.lib.use_copy_value(id, Detail::Author).unwrap();
     assert_eq!(note.article.author, copy_author, "the copy had no author");
+    // The page's keywords became the tags of a note that had none; taken back, they go.
+    assert_eq!(note.article.tags, ["niobium", "steel"]);
+    let note = t.lib.use_copy_value(id, Detail::Tags).unwrap();
+    assert!(note.article.tags.is_empty(), "{:?}", note.article.tags);
     // Reading the page again replaces neither.
     let again = t.lib.complete_from_page(id).unwrap();
     assert_eq!(again.note.article.title, "Niobium: my title");

@@ -461,13 +461,13 @@ fn extract_dir(dir: &Path, out: &Path, fetch: bool) -> anyhow::Result<()> {
             })
         });
         let started = std::time::Instant::now();
-        let article = clip.and_then(|clip| Ok((Library::extract(&clip)?, clip)));
+        let article = clip.and_then(|clip| Ok(Library::extract(&clip)?));
         times.push(started.elapsed());
         let (body, json) = match article {
-            Ok((article, clip)) => {
+            Ok(article) => {
                 ok += 1;
-                let completed = (fetch && clip.url.is_some())
-                    .then(|| Library::extract_with_page(&clip, FetchOptions::default()));
+                let completed = (fetch && article.url.is_some())
+                    .then(|| Library::complete_article(&article, FetchOptions::default()));
                 let (article, from_page) = match completed {
                     Some(Ok(done)) => (done.0, Some(Ok(done.1))),
                     Some(Err(e)) => (article, Some(Err(e))),
@@ -516,8 +516,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             clip,
         } => extract_dir(&dir, &out, clip.fetch)?,
         Command::Extract { clip, .. } if clip.fetch => {
+            let article = Library::extract(&read_clip(clip)?)?;
             let (article, from_page) =
-                Library::extract_with_page(&read_clip(clip)?, FetchOptions::default())?;
+                Library::complete_article(&article, FetchOptions::default())?;
             let mut json = serde_json::to_value(&article)?;
             json["from_page"] = serde_json::to_value(from_page)?;
             print_json(&json)?;

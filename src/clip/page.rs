@@ -60,14 +60,7 @@ pub fn complete(
     let mut changed = Vec::new();
     let mut take = |detail: Detail, better: bool, out: &mut Article| {
         if better && !kept.contains(&detail) {
-            match detail {
-                Detail::Title => out.title = page.title.clone(),
-                Detail::Author => out.author = page.author.clone(),
-                Detail::Published => out.published = page.published,
-                Detail::Site => out.site = page.site.clone(),
-                Detail::Sections => out.sections = page.sections.clone(),
-                Detail::Tags => out.tags = page.tags.clone(),
-            }
+            set_detail(out, &page, detail);
             changed.push(detail);
         }
     };
@@ -110,6 +103,18 @@ pub fn complete(
         &mut out,
     );
     (out, changed)
+}
+
+/// `article`'s `detail` set to its value in `from`.
+pub fn set_detail(article: &mut Article, from: &Article, detail: Detail) {
+    match detail {
+        Detail::Title => article.title.clone_from(&from.title),
+        Detail::Author => article.author.clone_from(&from.author),
+        Detail::Published => article.published = from.published,
+        Detail::Site => article.site.clone_from(&from.site),
+        Detail::Sections => article.sections.clone_from(&from.sections),
+        Detail::Tags => article.tags.clone_from(&from.tags),
+    }
 }
 
 /// A title as compared: case, quotes, dashes, white space and surrounding punctuation aside.

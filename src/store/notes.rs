@@ -1,5 +1,7 @@
 //! `notes`: one row per article, its canonical body and metadata.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
@@ -128,7 +130,8 @@ pub fn find_duplicate(conn: &Connection, article: &Article) -> Result<Option<Not
 const COLUMNS: &str =
     "id, title, standfirst, author, published, site, url, language, sections, body,
                        content_hash, created_at, updated_at,
-                       (SELECT count(*) FROM annotations a WHERE a.note_id = notes.id AND a.trashed_at IS NULL)";
+                       (SELECT count(*) FROM annotations a WHERE a.note_id = notes.id AND a.trashed_at IS NULL),
+                       details, metadata_by_user";
 
 fn from_row(row: &Row) -> rusqlite::Result<Note> {
     let sections: String = row.get(8)?;
@@ -151,22 +154,20 @@ fn from_row(row: &Row) -> rusqlite::Result<Note> {
         created: parse_ts(&row.get::<_, String>(11)?),
         updated: parse_ts(&row.get::<_, String>(12)?),
         annotation_count: row.get::<_, i64>(13)? as usize,
-        details_from: Default::default(),
+        details_from: details_from(&parse_details(row.get(14)?), row.get(15)?),
     })
 }
 
-pub fn get(conn: &Connection, id: NoteId) -> Result<Note> {
-    let note = conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM notes WHERE id = ?1 AND trashed_at IS NULL"
-        ))?
-        .query_row([id], from_row)
-        .optional()?;
-    let mut note = note.ok_or(Error::NoteNotFound(id))?;
-    note.article.tags = tags::of_note(conn, id)?;
-    let details = details(conn, id)?;
-    let by_user = details.user.is_empty() && metadata_by_user(conn, id)?;
-    note.details_from = Detail::ALL
+fn parse_details(json: Option<String>) -> Details {
+    json.and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default()
+}
+
+/// Where each detail came from. Notes corrected before details were recorded one by one
+/// (`metadata_by_user` alone) count their title, author and date as the user's.
+fn details_from(details: &Details, by_user: bool) -> BTreeMap<Detail, DetailSource> {
+    let by_user = by_user && details.user.is_empty();
+    Detail::ALL
         .into_iter()
         .map(|d| {
             let from = if details.user.contains(&d)
@@ -180,7 +181,18 @@ pub fn get(conn: &Connection, id: NoteId) -> Result<Note> {
             };
             (d, from)
         })
-        .collect();
+        .collect()
+}
+
+pub fn get(conn: &Connection, id: NoteId) -> Result<Note> {
+    let note = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM notes WHERE id = ?1 AND trashed_at IS NULL"
+        ))?
+        .query_row([id], from_row)
+        .optional()?;
+    let mut note = note.ok_or(Error::NoteNotFound(id))?;
+    note.article.tags = tags::of_note(conn, id)?;
     Ok(note)
 }
 
@@ -688,6 +700,8 @@ pub struct Details {
     pub user: Vec<Detail>,
     /// The copy's values of the details its page replaced.
     pub copy: Option<Article>,
+    /// The tags the page added (to a note that had none).
+    pub page_tags: Vec<String>,
     /// When the page was last read, and why it could not be when it could not.
     pub fetched: Option<DateTime<Utc>>,
     pub error: Option<String>,
@@ -699,9 +713,7 @@ pub fn details(conn: &Connection, id: NoteId) -> Result<Details> {
         .query_row([id], |r| r.get(0))
         .optional()?
         .flatten();
-    Ok(json
-        .and_then(|j| serde_json::from_str(&j).ok())
-        .unwrap_or_default())
+    Ok(parse_details(json))
 }
 
 pub fn set_details(conn: &Connection, id: NoteId, details: &Details) -> Result<()> {
@@ -710,8 +722,8 @@ pub fn set_details(conn: &Connection, id: NoteId, details: &Details) -> Result<(
     Ok(())
 }
 
-/// Replaces the details a page completed (title, author, date, site, sections), and adds its
-/// tags; the body is untouched.
+/// Replaces the details a page completes (title, author, date, site, sections); the body and
+/// the tags are untouched.
 pub fn set_completed(
     conn: &Connection,
     id: NoteId,
@@ -732,8 +744,5 @@ pub fn set_completed(
         serde_json::to_string(&article.sections)?,
         ts(now)
     ])?;
-    for tag in &article.tags {
-        tags::attach_to_note(conn, id, tag)?;
-    }
     Ok(())
 }
