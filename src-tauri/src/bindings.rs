@@ -28,7 +28,8 @@ pub fn typescript() -> String {
         lode::ReextractProgress, lode::ReextractReport, lode::ExportFormat,
         lode::ExportReport, lode::ErrorCode, CommandError, LibraryChanged,
         DesktopSettings, lode::TrashedNote, lode::IndexStatus, lode::RebuildProgress,
-        lode::Detail, lode::DetailSource, lode::FetchSettings,
+        lode::Detail, lode::DetailSource, lode::FetchSettings, lode::Completed,
+        crate::commands::PageDetails,
         lode::Backup,
     ];
     let mut out = String::from(

@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use lode::{
     Annotation, AnnotationChange, AnnotationId, Backup, Browse, ClipOutcome, ClipStatus, Color,
-    ColorName, ErrorCode, ExportFormat, ExportReport, ImportOptions, ImportReport, IndexStatus,
-    Library, MetadataEdit, NewAnnotation, Note, NoteFilter, NoteId, Reanchoring, ReextractReport,
-    SearchOptions, SearchResults, TrashedNote, Version,
+    ColorName, Completed, Detail, ErrorCode, ExportFormat, ExportReport, FetchSettings,
+    ImportOptions, ImportReport, IndexStatus, Library, MetadataEdit, NewAnnotation, Note,
+    NoteFilter, NoteId, Reanchoring, ReextractReport, SearchOptions, SearchResults, TrashedNote,
+    Version,
 };
 use serde::Serialize;
 use tauri::ipc::Invoke;
@@ -53,8 +54,9 @@ impl CommandError {
 /// The `library-changed` event: the UI reloads what it shows.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LibraryChanged {
-    /// `clip` (in the app), `shortcut` (the global clip key), `import`, `reextract`, or
-    /// `elsewhere` (another process, the CLI say, changed the library).
+    /// `clip` (in the app), `shortcut` (the global clip key), `import`, `reextract`, `page`
+    /// (a note's page completed its details), or `elsewhere` (another process, the CLI say,
+    /// changed the library).
     pub reason: String,
     pub id: Option<NoteId>,
     pub status: Option<ClipStatus>,
@@ -69,6 +71,15 @@ impl LibraryChanged {
         }
     }
 
+    /// A note's page completed its details.
+    pub fn page(id: NoteId) -> Self {
+        LibraryChanged {
+            reason: "page".into(),
+            id: Some(id),
+            status: None,
+        }
+    }
+
     /// Many notes changed (an import, a re-extraction).
     pub fn many(reason: &str) -> Self {
         LibraryChanged {
@@ -77,6 +88,55 @@ impl LibraryChanged {
             status: None,
         }
     }
+}
+
+/// The `page-details` event: a clip's page was read (`from_page` lists what it completed),
+/// or could not be (`error`, one line; the note stays as clipped).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct PageDetails {
+    pub id: NoteId,
+    pub title: String,
+    pub from_page: Vec<Detail>,
+    pub error: Option<String>,
+}
+
+/// After a new clip with an address, its page completes its details in the background when
+/// the library's setting says so: the UI then hears `library-changed` (reason `page`) and
+/// `page-details`.
+pub fn complete_in_background<R: Runtime>(
+    app: &AppHandle<R>,
+    library: &Arc<Library>,
+    outcome: &ClipOutcome,
+) {
+    let wanted = outcome.status == ClipStatus::Created
+        && library.fetch_settings().is_ok_and(|s| s.complete_details)
+        && library
+            .note(outcome.id)
+            .is_ok_and(|n| n.article.url.is_some());
+    if !wanted {
+        return;
+    }
+    let (app, library, id) = (app.clone(), Arc::clone(library), outcome.id);
+    std::thread::spawn(move || {
+        let event = match library.complete_from_page(id) {
+            Ok(done) => PageDetails {
+                id,
+                title: done.note.article.title,
+                from_page: done.from_page,
+                error: None,
+            },
+            Err(e) => PageDetails {
+                id,
+                title: String::new(),
+                from_page: Vec::new(),
+                error: Some(e.to_string()),
+            },
+        };
+        if !event.from_page.is_empty() {
+            let _ = app.emit("library-changed", LibraryChanged::page(id));
+        }
+        let _ = app.emit("page-details", event);
+    });
 }
 
 /// The progress callback of a task the user can cancel: each step goes to the UI as `event`,
@@ -313,7 +373,34 @@ async fn clip_from_clipboard<R: Runtime>(
         "library-changed",
         LibraryChanged::clipped("clip", outcome.id, outcome.status),
     );
+    complete_in_background(&app, library.inner(), &outcome);
     Ok(outcome)
+}
+
+/// Reads a note's page again ("Refresh details from the page").
+#[tauri::command]
+async fn note_refresh(library: Lib<'_>, id: NoteId) -> Reply<Completed> {
+    blocking(&library, move |l| l.complete_from_page(id)).await
+}
+
+/// "Use the copy's value" for a detail its page completed.
+#[tauri::command]
+async fn note_use_copy_value(library: Lib<'_>, id: NoteId, detail: Detail) -> Reply<Note> {
+    blocking(&library, move |l| l.use_copy_value(id, detail)).await
+}
+
+#[tauri::command]
+async fn fetch_settings_get(library: Lib<'_>) -> Reply<FetchSettings> {
+    blocking(&library, |l| l.fetch_settings()).await
+}
+
+#[tauri::command]
+async fn fetch_settings_set(library: Lib<'_>, settings: FetchSettings) -> Reply<FetchSettings> {
+    blocking(&library, move |l| {
+        l.set_fetch_settings(&settings)?;
+        l.fetch_settings()
+    })
+    .await
 }
 
 /// A running import: `import_cancel` sets the flag, the import stops after its batch.
@@ -475,6 +562,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         colors_list,
         color_name,
         clip_from_clipboard,
+        note_refresh,
+        note_use_copy_value,
+        fetch_settings_get,
+        fetch_settings_set,
         import_start,
         import_cancel,
         reextract_start,

@@ -52,6 +52,7 @@ fn clip_and_notify<R: Runtime>(app: &AppHandle<R>) {
                 "library-changed",
                 LibraryChanged::clipped("shortcut", outcome.id, outcome.status),
             );
+            crate::commands::complete_in_background(app, library.inner(), &outcome);
             let title = match outcome.status {
                 ClipStatus::Unchanged => "Already in Lode",
                 ClipStatus::Updated => "Updated in Lode",

@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import {
@@ -286,6 +287,8 @@ test("a copy from a browser carries the page's address: the note links to its so
     fs.writeFileSync(text, `${title}\n\n${paragraphs.join("\n\n")}\n`);
     fs.writeFileSync(html, `<h1>${title}</h1>${paragraphs.map((p) => `<p>${p}</p>`).join("")}`);
     const page = "https://www.eunews.it/en/2026/03/04/uzbekistan-tungsten-tenders";
+    // This address is not served here: its page is not read (nothing reaches the internet).
+    await h.cli("settings", "--complete-details", "off");
     await h.setBrowserClipboard(text, html, `${page}?utm_source=newsletter&utm_medium=email`, "chromium");
     await s.keys("Control", "Shift", "v");
     await s.waitFor(".edit-meta input[name=title]");
@@ -301,6 +304,57 @@ test("a copy from a browser carries the page's address: the note links to its so
     await s.keys("Control", "Shift", "v");
     await s.waitFor(".notice", { test: (x) => x.includes("Already saved") });
   } finally {
+    await h.cli("settings", "--complete-details", "on");
+    await h.quit(s);
+  }
+});
+
+test("a clip's page completes its details in the background: the reader says which came from the page, and the copy's value comes back", async () => {
+  const headline = "Niobium exports double in a year";
+  const paragraphs = [
+    "Kazakhstan shipped twice as much niobium concentrate this year as last, the ministry said on Tuesday, most of it to smelters in Europe.",
+    "Demand for high-strength steel keeps rising, and the ministry expects the new mine in the east to double output again by next spring.",
+  ];
+  const page = `<!doctype html><html><head><title>${headline} | Steppe Courier</title>
+<meta property="og:site_name" content="Steppe Courier"><meta name="author" content="Aigerim Bekova">
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"${headline}","datePublished":"2026-03-04"}</script>
+</head><body><h1>${headline}</h1>${paragraphs.map((p) => `<p>${p}</p>`).join("")}</body></html>`;
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+    res.end(page);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { s } = await h.launch();
+  try {
+    // A selection of the article's paragraphs: no headline, no byline, no date.
+    const text = path.join(h.home, "niobium.txt");
+    const html = path.join(h.home, "niobium.html");
+    fs.writeFileSync(text, `${paragraphs.join("\n\n")}\n`);
+    fs.writeFileSync(html, paragraphs.map((p) => `<p>${p}</p>`).join(""));
+    const url = `http://127.0.0.1:${server.address().port}/2026/03/04/niobium-exports`;
+    await h.setBrowserClipboard(text, html, url, "chromium");
+    await s.keys("Control", "Shift", "v");
+    await s.waitFor(".notice", { test: (x) => x.includes("Completed from the article's page") });
+    // The details form reopens with the page's values; confirming it keeps them.
+    await s.waitFor(".edit-meta input[name=title]");
+    await s.click(await s.find(".edit-meta button[type=submit]"));
+    await s.waitFor(".article-title", { test: (x) => x === headline });
+    await s.waitFor(".byline .author", { test: (x) => x === "Aigerim Bekova" });
+    await s.waitFor(".from-page", { test: (x) => x.includes("author") && x.includes("date") });
+    await h.shot(s, "reader-details-from-page");
+    const id = JSON.parse(await h.cli("list", "--json")).find((n) => n.title === headline).id;
+    let shown = JSON.parse(await h.cli("show", String(id), "--json"));
+    assert.equal(shown.details_from.title, "page");
+    assert.equal(shown.note.published, "2026-03-04");
+    assert.ok(shown.note.body.includes("Demand for high-strength steel"), "the body is what was copied");
+    // "Use the copy's value" for the author: the copy had none.
+    await s.clickText(".from-page button", "author ↺");
+    await s.waitFor(".notice", { test: (x) => x.includes("copy's again") });
+    shown = JSON.parse(await h.cli("show", String(id), "--json"));
+    assert.equal(shown.note.author, null);
+    assert.equal(shown.details_from.author, "user");
+  } finally {
+    server.close();
     await h.quit(s);
   }
 });

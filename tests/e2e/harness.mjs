@@ -43,6 +43,8 @@ export class Harness {
           XDG_DATA_HOME: path.join(this.home, "data"),
           LODE_IPC_LOG: this.ipcLog,
           LODE_WEBKIT_COMPOSITING: this.compositing,
+          // Clips' pages are served by the tests on 127.0.0.1; nothing reaches the internet.
+          LODE_ALLOW_PRIVATE_FETCH: "1",
         },
         stdio: ["ignore", "inherit", "inherit"],
       },

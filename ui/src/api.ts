@@ -11,9 +11,12 @@ import type {
   Color,
   ColorName,
   CommandError,
+  Completed,
   DesktopSettings,
+  Detail,
   ExportFormat,
   ExportReport,
+  FetchSettings,
   ImportProgress,
   ImportOptions,
   ImportReport,
@@ -23,6 +26,7 @@ import type {
   NewAnnotation,
   Note,
   NoteFilter,
+  PageDetails,
   Reanchoring,
   ReextractProgress,
   ReextractReport,
@@ -88,6 +92,10 @@ export const api = {
   colors: () => call<ColorName[]>("colors_list"),
   nameColor: (color: Color, name: string) => call<ColorName[]>("color_name", { color, name }),
   clip: () => call<ClipOutcome>("clip_from_clipboard"),
+  refreshNote: (id: number) => call<Completed>("note_refresh", { id }),
+  useCopyValue: (id: number, detail: Detail) => call<Note>("note_use_copy_value", { id, detail }),
+  fetchSettings: () => call<FetchSettings>("fetch_settings_get"),
+  setFetchSettings: (settings: FetchSettings) => call<FetchSettings>("fetch_settings_set", { settings }),
   // The folder is chosen in a dialog that Rust opens: no path crosses from the webview.
   importFolder: (options: ImportOptions) => call<ImportReport | null>("import_start", { options }),
   cancelImport: () => call<void>("import_cancel"),
@@ -108,6 +116,8 @@ export const events = {
     listen<ReextractProgress>("reextract-progress", (e) => f(e.payload)),
   indexStatus: (f: (e: IndexStatus) => void): Promise<UnlistenFn> =>
     listen<IndexStatus>("index-status", (e) => f(e.payload)),
+  pageDetails: (f: (e: PageDetails) => void): Promise<UnlistenFn> =>
+    listen<PageDetails>("page-details", (e) => f(e.payload)),
 };
 
 export function message(e: unknown): string {

@@ -230,8 +230,9 @@ export type CommandError = { code: ErrorCode, message: string, };
 
 export type LibraryChanged = { 
 /**
- * `clip` (in the app), `shortcut` (the global clip key), `import`, `reextract`, or
- * `elsewhere` (another process, the CLI say, changed the library).
+ * `clip` (in the app), `shortcut` (the global clip key), `import`, `reextract`, `page`
+ * (a note's page completed its details), or `elsewhere` (another process, the CLI say,
+ * changed the library).
  */
 reason: string, id: number | null, status: ClipStatus | null, };
 
@@ -294,5 +295,9 @@ complete_details: boolean,
  * Pages on this machine or a private network (an intranet) may be read.
  */
 allow_private: boolean, };
+
+export type Completed = { note: Note, from_page: Array<Detail>, };
+
+export type PageDetails = { id: number, title: string, from_page: Array<Detail>, error: string | null, };
 
 export type Backup = { path: string, created: string, bytes: number, };

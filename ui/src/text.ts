@@ -1,3 +1,5 @@
+import type { Detail } from "./bindings";
+
 // Text helpers for the views. The core counts positions in code points (Rust `char`s);
 // JavaScript strings count UTF-16 units. Everything that crosses goes through here.
 
@@ -93,6 +95,11 @@ export function formatDate(iso: string | null): string {
   const d = new Date(iso.length === 10 ? iso + "T00:00:00" : iso);
   if (Number.isNaN(d.getTime())) return iso;
   return dateFormat.format(d);
+}
+
+/// A note detail as the UI names it ("date", not "published").
+export function detailName(detail: Detail): string {
+  return detail === "published" ? "date" : detail;
 }
 
 /// Tags typed by a person: split on commas, trimmed, empty ones dropped.
