@@ -8,8 +8,10 @@
 //! differently the second time cannot slip through.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::LazyLock;
 use std::time::Duration;
 
+use regex::Regex;
 use ureq::config::Config;
 use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
@@ -102,8 +104,33 @@ pub fn fetch_page(url: &str, options: FetchOptions) -> Result<FetchedPage> {
     let final_url = ureq::ResponseExt::get_uri(&response).to_string();
     Ok(FetchedPage {
         url: crate::clip::source_url(&final_url).unwrap_or(address),
-        html: String::from_utf8_lossy(&bytes).into_owned(),
+        html: decode(&bytes, &kind),
     })
+}
+
+/// A page's bytes as text, in the charset its `Content-Type` or its `<meta charset>` names
+/// (many older and Italian sites still write ISO-8859-1 or windows-1252); without one, UTF-8
+/// when the bytes are, else windows-1252, as browsers do. A byte-order mark wins.
+fn decode(bytes: &[u8], content_type: &str) -> String {
+    static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)<meta[^>]+charset\s*=\s*["']?([a-z0-9_:.-]+)"#).expect("valid regex")
+    });
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let declared = (content_type.split_once("charset="))
+        .map(|(_, label)| {
+            label
+                .trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+                .to_string()
+        })
+        .or_else(|| META_CHARSET.captures(&head).map(|c| c[1].to_string()));
+    let encoding = declared
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        .unwrap_or(if std::str::from_utf8(bytes).is_ok() {
+            encoding_rs::UTF_8
+        } else {
+            encoding_rs::WINDOWS_1252
+        });
+    encoding.decode(bytes).0.into_owned()
 }
 
 fn describe(e: ureq::Error) -> String {

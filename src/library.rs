@@ -495,7 +495,8 @@ impl Library {
             reason: "the clip has no address".into(),
         })?;
         let page = fetch_page(url, options)?;
-        Ok(clip::complete(article, &page.html, &page.url, &[]))
+        let done = clip::complete(article, &page.html, &page.url, &[]);
+        Ok((done.article, done.from_page))
     }
 
     /// Whether clips complete their details from their page ("Complete details from the
@@ -561,8 +562,15 @@ impl Library {
                     clip::set_detail(&mut copy, was, *d);
                 }
             }
-            let (completed, from_page) = clip::complete(&copy, &page.html, &page.url, &kept);
+            let clip::Completion {
+                article: completed,
+                from_page,
+                canonical,
+            } = clip::complete(&copy, &page.html, &page.url, &kept);
             notes::set_completed(c, id, &completed, now)?;
+            // The address the page names as its own identifies the article too.
+            let own = notes::canonical_url(canonical.as_deref().unwrap_or(&page.url));
+            notes::set_page_url(c, id, own.as_deref())?;
             if from_page.contains(&Detail::Tags) {
                 for tag in &completed.tags {
                     tags::attach_to_note(c, id, tag)?;
@@ -978,7 +986,7 @@ impl Library {
                 current.tags.clear();
                 let mut fresh = article.clone();
                 fresh.tags.clear();
-                let metadata_by_user = keep_user_metadata(c, id, &current, &mut fresh)?;
+                let metadata_by_user = keep_details(c, &note, &current, &mut fresh)?;
                 let text_by_user = versions::current_reason(c, id)?.as_deref() == Some("edit");
                 if text_by_user {
                     fresh.body = current.body.clone();
@@ -1846,9 +1854,10 @@ fn store_article(
             });
         }
         // The same article, updated: its new text, the earlier one kept as a version (with
-        // the title, author and date it had); what the user corrected stays.
+        // the title, author and date it had); what the user corrected and what the page
+        // completed stay.
         let mut fresh = article.clone();
-        keep_user_metadata(c, id, &note.article, &mut fresh)?;
+        keep_details(c, &note, &note.article, &mut fresh)?;
         let old_clip = notes::clip_id(c, id)?;
         let clip_id = clips::insert(c, clip, now, None)?;
         replace_body(c, id, &fresh.body, "reclip", now)?;
@@ -1873,20 +1882,31 @@ fn store_article(
     })
 }
 
-/// Keeps the title, author and date the user corrected by hand (if they did) in `fresh`, the
-/// article a re-clip or a re-extraction would give the note. Returns whether they had.
-fn keep_user_metadata(
+/// Keeps in `fresh`, the article a re-clip or a re-extraction would give note `note`, the
+/// details that did not come from the copy: those the user corrected by hand, and those its
+/// page completed (the copy's value of these, for "Use the copy's value", becomes the fresh
+/// copy's). Returns whether the user had corrected any.
+fn keep_details(
     c: &Connection,
-    id: NoteId,
+    note: &Note,
     current: &Article,
     fresh: &mut Article,
 ) -> Result<bool> {
-    let by_user = notes::metadata_by_user(c, id)?;
-    if by_user {
-        fresh.title = current.title.clone();
-        fresh.author = current.author.clone();
-        fresh.published = current.published;
+    let mut details = notes::details(c, note.id)?;
+    let mut by_user = false;
+    for (&detail, from) in &note.details_from {
+        match from {
+            DetailSource::Copy => continue,
+            DetailSource::User => by_user = true,
+            DetailSource::Page => {
+                if let Some(copy) = details.copy.as_mut() {
+                    clip::set_detail(copy, fresh, detail);
+                }
+            }
+        }
+        clip::set_detail(fresh, current, detail);
     }
+    notes::set_details(c, note.id, &details)?;
     Ok(by_user)
 }
 

@@ -15,6 +15,7 @@ const PAGE: &str = r#"<!doctype html><html lang="en"><head>
 <title>Niobium exports double in a year | Steppe Courier</title>
 <meta property="og:site_name" content="Steppe Courier">
 <meta name="citation_author" content="Aigerim Bekova">
+<link rel="canonical" href="https://steppe.example/2026/03/niobium-exports">
 <script type="application/ld+json">{"@type":"NewsArticle","headline":"Niobium exports double in a year",
 "datePublished":"2026-03-04T08:00:00+05:00","articleSection":"Mining","keywords":"niobium, steel"}</script>
 </head><body><nav>Home · Mining · Energy</nav>
@@ -22,6 +23,10 @@ const PAGE: &str = r#"<!doctype html><html lang="en"><head>
 <p>Kazakhstan shipped twice as much niobium concentrate this year as last, the ministry said on Tuesday.</p>
 <p>Most of it went to smelters in Europe, where demand for high-strength steel keeps rising.</p>
 </body></html>"#;
+
+const LATIN1: &str = r#"<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">
+<meta property="og:title" content="Perché il niobio raddoppia"></head><body>
+<h1>Perché il niobio raddoppia</h1><p>Il Kazakistan ha esportato il doppio del niobio.</p></body></html>"#;
 
 /// What the user copied: a selection without the headline, so the copy's title is a guess.
 const COPY: &str = "Kazakhstan shipped twice as much niobium concentrate this year as last, the \
@@ -48,6 +53,8 @@ fn serve() -> String {
             let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
             let (status, kind, body, extra) = match path.as_str() {
                 "/article" => ("200 OK", "text/html; charset=utf-8", PAGE.to_string(), ""),
+                // An Italian page in ISO-8859-1, said only by its <meta>.
+                "/latin1" => ("200 OK", "text/html", LATIN1.to_string(), ""),
                 "/moved" => (
                     "301 Moved",
                     "text/html",
@@ -69,11 +76,17 @@ fn serve() -> String {
                     "",
                 ),
             };
+            let body: Vec<u8> = if path == "/latin1" {
+                body.chars().map(|c| c as u32 as u8).collect()
+            } else {
+                body.into_bytes()
+            };
             let _ = write!(
                 stream,
-                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
+                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
                 body.len()
             );
+            let _ = stream.write_all(&body);
         }
     });
     base
@@ -124,10 +137,39 @@ fn a_clips_page_completes_its_title_author_date_site_and_section_and_the_body_st
         assert!(done.from_page.contains(&detail), "{detail:?}");
         assert_eq!(done.note.details_from[&detail], DetailSource::Page);
     }
+    // The address the page names as its own is the article's too: a clip of it is this note.
+    let again = t
+        .lib
+        .clip(&Clip {
+            text: Some(format!("{COPY}\nA later copy, with a line more.\n")),
+            url: Some("https://www.steppe.example/2026/03/niobium-exports?utm_source=x".into()),
+            ..Clip::default()
+        })
+        .unwrap();
+    assert_eq!(again.id, id, "{again:?}");
+    let updated = t.lib.note(id).unwrap();
+    assert_ne!(
+        updated.article.body, before.article.body,
+        "the later copy's text"
+    );
+    assert_eq!(
+        updated.article.title, "Niobium exports double in a year",
+        "what the page completed stays when the copy comes again"
+    );
+    assert_eq!(updated.details_from[&Detail::Author], DetailSource::Page);
     // The completed title is searchable.
     t.lib.flush_index().unwrap();
     let hits = t.lib.search("doubel", &SearchOptions::default()).unwrap();
     assert_eq!(hits.hits.first().map(|h| h.id), Some(id));
+}
+
+#[test]
+fn a_page_in_another_charset_is_read_in_its_charset() {
+    let base = serve();
+    let t = library_allowing_local_pages();
+    let id = clip_with_url(&t, &format!("{base}/latin1"));
+    let done = t.lib.complete_from_page(id).unwrap();
+    assert_eq!(done.note.article.title, "Perché il niobio raddoppia");
 }
 
 #[test]

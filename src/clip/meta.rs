@@ -22,12 +22,20 @@ pub struct Meta {
     pub site: Option<String>,
     pub sections: Vec<String>,
     pub tags: Vec<String>,
+    /// The address the page names as its own (`<link rel="canonical">`, `og:url`).
+    pub canonical: Option<String>,
 }
 
 static TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?is)<title[^>]*>(.*?)</title").expect("valid regex"));
 static META_TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)<meta\s[^>]*>").expect("valid regex"));
+static CANONICAL_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<link\s[^>]*rel\s*=\s*["']?canonical["'\s>][^>]*>"#).expect("valid regex")
+});
+static HREF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid regex")
+});
 static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)(property|name|itemprop|content)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
         .expect("valid regex")
@@ -50,6 +58,14 @@ impl Meta {
         }
         for tag in META_TAG.find_iter(head) {
             self.read_meta_tag(tag.as_str());
+        }
+        // The `<link>` beats `og:url`, which some sites leave at their home page.
+        if let Some(href) = (CANONICAL_LINK.find(head))
+            .and_then(|link| HREF.captures(link.as_str()))
+            .and_then(|c| c.get(1).or(c.get(2)))
+            .and_then(|href| crate::clip::source_url(&decoded(href.as_str())))
+        {
+            self.canonical = Some(href);
         }
         for c in JSON_LD.captures_iter(head) {
             self.read_json_ld(&c[1]);
@@ -103,6 +119,9 @@ impl Meta {
                 self.published = self.published.or_else(|| iso_date(content));
             }
             "og:site_name" => set(&mut self.site, content),
+            "og:url" if self.canonical.is_none() => {
+                self.canonical = crate::clip::source_url(&decoded(content));
+            }
             "article:section" => push(&mut self.sections, content),
             "article:tag" | "news_keywords" => {
                 for tag in content.split(',') {

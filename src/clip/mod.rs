@@ -15,7 +15,7 @@ mod person;
 mod tags;
 mod text;
 
-pub use page::{Detail, complete, set_detail};
+pub use page::{Completion, Detail, complete, set_detail};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

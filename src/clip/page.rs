@@ -30,8 +30,17 @@ impl Detail {
     ];
 }
 
+/// What a page gives a copy: the article completed, which details changed, and the address the
+/// page names as its own.
+#[derive(Debug, Clone)]
+pub struct Completion {
+    pub article: Article,
+    pub from_page: Vec<Detail>,
+    pub canonical: Option<String>,
+}
+
 /// `copy` with the details its page (`page_html`, fetched from `page_url`) gives, except the
-/// `kept` ones; and which details changed.
+/// `kept` ones.
 ///
 /// The rules, measured on the clip bench's pages (tuned on one half, checked on the other):
 /// the page's author and date beat the copy's (they are declared, the copy's are guessed);
@@ -39,20 +48,21 @@ impl Detail {
 /// is not (a declared title often carries the site's name, or words for search engines); the
 /// site's declared name beats one taken from the address; sections and tags the copy lacks
 /// come from the page.
-pub fn complete(
-    copy: &Article,
-    page_html: &str,
-    page_url: &str,
-    kept: &[Detail],
-) -> (Article, Vec<Detail>) {
+pub fn complete(copy: &Article, page_html: &str, page_url: &str, kept: &[Detail]) -> Completion {
+    let read = html::read(page_html);
+    let canonical = read.meta.canonical.clone();
     let Ok(page) = extract(&Clip {
         text: None,
         html: Some(page_html.to_string()),
         url: Some(page_url.to_string()),
     }) else {
-        return (copy.clone(), Vec::new());
+        return Completion {
+            article: copy.clone(),
+            from_page: Vec::new(),
+            canonical,
+        };
     };
-    let h1: Vec<String> = (html::read(page_html).headings.iter())
+    let h1: Vec<String> = (read.headings.iter())
         .filter(|h| h.level == 1)
         .map(|h| comparable(&h.text))
         .collect();
@@ -102,7 +112,11 @@ pub fn complete(
         !page.tags.is_empty() && copy.tags.is_empty(),
         &mut out,
     );
-    (out, changed)
+    Completion {
+        article: out,
+        from_page: changed,
+        canonical,
+    }
 }
 
 /// `article`'s `detail` set to its value in `from`.

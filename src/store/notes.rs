@@ -111,7 +111,12 @@ pub fn insert_as(
 pub fn find_duplicate(conn: &Connection, article: &Article) -> Result<Option<NoteId>> {
     if let Some(url) = article.url.as_deref().and_then(canonical_url) {
         let found = conn
-            .prepare_cached("SELECT id FROM notes WHERE canonical_url = ?1 AND trashed_at IS NULL")?
+            .prepare_cached(
+                "SELECT id FROM notes WHERE canonical_url = ?1 AND trashed_at IS NULL
+                 UNION ALL
+                 SELECT id FROM notes WHERE page_url = ?1 AND trashed_at IS NULL
+                 LIMIT 1",
+            )?
             .query_row([url], |r| r.get(0))
             .optional()?;
         if found.is_some() {
@@ -333,13 +338,6 @@ pub fn set_user_metadata(
         ts(now)
     ])?;
     Ok(())
-}
-
-/// Whether the user corrected the note's title, author or date by hand.
-pub fn metadata_by_user(conn: &Connection, id: NoteId) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT metadata_by_user FROM notes WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))?)
 }
 
 /// Removes a note for good, with its annotations, versions and tags (the caller removes its
@@ -744,5 +742,12 @@ pub fn set_completed(
         serde_json::to_string(&article.sections)?,
         ts(now)
     ])?;
+    Ok(())
+}
+
+/// Records the canonical form of the address the note's page names as its own.
+pub fn set_page_url(conn: &Connection, id: NoteId, canonical: Option<&str>) -> Result<()> {
+    conn.prepare_cached("UPDATE notes SET page_url = ?2 WHERE id = ?1")?
+        .execute(params![id, canonical])?;
     Ok(())
 }
