@@ -48,8 +48,8 @@ pub use fetch::{
 };
 pub use index::{Facet, Facets, IndexStatus, RebuildProgress, Snippet};
 pub use library::{
-    Access, ClipOutcome, ClipStatus, ImportOptions, ImportProgress, ImportReport, Library,
-    MAX_READER_MARKS, ReextractProgress, ReextractReport, TRASH_DAYS,
+    Access, ClipOptions, ClipOutcome, ClipStatus, ImportOptions, ImportProgress, ImportReport,
+    Library, MAX_READER_MARKS, PassageMatch, ReextractProgress, ReextractReport, TRASH_DAYS,
 };
 pub use model::*;
 

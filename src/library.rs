@@ -101,6 +101,11 @@ pub enum ClipStatus {
     /// The article was already in the library (same canonical URL or same body).
     Unchanged,
     Updated,
+    /// The clip was a passage of a note: it is highlighted there (`annotation_id`).
+    Highlighted,
+    /// The clip was a passage found in several notes (`matches`): nothing was made.
+    #[serde(rename = "in_several")]
+    InSeveral,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -109,6 +114,45 @@ pub struct ClipOutcome {
     pub id: NoteId,
     pub status: ClipStatus,
     pub title: String,
+    /// The highlight a passage became.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub annotation_id: Option<AnnotationId>,
+    /// The notes holding a passage found in several, to choose from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub matches: Vec<PassageMatch>,
+}
+
+impl ClipOutcome {
+    fn note(id: NoteId, status: ClipStatus, title: String) -> ClipOutcome {
+        ClipOutcome {
+            id,
+            status,
+            title,
+            annotation_id: None,
+            matches: Vec::new(),
+        }
+    }
+}
+
+/// A note that holds a copied passage.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassageMatch {
+    pub id: NoteId,
+    pub title: String,
+}
+
+/// How [`Library::clip_with`] treats a clip.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClipOptions {
+    /// A new note even when the clip is a passage of a note in the library.
+    pub as_note: bool,
+    /// A passage from a page not in the library, whose address the clip names, is highlighted
+    /// in that page, fetched and clipped whole (with the library's fetch settings).
+    pub fetch_page: bool,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -620,10 +664,23 @@ impl Library {
     }
 
     /// Stores a clip as a note. A clip of an article already in the library returns that note
-    /// with [`ClipStatus::Unchanged`]. When no article can be extracted, the raw clip is still
-    /// kept and the error names it.
+    /// with [`ClipStatus::Unchanged`]. A passage of a note (see [`clip::passage`]) is
+    /// highlighted there instead ([`ClipStatus::Highlighted`]; [`ClipStatus::InSeveral`] when
+    /// several notes hold it). When no article can be extracted, the raw clip is still kept
+    /// and the error names it.
     pub fn clip(&self, clip: &Clip) -> Result<ClipOutcome> {
+        self.clip_with(clip, &ClipOptions::default())
+    }
+
+    /// [`Library::clip`], with `options`.
+    pub fn clip_with(&self, clip: &Clip, options: &ClipOptions) -> Result<ClipOutcome> {
         clip.validate()?;
+        if !options.as_note
+            && let Some(passage) = clip::passage(clip)
+            && let Some(outcome) = self.highlight_passage(clip, &passage, options)?
+        {
+            return Ok(outcome);
+        }
         let now = self.clock.now();
         let keep_raw = |why: &str| self.write(|c| clips::insert(c, clip, now, Some(why)));
         let article = match clip::extract(clip) {
@@ -643,6 +700,126 @@ impl Library {
                 // this too; the error then says why).
                 let _ = keep_raw(&e.to_string());
             })
+    }
+
+    /// Highlights `passage` in the note that holds it: the note of the clip's address when it
+    /// does, else the one note of the library that does. `None` when no note holds it (or
+    /// only as its whole text: that is the same article again), and the page at the clip's
+    /// address, when `fetch_page`, does not either.
+    fn highlight_passage(
+        &self,
+        clip: &Clip,
+        passage: &str,
+        options: &ClipOptions,
+    ) -> Result<Option<ClipOutcome>> {
+        let quote = anchor::normalize_quote(passage);
+        let holds = |id: NoteId| -> Result<Option<Note>> {
+            let note = self.note(id)?;
+            let body = &note.article.body;
+            Ok((body.contains(quote.as_str()) && *body != quote).then_some(note))
+        };
+        let url = clip.url.as_deref().and_then(clip::source_url);
+        let at_address = match url.as_deref() {
+            Some(url) => notes::find_by_address(&self.conn(), url)?,
+            None => None,
+        };
+        let mut holders = Vec::new();
+        if let Some(note) = at_address.map(holds).transpose()?.flatten() {
+            holders.push(note);
+        } else {
+            // Candidates from the index (the passage's first words as a phrase), each checked.
+            let words: Vec<&str> = (quote.split(|c: char| !c.is_alphanumeric()))
+                .filter(|w| !w.is_empty())
+                .take(12)
+                .collect();
+            let query = format!("\"{}\"", words.join(" "));
+            let options = SearchOptions {
+                limit: 20,
+                titles_only: false,
+                facets: false,
+            };
+            for hit in self.search(&query, &options)?.hits {
+                if let Some(note) = holds(hit.id)? {
+                    holders.push(note);
+                }
+            }
+        }
+        match holders.as_slice() {
+            [] if options.fetch_page && url.is_some() => self.clip_page_for(clip, passage, &quote),
+            [] => Ok(None),
+            [note] => self.highlight_in(note, &quote).map(Some),
+            several => Ok(Some(ClipOutcome {
+                matches: (several.iter())
+                    .map(|n| PassageMatch {
+                        id: n.id,
+                        title: n.article.title.clone(),
+                    })
+                    .collect(),
+                ..ClipOutcome::note(
+                    several[0].id,
+                    ClipStatus::InSeveral,
+                    several[0].article.title.clone(),
+                )
+            })),
+        }
+    }
+
+    /// The passage highlighted (in the default colour, its first occurrence) in `note`.
+    fn highlight_in(&self, note: &Note, quote: &str) -> Result<ClipOutcome> {
+        let annotation = self.annotate(
+            note.id,
+            &NewAnnotation {
+                quote: quote.to_string(),
+                occurrence: Some(1),
+                comment: None,
+                tags: Vec::new(),
+                color: Color::default(),
+            },
+        )?;
+        Ok(ClipOutcome {
+            annotation_id: Some(annotation.id),
+            ..ClipOutcome::note(note.id, ClipStatus::Highlighted, note.article.title.clone())
+        })
+    }
+
+    /// A passage of a page not in the library: the page, fetched from the clip's address, is
+    /// clipped whole and the passage highlighted in it. `None` (the passage becomes a note)
+    /// when the page cannot be read or does not hold the passage.
+    fn clip_page_for(
+        &self,
+        clip: &Clip,
+        passage: &str,
+        quote: &str,
+    ) -> Result<Option<ClipOutcome>> {
+        let Some(url) = clip.url.as_deref() else {
+            return Ok(None);
+        };
+        let settings = self.fetch_settings()?;
+        let Ok(page) = fetch_page(
+            url,
+            FetchOptions {
+                allow_private: settings.allow_private,
+            },
+        ) else {
+            return Ok(None);
+        };
+        let whole = Clip {
+            text: None,
+            html: Some(page.html),
+            url: Some(url.to_string()),
+        };
+        let holds = clip::extract(&whole).is_ok_and(|a| a.body.contains(quote) && a.body != quote);
+        if !holds || passage.is_empty() {
+            return Ok(None);
+        }
+        let stored = self.clip_with(
+            &whole,
+            &ClipOptions {
+                as_note: true,
+                fetch_page: false,
+            },
+        )?;
+        self.highlight_in(&self.note(stored.id)?, quote).map(Some)
     }
 
     pub fn note(&self, id: NoteId) -> Result<Note> {
@@ -1435,6 +1612,10 @@ impl Library {
                             ClipStatus::Unchanged => report.unchanged += 1,
                             ClipStatus::Updated => report.updated += 1,
                             ClipStatus::Created => report.created += 1,
+                            // Imports store articles; they never highlight passages.
+                            ClipStatus::Highlighted | ClipStatus::InSeveral => {
+                                report.unchanged += 1
+                            }
                         }
                         report.annotations += annotations;
                         report.orphaned += orphaned;
@@ -1847,11 +2028,11 @@ fn store_article(
     if let Some(id) = existing {
         let note = notes::get(c, id)?;
         if note.content_hash == notes::content_hash(&article.body) {
-            return Ok(ClipOutcome {
+            return Ok(ClipOutcome::note(
                 id,
-                status: ClipStatus::Unchanged,
-                title: note.article.title,
-            });
+                ClipStatus::Unchanged,
+                note.article.title,
+            ));
         }
         // The same article, updated: its new text, the earlier one kept as a version (with
         // the title, author and date it had); what the user corrected and what the page
@@ -1865,21 +2046,17 @@ fn store_article(
         if let Some(old_clip) = old_clip {
             clips::delete(c, old_clip)?;
         }
-        return Ok(ClipOutcome {
-            id,
-            status: ClipStatus::Updated,
-            title: fresh.title,
-        });
+        return Ok(ClipOutcome::note(id, ClipStatus::Updated, fresh.title));
     }
     let clip_id = clips::insert(c, clip, now, None)?;
     let id = notes::insert(c, article, Some(clip_id), now)?;
     lookup.remember(c, id)?;
     outbox::push(c, id)?;
-    Ok(ClipOutcome {
+    Ok(ClipOutcome::note(
         id,
-        status: ClipStatus::Created,
-        title: article.title.clone(),
-    })
+        ClipStatus::Created,
+        article.title.clone(),
+    ))
 }
 
 /// Keeps in `fresh`, the article a re-clip or a re-extraction would give note `note`, the

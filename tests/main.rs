@@ -21,6 +21,7 @@ mod hardening;
 mod healing;
 mod integrity;
 mod page_details;
+mod passages;
 mod persistence;
 mod properties;
 mod schema;

@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use lode::{
-    Clip, Color, ExportFormat, FetchOptions, Library, NewAnnotation, NoteFilter, SearchOptions,
-    Snippet,
+    Clip, ClipOptions, ClipStatus, Color, ExportFormat, FetchOptions, Library, NewAnnotation,
+    NoteFilter, SearchOptions, Snippet,
 };
 use serde::Serialize;
 
@@ -55,6 +55,9 @@ enum Command {
     Clip {
         #[command(flatten)]
         clip: ClipArgs,
+        /// A new note even when the clip is a passage of a note (which it would highlight)
+        #[arg(long)]
+        as_note: bool,
         #[arg(long)]
         json: bool,
     },
@@ -524,14 +527,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print_json(&json)?;
         }
         Command::Extract { clip, .. } => print_json(&Library::extract(&read_clip(clip)?)?)?,
-        Command::Clip { clip, json } => {
+        Command::Clip {
+            clip,
+            as_note,
+            json,
+        } => {
             let (fetch, no_fetch) = (clip.fetch, clip.no_fetch);
             let clip = read_clip(clip)?;
             let library = open(library_dir)?;
-            let outcome = library.clip(&clip)?;
             let fetch = !no_fetch && (fetch || library.fetch_settings()?.complete_details);
+            let outcome = library.clip_with(
+                &clip,
+                &ClipOptions {
+                    as_note,
+                    fetch_page: fetch,
+                },
+            )?;
             let has_url = library.note(outcome.id)?.article.url.is_some();
-            let completed = (fetch && has_url).then(|| library.complete_from_page(outcome.id));
+            let completed = (fetch && has_url && outcome.status == ClipStatus::Created)
+                .then(|| library.complete_from_page(outcome.id));
             if let Some(Err(e)) = &completed {
                 eprintln!("lode: the note stays as clipped: {e}");
             }
@@ -548,12 +562,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&value)?;
             } else {
                 let status = serde_json::to_value(outcome.status)?;
-                out!(
-                    "{}  #{}  {}",
-                    status.as_str().unwrap_or_default(),
-                    outcome.id,
-                    outcome.title
-                );
+                match (outcome.annotation_id, outcome.matches.as_slice()) {
+                    (Some(highlight), _) => out!(
+                        "highlighted  #{}  {}  (highlight {highlight})",
+                        outcome.id,
+                        outcome.title
+                    ),
+                    (None, []) => out!(
+                        "{}  #{}  {}",
+                        status.as_str().unwrap_or_default(),
+                        outcome.id,
+                        outcome.title
+                    ),
+                    (None, matches) => {
+                        out!(
+                            "the passage is in {} notes; highlight it in one with 'lode annotate ID --quote …':",
+                            matches.len()
+                        );
+                        for m in matches {
+                            out!("  #{}  {}", m.id, m.title);
+                        }
+                    }
+                }
             }
         }
         Command::Search { query, limit, json } => {

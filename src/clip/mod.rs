@@ -496,6 +496,40 @@ fn push_words<'a>(out: &mut String, words: impl Iterator<Item = &'a str>) {
     }
 }
 
+/// The longest passage the clip key highlights instead of saving as a note, in characters.
+pub const PASSAGE_CHARS: usize = 2_000;
+
+/// What was copied, when it is a passage of an article rather than a page: one paragraph
+/// (no title, no headings, no blank line), at least four words and at most
+/// [`PASSAGE_CHARS`] characters; white space collapsed.
+pub fn passage(clip: &Clip) -> Option<String> {
+    static HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)<(?:h[1-6]|title|header|nav|table|ul|ol)[\s>]")
+            .expect("valid regex")
+    });
+    // Sizes first: a page is not read through to learn that it is not a passage.
+    let small = |flavour: &Option<String>, per_char: usize| {
+        flavour
+            .as_ref()
+            .is_none_or(|f| f.len() <= PASSAGE_CHARS * per_char)
+    };
+    if !small(&clip.text, 4)
+        || !small(&clip.html, 32)
+        || clip.html.as_deref().is_some_and(|h| HEADING.is_match(h))
+    {
+        return None;
+    }
+    let text = match (&clip.text, &clip.html) {
+        (Some(text), _) => canonical_text(text),
+        (None, Some(page)) => canonical_text(&html::read(page).text),
+        (None, None) => return None,
+    };
+    let text = text.trim();
+    let short = text.len() <= PASSAGE_CHARS * 4 && text.chars().count() <= PASSAGE_CHARS;
+    (short && !text.contains("\n\n") && text.split_whitespace().nth(3).is_some())
+        .then(|| one_spaced(text))
+}
+
 /// English or Italian, whichever the text is closer to (the two languages Lode stems).
 pub fn detect_language(body: &str, title: &str) -> &'static str {
     use whatlang::{Detector, Lang};

@@ -107,18 +107,26 @@ pub fn insert_as(
     Ok(id)
 }
 
+/// The live note of the article at `url` (its canonical form, or the address its page names).
+pub fn find_by_address(conn: &Connection, url: &str) -> Result<Option<NoteId>> {
+    let Some(url) = canonical_url(url) else {
+        return Ok(None);
+    };
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM notes WHERE canonical_url = ?1 AND trashed_at IS NULL
+             UNION ALL
+             SELECT id FROM notes WHERE page_url = ?1 AND trashed_at IS NULL
+             LIMIT 1",
+        )?
+        .query_row([url], |r| r.get(0))
+        .optional()?)
+}
+
 /// An existing note for the same article: same canonical URL, or the same body.
 pub fn find_duplicate(conn: &Connection, article: &Article) -> Result<Option<NoteId>> {
-    if let Some(url) = article.url.as_deref().and_then(canonical_url) {
-        let found = conn
-            .prepare_cached(
-                "SELECT id FROM notes WHERE canonical_url = ?1 AND trashed_at IS NULL
-                 UNION ALL
-                 SELECT id FROM notes WHERE page_url = ?1 AND trashed_at IS NULL
-                 LIMIT 1",
-            )?
-            .query_row([url], |r| r.get(0))
-            .optional()?;
+    if let Some(url) = article.url.as_deref() {
+        let found = find_by_address(conn, url)?;
         if found.is_some() {
             return Ok(found);
         }
