@@ -118,10 +118,13 @@ pub struct ClipOutcome {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub annotation_id: Option<AnnotationId>,
-    /// The notes holding a passage found in several, to choose from.
+    /// The notes holding a passage found in several, to choose from, and the passage.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "ts", ts(optional))]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<PassageMatch>>", optional))]
     pub matches: Vec<PassageMatch>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub passage: Option<String>,
 }
 
 impl ClipOutcome {
@@ -132,6 +135,7 @@ impl ClipOutcome {
             title,
             annotation_id: None,
             matches: Vec::new(),
+            passage: None,
         }
     }
 }
@@ -727,7 +731,9 @@ impl Library {
         if let Some(note) = at_address.map(holds).transpose()?.flatten() {
             holders.push(note);
         } else {
-            // Candidates from the index (the passage's first words as a phrase), each checked.
+            // Candidates from the index (the passage's first words as a phrase), each checked;
+            // the note clipped a moment ago must be among them.
+            self.flush_index()?;
             let words: Vec<&str> = (quote.split(|c: char| !c.is_alphanumeric()))
                 .filter(|w| !w.is_empty())
                 .take(12)
@@ -755,6 +761,7 @@ impl Library {
                         title: n.article.title.clone(),
                     })
                     .collect(),
+                passage: Some(quote.clone()),
                 ..ClipOutcome::note(
                     several[0].id,
                     ClipStatus::InSeveral,

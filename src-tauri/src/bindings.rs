@@ -24,7 +24,7 @@ pub fn typescript() -> String {
         lode::anchor::TextQuoteSelector, lode::anchor::TextPositionSelector,
         lode::anchor::AnchorStatus, lode::SearchOptions, lode::SearchResults, lode::Hit,
         lode::AnnotationHit, lode::Snippet, lode::Facets, lode::Facet, lode::ClipOutcome,
-        lode::ClipStatus, lode::Version, lode::Reanchoring, lode::ImportProgress, lode::ImportOptions, lode::ImportReport,
+        lode::ClipStatus, lode::ClipOptions, lode::PassageMatch, lode::Version, lode::Reanchoring, lode::ImportProgress, lode::ImportOptions, lode::ImportReport,
         lode::ReextractProgress, lode::ReextractReport, lode::ExportFormat,
         lode::ExportReport, lode::ErrorCode, CommandError, LibraryChanged,
         DesktopSettings, lode::TrashedNote, lode::IndexStatus, lode::RebuildProgress,

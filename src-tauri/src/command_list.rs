@@ -28,6 +28,7 @@ pub const COMMANDS: &[&str] = &[
     "colors_list",
     "color_name",
     "clip_from_clipboard",
+    "clip_as_note",
     "note_refresh",
     "note_use_copy_value",
     "fetch_settings_get",

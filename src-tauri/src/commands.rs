@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use lode::{
-    Annotation, AnnotationChange, AnnotationId, Backup, Browse, ClipOutcome, ClipStatus, Color,
-    ColorName, Completed, Detail, ErrorCode, ExportFormat, ExportReport, FetchSettings,
-    ImportOptions, ImportReport, IndexStatus, Library, MetadataEdit, NewAnnotation, Note,
-    NoteFilter, NoteId, Reanchoring, ReextractReport, SearchOptions, SearchResults, TrashedNote,
-    Version,
+    Annotation, AnnotationChange, AnnotationId, Backup, Browse, ClipOptions, ClipOutcome,
+    ClipStatus, Color, ColorName, Completed, Detail, ErrorCode, ExportFormat, ExportReport,
+    FetchSettings, ImportOptions, ImportReport, IndexStatus, Library, MetadataEdit, NewAnnotation,
+    Note, NoteFilter, NoteId, Reanchoring, ReextractReport, SearchOptions, SearchResults,
+    TrashedNote, Version,
 };
 use serde::Serialize;
 use tauri::ipc::Invoke;
@@ -368,7 +368,49 @@ async fn clip_from_clipboard<R: Runtime>(
     library: Lib<'_>,
 ) -> Reply<ClipOutcome> {
     let reader = app.clone();
-    let outcome = blocking(&library, move |l| l.clip(&clipboard::read(&reader)?)).await?;
+    let outcome = blocking(&library, move |l| {
+        clip_or_highlight(l, &clipboard::read(&reader)?)
+    })
+    .await?;
+    // A passage in several notes changed nothing (yet): the user picks one.
+    if outcome.status != ClipStatus::InSeveral {
+        let _ = app.emit(
+            "library-changed",
+            LibraryChanged::clipped("clip", outcome.id, outcome.status),
+        );
+    }
+    complete_in_background(&app, library.inner(), &outcome);
+    Ok(outcome)
+}
+
+/// What the clip key does with what was copied: a page becomes a note, a passage of a note a
+/// highlight there (a passage of a page not in the library, that page highlighted, when the
+/// library reads clips' pages).
+pub fn clip_or_highlight(library: &Library, clip: &lode::Clip) -> lode::Result<ClipOutcome> {
+    let fetch_page = library.fetch_settings()?.complete_details;
+    library.clip_with(
+        clip,
+        &ClipOptions {
+            as_note: false,
+            fetch_page,
+        },
+    )
+}
+
+/// "Save as a note" after a passage was highlighted (or found in several notes).
+#[tauri::command]
+async fn clip_as_note<R: Runtime>(app: AppHandle<R>, library: Lib<'_>) -> Reply<ClipOutcome> {
+    let reader = app.clone();
+    let outcome = blocking(&library, move |l| {
+        l.clip_with(
+            &clipboard::read(&reader)?,
+            &ClipOptions {
+                as_note: true,
+                fetch_page: false,
+            },
+        )
+    })
+    .await?;
     let _ = app.emit(
         "library-changed",
         LibraryChanged::clipped("clip", outcome.id, outcome.status),
@@ -562,6 +604,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         colors_list,
         color_name,
         clip_from_clipboard,
+        clip_as_note,
         note_refresh,
         note_use_copy_value,
         fetch_settings_get,

@@ -46,17 +46,23 @@ pub fn register<R: Runtime>(app: &AppHandle<R>, accelerator: &str) -> Result<(),
 
 fn clip_and_notify<R: Runtime>(app: &AppHandle<R>) {
     let library = app.state::<Arc<Library>>();
-    let (title, body) = match clipboard::read(app).and_then(|clip| library.clip(&clip)) {
+    let clipped =
+        clipboard::read(app).and_then(|clip| crate::commands::clip_or_highlight(&library, &clip));
+    let (title, body) = match clipped {
         Ok(outcome) => {
-            let _ = app.emit(
-                "library-changed",
-                LibraryChanged::clipped("shortcut", outcome.id, outcome.status),
-            );
+            if outcome.status != ClipStatus::InSeveral {
+                let _ = app.emit(
+                    "library-changed",
+                    LibraryChanged::clipped("shortcut", outcome.id, outcome.status),
+                );
+            }
             crate::commands::complete_in_background(app, library.inner(), &outcome);
             let title = match outcome.status {
                 ClipStatus::Unchanged => "Already in Lode",
                 ClipStatus::Updated => "Updated in Lode",
                 ClipStatus::Created => "Clipped to Lode",
+                ClipStatus::Highlighted => "Highlighted in Lode",
+                ClipStatus::InSeveral => "In several notes: press Ctrl+Shift+V in Lode to choose",
             };
             (title, outcome.title)
         }

@@ -309,6 +309,53 @@ test("a copy from a browser carries the page's address: the note links to its so
   }
 });
 
+test("a passage copied from a clipped article is highlighted there, Undo takes it back, and one in two notes is highlighted where the user picks", async () => {
+  const { s } = await h.launch();
+  try {
+    const article = (title, paragraphs) => {
+      const file = path.join(h.home, `${title.length}-${Date.now()}.txt`);
+      fs.writeFileSync(file, `${title}\n\n${paragraphs.join("\n\n")}\n`);
+      return file;
+    };
+    const shared = "Brussels wants a steady supply of the metal for the batteries of its carmakers.";
+    const clipArticle = async (title, first) => {
+      await h.setClipboard(article(title, [first, shared]));
+      await s.keys("Control", "Shift", "v");
+      await s.waitFor(".edit-meta input[name=title]");
+      await s.click(await s.find(".edit-meta button[type=submit]"));
+      await s.waitFor(".article-title", { test: (x) => x === title });
+    };
+    await clipArticle("Graphite mine reopens in Kazakhstan", "The graphite mine near Karaganda reopened on Monday after three years of closure, its owners said.");
+    // A sentence copied from that article, as a browser copies a selection.
+    const passage = path.join(h.home, "passage.txt");
+    fs.writeFileSync(passage, "reopened on Monday after three years of closure");
+    await h.setClipboard(passage);
+    await s.keys("Control", "Shift", "v");
+    await s.waitFor(".notice", { test: (x) => x.includes("Highlighted in “Graphite mine reopens in Kazakhstan”") });
+    const id = JSON.parse(await h.cli("list", "--json")).find((n) => n.title === "Graphite mine reopens in Kazakhstan").id;
+    let highlights = JSON.parse(await h.cli("annotations", String(id), "--json"));
+    assert.equal(highlights.length, 1);
+    assert.equal(highlights[0].selector.quote.exact, "reopened on Monday after three years of closure");
+    assert.equal(JSON.parse(await h.cli("list", "--json")).length >= 1, true);
+    await s.clickText(".notice button", "Undo");
+    await s.waitFor(".notice", { test: (x) => x.includes("Undone") });
+    assert.equal(JSON.parse(await h.cli("annotations", String(id), "--json")).length, 0);
+    // The same sentence in a second article: the user picks the note.
+    await clipArticle("Antimony exports to Europe rise", "Antimony exports from Tajikistan to Europe rose by a third last year, customs data show.");
+    const sharedFile = path.join(h.home, "shared.txt");
+    fs.writeFileSync(sharedFile, shared);
+    await h.setClipboard(sharedFile);
+    await s.keys("Control", "Shift", "v");
+    await s.waitFor(".pick-note", { test: (x) => x.includes("is in 2 notes") });
+    await h.shot(s, "pick-note-for-passage");
+    await s.clickText(".pick-note button.pick", "Antimony exports to Europe rise");
+    await s.waitFor(".article-title", { test: (x) => x === "Antimony exports to Europe rise" });
+    await s.waitFor(".reader mark.hl", { test: (x) => x.includes("steady supply of the metal") });
+  } finally {
+    await h.quit(s);
+  }
+});
+
 test("a clip's page completes its details in the background: the reader says which came from the page, and the copy's value comes back", async () => {
   const headline = "Niobium exports double in a year";
   const paragraphs = [

@@ -92,6 +92,7 @@ export const api = {
   colors: () => call<ColorName[]>("colors_list"),
   nameColor: (color: Color, name: string) => call<ColorName[]>("color_name", { color, name }),
   clip: () => call<ClipOutcome>("clip_from_clipboard"),
+  clipAsNote: () => call<ClipOutcome>("clip_as_note"),
   refreshNote: (id: number) => call<Completed>("note_refresh", { id }),
   useCopyValue: (id: number, detail: Detail) => call<Note>("note_use_copy_value", { id, detail }),
   fetchSettings: () => call<FetchSettings>("fetch_settings_get"),

@@ -145,9 +145,30 @@ export type Facets = { tags: Array<Facet>, sites: Array<Facet>, years: Array<Fac
 
 export type Facet = { name: string, count: number, };
 
-export type ClipOutcome = { id: number, status: ClipStatus, title: string, };
+export type ClipOutcome = { id: number, status: ClipStatus, title: string, 
+/**
+ * The highlight a passage became.
+ */
+annotation_id?: number, 
+/**
+ * The notes holding a passage found in several, to choose from, and the passage.
+ */
+matches?: Array<PassageMatch>, passage?: string, };
 
-export type ClipStatus = "created" | "unchanged" | "updated";
+export type ClipStatus = "created" | "unchanged" | "updated" | "highlighted" | "in_several";
+
+export type ClipOptions = { 
+/**
+ * A new note even when the clip is a passage of a note in the library.
+ */
+as_note: boolean, 
+/**
+ * A passage from a page not in the library, whose address the clip names, is highlighted
+ * in that page, fetched and clipped whole (with the library's fetch settings).
+ */
+fetch_page: boolean, };
+
+export type PassageMatch = { id: number, title: string, };
 
 export type Version = { 
 /**
