@@ -732,8 +732,9 @@ impl Library {
             holders.push(note);
         } else {
             // Candidates from the index (the passage's first words as a phrase), each checked;
-            // the note clipped a moment ago must be among them.
-            self.flush_index()?;
+            // the note clipped a moment ago must be among them. An index that cannot answer
+            // finds none: the passage is then kept as a note, as any clip is.
+            let _ = self.flush_index();
             let words: Vec<&str> = (quote.split(|c: char| !c.is_alphanumeric()))
                 .filter(|w| !w.is_empty())
                 .take(12)
@@ -744,14 +745,15 @@ impl Library {
                 titles_only: false,
                 facets: false,
             };
-            for hit in self.search(&query, &options)?.hits {
+            let hits = self.search(&query, &options).map_or(Vec::new(), |r| r.hits);
+            for hit in hits {
                 if let Some(note) = holds(hit.id)? {
                     holders.push(note);
                 }
             }
         }
         match holders.as_slice() {
-            [] if options.fetch_page && url.is_some() => self.clip_page_for(clip, passage, &quote),
+            [] if options.fetch_page && url.is_some() => self.clip_page_for(clip, &quote),
             [] => Ok(None),
             [note] => self.highlight_in(note, &quote).map(Some),
             several => Ok(Some(ClipOutcome {
@@ -792,12 +794,7 @@ impl Library {
     /// A passage of a page not in the library: the page, fetched from the clip's address, is
     /// clipped whole and the passage highlighted in it. `None` (the passage becomes a note)
     /// when the page cannot be read or does not hold the passage.
-    fn clip_page_for(
-        &self,
-        clip: &Clip,
-        passage: &str,
-        quote: &str,
-    ) -> Result<Option<ClipOutcome>> {
+    fn clip_page_for(&self, clip: &Clip, quote: &str) -> Result<Option<ClipOutcome>> {
         let Some(url) = clip.url.as_deref() else {
             return Ok(None);
         };
@@ -816,7 +813,7 @@ impl Library {
             url: Some(url.to_string()),
         };
         let holds = clip::extract(&whole).is_ok_and(|a| a.body.contains(quote) && a.body != quote);
-        if !holds || passage.is_empty() {
+        if !holds {
             return Ok(None);
         }
         let stored = self.clip_with(
