@@ -2,7 +2,7 @@
 //! Every write goes to SQLite (with an outbox entry, in one transaction) and then nudges the
 //! indexer; reads come from SQLite, searches from the index.
 
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -717,10 +717,9 @@ impl Library {
         options: &ClipOptions,
     ) -> Result<Option<ClipOutcome>> {
         let quote = anchor::normalize_quote(passage);
-        let holds = |id: NoteId| -> Result<Option<Note>> {
+        let holds = |id: NoteId| -> Result<Option<(Note, Range<usize>)>> {
             let note = self.note(id)?;
-            let body = &note.article.body;
-            Ok((body.contains(quote.as_str()) && *body != quote).then_some(note))
+            Ok(part_of(&note.article.body, &quote).map(|range| (note, range)))
         };
         let url = clip.url.as_deref().and_then(clip::source_url);
         let at_address = match url.as_deref() {
@@ -745,41 +744,53 @@ impl Library {
                 titles_only: false,
                 facets: false,
             };
-            let hits = self.search(&query, &options).map_or(Vec::new(), |r| r.hits);
-            for hit in hits {
-                if let Some(note) = holds(hit.id)? {
-                    holders.push(note);
+            // A passage whose first words differ from the note's (a word the page changed
+            // since) is looked for by all its words.
+            for query in [query, words.join(" ")] {
+                let hits = self.search(&query, &options).map_or(Vec::new(), |r| r.hits);
+                for hit in hits {
+                    if let Some(held) = holds(hit.id)? {
+                        holders.push(held);
+                    }
+                }
+                if !holders.is_empty() {
+                    break;
                 }
             }
         }
         match holders.as_slice() {
             [] if options.fetch_page && url.is_some() => self.clip_page_for(clip, &quote),
             [] => Ok(None),
-            [note] => self.highlight_in(note, &quote).map(Some),
+            [(note, range)] => self.highlight_in(note, range.clone()).map(Some),
             several => Ok(Some(ClipOutcome {
                 matches: (several.iter())
-                    .map(|n| PassageMatch {
+                    .map(|(n, _)| PassageMatch {
                         id: n.id,
                         title: n.article.title.clone(),
                     })
                     .collect(),
                 passage: Some(quote.clone()),
                 ..ClipOutcome::note(
-                    several[0].id,
+                    several[0].0.id,
                     ClipStatus::InSeveral,
-                    several[0].article.title.clone(),
+                    several[0].0.article.title.clone(),
                 )
             })),
         }
     }
 
-    /// The passage highlighted (in the default colour, its first occurrence) in `note`.
-    fn highlight_in(&self, note: &Note, quote: &str) -> Result<ClipOutcome> {
+    /// The passage at `range` of `note`'s body highlighted, in the default colour.
+    fn highlight_in(&self, note: &Note, range: Range<usize>) -> Result<ClipOutcome> {
+        let body = &note.article.body;
+        let quote = &body[range.clone()];
+        let occurrence = (body.match_indices(quote))
+            .position(|(at, _)| at == range.start)
+            .map_or(1, |i| i + 1);
         let annotation = self.annotate(
             note.id,
             &NewAnnotation {
                 quote: quote.to_string(),
-                occurrence: Some(1),
+                occurrence: Some(occurrence),
                 comment: None,
                 tags: Vec::new(),
                 color: Color::default(),
@@ -812,8 +823,7 @@ impl Library {
             html: Some(page.html),
             url: Some(url.to_string()),
         };
-        let holds = clip::extract(&whole).is_ok_and(|a| a.body.contains(quote) && a.body != quote);
-        if !holds {
+        if !clip::extract(&whole).is_ok_and(|a| part_of(&a.body, quote).is_some()) {
             return Ok(None);
         }
         let stored = self.clip_with(
@@ -823,7 +833,11 @@ impl Library {
                 fetch_page: false,
             },
         )?;
-        self.highlight_in(&self.note(stored.id)?, quote).map(Some)
+        let note = self.note(stored.id)?;
+        match part_of(&note.article.body, quote) {
+            Some(range) => self.highlight_in(&note, range).map(Some),
+            None => Ok(None),
+        }
     }
 
     pub fn note(&self, id: NoteId) -> Result<Note> {
@@ -2100,6 +2114,14 @@ struct ImportedFile {
     highlights: Vec<import::markdown::Highlight>,
     /// Read by the Markdown reader (re-extraction reads it the same way).
     markdown: bool,
+}
+
+/// Where `body` holds `passage` ([`anchor::find_passage`]), unless the passage is all of it
+/// (the same article copied again).
+fn part_of(body: &str, passage: &str) -> Option<Range<usize>> {
+    let range = anchor::find_passage(body, passage)?;
+    let words = |s: &str| s.chars().any(char::is_alphanumeric);
+    (words(&body[..range.start]) || words(&body[range.end..])).then_some(range)
 }
 
 /// Stores one imported file; returns its status, the highlights added and the orphans among

@@ -54,6 +54,38 @@ fn a_passage_of_a_note_is_highlighted_there_in_the_default_colour() {
 }
 
 #[test]
+fn a_passage_copied_with_other_punctuation_or_a_changed_word_is_found_in_its_note() {
+    let (t, lithium, _) = library();
+    // Curly quotes, a dash, another case and no comma: the letters and digits are the same.
+    let out = clip(
+        &t,
+        "THE PLANT near Tashkent will refine 20 000 tonnes",
+        None,
+    );
+    assert_eq!(out.status, ClipStatus::Highlighted);
+    assert_eq!(out.id, lithium);
+    // A long passage the page has corrected since (20,000 → 25,000).
+    let changed =
+        "will refine 25,000 tonnes of lithium carbonate a year, the ministry said on Monday.";
+    let out = clip(&t, changed, None);
+    assert_eq!(out.status, ClipStatus::Highlighted, "{out:?}");
+    let quotes: Vec<String> = (t.lib.annotations(lithium).unwrap().into_iter())
+        .map(|a| a.selector.quote.exact)
+        .collect();
+    assert_eq!(
+        quotes,
+        [
+            "The plant near Tashkent will refine 20,000 tonnes",
+            "will refine 20,000 tonnes of lithium carbonate a year, the ministry said on Monday."
+        ],
+        "the note's own text is highlighted"
+    );
+    // A short passage with a changed word is another sentence: a note.
+    let out = clip(&t, "the ministry said on Tuesday.", None);
+    assert_eq!(out.status, ClipStatus::Created);
+}
+
+#[test]
 fn the_clips_address_picks_the_note_and_a_passage_in_several_notes_is_left_to_choose() {
     let (t, lithium, cobalt) = library();
     let shared = "Most of its output is promised to battery makers in Europe";

@@ -3,10 +3,12 @@
 //! (code-point offsets into the canonical body). Both are stored for every annotation, so a
 //! re-anchoring pass ([`reanchor`]) can find the passage again after the body changes.
 
+mod find;
 mod reanchor;
 
 use serde::{Deserialize, Serialize};
 
+pub use find::find_passage;
 pub use reanchor::{AnchorStatus, Anchored, reanchor, reanchor_all};
 
 /// Characters of context kept on each side of a quote.

@@ -254,7 +254,7 @@ fn best_approximate(
 
 /// Ends (exclusive) of the places where `pattern` matches `text` with at most `k` errors, with
 /// their error counts: Myers' bit-vector algorithm, 64 pattern characters per block.
-fn match_ends(text: &[char], pattern: &[char], k: usize) -> Vec<(usize, usize)> {
+pub(super) fn match_ends(text: &[char], pattern: &[char], k: usize) -> Vec<(usize, usize)> {
     const W: usize = 64;
     let m = pattern.len();
     let blocks = m.div_ceil(W);
@@ -315,7 +315,7 @@ fn match_ends(text: &[char], pattern: &[char], k: usize) -> Vec<(usize, usize)> 
 
 /// Where the match of `pattern` ending at `end` starts: the alignment of the pattern with a
 /// suffix of `text[..end]` that has the fewest errors (a small dynamic program, backwards).
-fn match_start(text: &[char], end: usize, pattern: &[char], k: usize) -> usize {
+pub(super) fn match_start(text: &[char], end: usize, pattern: &[char], k: usize) -> usize {
     let from = end.saturating_sub(pattern.len() + k);
     let window: Vec<char> = text[from..end].iter().rev().copied().collect();
     let reversed: Vec<char> = pattern.iter().rev().copied().collect();
