@@ -47,6 +47,8 @@ pub enum Error {
     NoteNotFound(i64),
     #[error("no annotation with id {0}")]
     AnnotationNotFound(i64),
+    #[error("no saved search named {0:?} (`lode saved` lists them)")]
+    SavedSearchNotFound(String),
     #[error("the quote does not occur in note {note_id}")]
     QuoteNotFound { note_id: i64 },
     #[error(
@@ -133,9 +135,10 @@ impl Error {
             | Error::NewerDatabase { .. }
             | Error::NotALibrary(_) => ErrorCode::InvalidInput,
             Error::TooLarge { .. } | Error::QuoteTooLong { .. } => ErrorCode::TooLarge,
-            Error::NoteNotFound(_) | Error::AnnotationNotFound(_) | Error::NotInTrash(_) => {
-                ErrorCode::NotFound
-            }
+            Error::NoteNotFound(_)
+            | Error::AnnotationNotFound(_)
+            | Error::SavedSearchNotFound(_)
+            | Error::NotInTrash(_) => ErrorCode::NotFound,
             Error::QuoteNotFound { .. } => ErrorCode::QuoteNotFound,
             Error::Fetch { .. } => ErrorCode::FetchFailed,
             Error::QuoteAmbiguous { .. } | Error::OccurrenceOutOfRange { .. } => {

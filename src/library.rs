@@ -568,6 +568,71 @@ impl Library {
         })
     }
 
+    /// Saves `query` (as typed, with any `tag:`, `site:` or date filters) as `name`; a search
+    /// already saved with that name, in any case, gets the new query.
+    pub fn save_search(&self, name: &str, query: &str) -> Result<SavedSearch> {
+        let name = name.trim();
+        let query = query.trim();
+        if name.is_empty() || name.chars().count() > MAX_SAVED_NAME_CHARS {
+            return Err(Error::invalid(
+                "saved search name",
+                format!("a name is 1 to {MAX_SAVED_NAME_CHARS} characters"),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                "saved search name",
+                "a name holds no control characters",
+            ));
+        }
+        if query.is_empty() {
+            return Err(Error::invalid("saved search", "the query is empty"));
+        }
+        let now = self.clock.now();
+        self.write(|c| store::saved::save(c, name, query, now))?;
+        let saved = store::saved::get(&self.conn(), name)?.ok_or_else(|| {
+            Error::SavedSearchNotFound(name.to_string()) // deleted by another process since
+        })?;
+        Ok(self.counted(saved))
+    }
+
+    /// The saved searches, by name, each with how many notes hold all its words now.
+    pub fn saved_searches(&self) -> Result<Vec<SavedSearch>> {
+        let saved = store::saved::list(&self.conn())?;
+        Ok(saved.into_iter().map(|s| self.counted(s)).collect())
+    }
+
+    /// Runs the search saved as `name`.
+    pub fn run_saved_search(&self, name: &str, options: &SearchOptions) -> Result<SearchResults> {
+        let saved = store::saved::get(&self.conn(), name.trim())?
+            .ok_or_else(|| Error::SavedSearchNotFound(name.to_string()))?;
+        self.search(&saved.query, options)
+    }
+
+    pub fn delete_saved_search(&self, name: &str) -> Result<()> {
+        let name = name.trim();
+        if self.write(|c| store::saved::delete(c, name))? {
+            Ok(())
+        } else {
+            Err(Error::SavedSearchNotFound(name.to_string()))
+        }
+    }
+
+    fn counted(&self, saved: store::saved::Saved) -> SavedSearch {
+        let options = SearchOptions {
+            limit: 1,
+            titles_only: false,
+            facets: false,
+        };
+        let count = self.search(&saved.query, &options).ok().map(|r| r.total);
+        SavedSearch {
+            name: saved.name,
+            query: saved.query,
+            created: saved.created,
+            count,
+        }
+    }
+
     /// Fetches note `id`'s page and completes the details the copy lacked or got wrong
     /// (title, author, date, site, sections, tags); the body stays the copy's, and details
     /// the user set are never replaced. On failure (offline, an error page, not HTML, too
@@ -1289,6 +1354,32 @@ impl Library {
             Lang::of(&note.article.language),
             MAX_READER_MARKS,
         ))
+    }
+
+    /// Up to `limit` notes like note `id` ("More like this"), best first, each with the words
+    /// they share: the note's most telling words (how often it uses them, how few notes hold
+    /// them) searched over the other notes.
+    pub fn related(&self, id: NoteId, limit: usize) -> Result<Vec<RelatedNote>> {
+        self.take_over_if_free();
+        self.index.wait_ready(&mut |_| {})?;
+        let note = self.note(id)?;
+        let a = &note.article;
+        let hits = (self.index).related(id, &a.title, &a.body, Lang::of(&a.language), limit)?;
+        let conn = self.conn();
+        let mut related = Vec::with_capacity(hits.len());
+        for hit in hits {
+            // A note the index has not yet seen leave (trashed a moment ago) is left out.
+            match notes::get(&conn, hit.note_id) {
+                Ok(n) => related.push(RelatedNote {
+                    id: n.id,
+                    title: n.article.title,
+                    terms: hit.terms,
+                }),
+                Err(Error::NoteNotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(related)
     }
 
     /// Ranked search over notes and annotations; see the README for the query syntax.
@@ -2115,6 +2206,9 @@ struct ImportedFile {
     /// Read by the Markdown reader (re-extraction reads it the same way).
     markdown: bool,
 }
+
+/// The longest name a saved search may have, in characters.
+const MAX_SAVED_NAME_CHARS: usize = 100;
 
 /// Where `body` holds `passage` ([`anchor::find_passage`]), unless the passage is all of it
 /// (the same article copied again).

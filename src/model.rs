@@ -371,6 +371,27 @@ impl CheckReport {
     }
 }
 
+/// A note related to another ("More like this"), with the words they share, most telling
+/// first.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelatedNote {
+    pub id: NoteId,
+    pub title: String,
+    pub terms: Vec<String>,
+}
+
+/// A search saved with a name, and how many notes hold all its words now (`None` while the
+/// index cannot answer, as when it is being rebuilt).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedSearch {
+    pub name: String,
+    pub query: String,
+    pub created: DateTime<Utc>,
+    pub count: Option<usize>,
+}
+
 /// The library's page-fetching settings.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -589,3 +589,75 @@ fn a_search_right_after_the_index_is_lost_or_damaged_finds_everything() {
     cli.ok(&["check", "--repair"]);
     cli.ok(&["reindex"]);
 }
+
+#[test]
+fn save_saved_and_saved_run_through_the_cli() {
+    let cli = Cli::new();
+    let page = cli.write("page.txt", fixture("northwind_lithium.txt").as_bytes());
+    cli.ok(&["clip", "--text", &page, "--no-fetch"]);
+    let saved = cli.json(&["save", "Rare earths", "lithium", "--json"]);
+    assert_eq!(keys(&saved), ["count", "created", "name", "query"]);
+    assert_eq!(saved["count"], 1);
+    assert!(cli.ok(&["saved"]).contains("Rare earths  lithium (1 note)"));
+    let list = cli.json(&["saved", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["name"], "Rare earths");
+    assert_eq!(
+        cli.json(&["saved-run", "rare EARTHS", "--json"]),
+        cli.json(&["search", "lithium", "--json"])
+    );
+    cli.fails(
+        &["saved-run", "nothing"],
+        b"",
+        "no saved search named \"nothing\"",
+    );
+    cli.fails(&["save", " ", "x"], b"", "invalid saved search name");
+    cli.ok(&["saved", "--delete", "rare earths"]);
+    assert!(
+        cli.json(&["saved", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn related_through_the_cli() {
+    let cli = Cli::new();
+    let mut ids = Vec::new();
+    for (name, text) in [
+        (
+            "a.txt",
+            "Lithium mine opens\n\nA lithium mine opens near Karaganda.\n",
+        ),
+        (
+            "b.txt",
+            "Lithium prices\n\nLithium prices fell near Karaganda.\n",
+        ),
+        (
+            "c.txt",
+            "The cup final\n\nThe final ended with penalties.\n",
+        ),
+        ("d.txt", "Weather\n\nRain in the north, sun in the south.\n"),
+    ] {
+        let file = cli.write(name, text.as_bytes());
+        ids.push(cli.json(&["clip", "--text", &file, "--json"])["id"].clone());
+    }
+    let related = cli.json(&["related", &ids[0].to_string(), "--json"]);
+    let list = related.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{related}");
+    assert_eq!(keys(&list[0]), ["id", "terms", "title"]);
+    assert_eq!(list[0]["id"], ids[1]);
+    assert_eq!(list[0]["title"], "Lithium prices");
+    assert!(
+        list[0]["terms"]
+            .as_array()
+            .unwrap()
+            .contains(&"karaganda".into())
+    );
+    assert!(
+        cli.ok(&["related", &ids[0].to_string()])
+            .contains("#2  Lithium prices  (")
+    );
+    cli.fails(&["related", "99"], b"", "no note with id 99");
+}

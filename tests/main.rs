@@ -24,6 +24,8 @@ mod page_details;
 mod passages;
 mod persistence;
 mod properties;
+mod related;
+mod saved;
 mod schema;
 mod search;
 mod shared;

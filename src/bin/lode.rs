@@ -83,6 +83,39 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Save a search with a name (a search already saved with that name gets the new query).
+    Save {
+        name: String,
+        /// The query, as `search` takes it (with `tag:`, `site:`, `after:` filters).
+        #[arg(allow_hyphen_values = true)]
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the saved searches with how many notes hold all their words now.
+    Saved {
+        /// Delete the saved search of this name.
+        #[arg(long, value_name = "NAME")]
+        delete: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a saved search (prints what `search` prints).
+    SavedRun {
+        name: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The notes most like a note ("More like this"), each with the words they share.
+    Related {
+        id: i64,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a note.
     Show {
         id: i64,
@@ -280,6 +313,10 @@ fn main() -> ExitCode {
         &cli.command,
         Command::Clip { json: true, .. }
             | Command::Search { json: true, .. }
+            | Command::Save { json: true, .. }
+            | Command::Saved { json: true, .. }
+            | Command::SavedRun { json: true, .. }
+            | Command::Related { json: true, .. }
             | Command::Show { json: true, .. }
             | Command::List { json: true, .. }
             | Command::Tags { json: true, .. }
@@ -312,6 +349,50 @@ fn main() -> ExitCode {
             eprintln!("lode: error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Search results as `search` prints them.
+fn print_results(results: &lode::SearchResults, json: bool) -> anyhow::Result<()> {
+    let query = &results.query;
+    if json {
+        print_json(&results)?;
+    } else {
+        if results.hits.is_empty() {
+            out!("no notes match '{query}'");
+        }
+        for hit in &results.hits {
+            let date = hit.published.map(|d| d.to_string()).unwrap_or_default();
+            let site = hit.site.clone().unwrap_or_default();
+            out!(
+                "#{}  {}  ({site} {date})",
+                hit.id,
+                mark(&hit.title, &hit.title_highlights)
+            );
+            out!("    {}", snippet_line(&hit.snippet));
+            for a in &hit.annotations {
+                let comment = a
+                    .comment
+                    .as_deref()
+                    .map(|c| format!(" — {}", mark(c, &a.comment_highlights)))
+                    .unwrap_or_default();
+                out!(
+                    "    ✎ #{} “{}”{comment}",
+                    a.id,
+                    mark(&a.quote, &a.quote_highlights)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// " (N notes)" for a saved search, or why there is no count.
+fn count_of(saved: &lode::SavedSearch) -> String {
+    match saved.count {
+        Some(1) => " (1 note)".to_string(),
+        Some(n) => format!(" ({n} notes)"),
+        None => " (the search index is not ready)".to_string(),
     }
 }
 
@@ -594,35 +675,66 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     ..SearchOptions::default()
                 },
             )?;
+            print_results(&results, json)?;
+        }
+        Command::Save { name, query, json } => {
+            let saved = open_searchable(library_dir)?.save_search(&name, &query)?;
             if json {
-                print_json(&results)?;
+                print_json(&saved)?;
             } else {
-                if results.hits.is_empty() {
-                    out!("no notes match '{query}'");
+                out!(
+                    "saved '{}': {}{}",
+                    saved.name,
+                    saved.query,
+                    count_of(&saved)
+                );
+            }
+        }
+        Command::Saved { delete, json } => {
+            let library = open_searchable(library_dir)?;
+            if let Some(name) = delete {
+                library.delete_saved_search(&name)?;
+                if json {
+                    print_json(&serde_json::json!({ "deleted": name }))?;
+                } else {
+                    out!("deleted the saved search '{name}'");
                 }
-                for hit in &results.hits {
-                    let date = hit.published.map(|d| d.to_string()).unwrap_or_default();
-                    let site = hit.site.clone().unwrap_or_default();
-                    out!(
-                        "#{}  {}  ({site} {date})",
-                        hit.id,
-                        mark(&hit.title, &hit.title_highlights)
-                    );
-                    out!("    {}", snippet_line(&hit.snippet));
-                    for a in &hit.annotations {
-                        let comment = a
-                            .comment
-                            .as_deref()
-                            .map(|c| format!(" — {}", mark(c, &a.comment_highlights)))
-                            .unwrap_or_default();
-                        out!(
-                            "    ✎ #{} “{}”{comment}",
-                            a.id,
-                            mark(&a.quote, &a.quote_highlights)
-                        );
+            } else {
+                let saved = library.saved_searches()?;
+                if json {
+                    print_json(&saved)?;
+                } else {
+                    if saved.is_empty() {
+                        out!("no saved searches (`lode save NAME QUERY` saves one)");
+                    }
+                    for s in &saved {
+                        out!("{}  {}{}", s.name, s.query, count_of(s));
                     }
                 }
             }
+        }
+        Command::Related { id, limit, json } => {
+            let related = open_searchable(library_dir)?.related(id, limit)?;
+            if json {
+                print_json(&related)?;
+            } else {
+                if related.is_empty() {
+                    out!("no note shares a telling word with note {id}");
+                }
+                for r in &related {
+                    out!("#{}  {}  ({})", r.id, r.title, r.terms.join(", "));
+                }
+            }
+        }
+        Command::SavedRun { name, limit, json } => {
+            let results = open_searchable(library_dir)?.run_saved_search(
+                &name,
+                &SearchOptions {
+                    limit,
+                    ..SearchOptions::default()
+                },
+            )?;
+            print_results(&results, json)?;
         }
         Command::Show { id, json } => {
             let library = open(library_dir)?;

@@ -13,6 +13,7 @@
 //!   one beside the live one and swaps it in.
 
 mod query;
+mod related;
 mod schema;
 mod search;
 mod snippet;
@@ -1409,6 +1410,9 @@ fn add_documents(
     let mut doc = TantivyDocument::default();
     common(&mut doc, KIND_NOTE, 0, &a.tags);
     doc.add_text(f.title[l], &a.title);
+    // The body's words include the title's: BM25 over title and body as one text ranks
+    // better than over each apart (the title field adds a little on top).
+    doc.add_text(f.body[l], &a.title);
     doc.add_text(f.title_raw, &a.title);
     doc.add_text(f.raw, &a.title);
     if let Some(standfirst) = &a.standfirst {

@@ -78,7 +78,9 @@ pub fn parse(query: &str) -> ParsedQuery {
             i += 1;
             continue;
         }
-        let negated = chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
+        // `-word` excludes; `-2` is a negative number (or a list's "-2, -3"), searched.
+        let negated = chars[i] == '-'
+            && (chars.get(i + 1)).is_some_and(|c| !c.is_whitespace() && !c.is_ascii_digit());
         if negated || chars[i] == '+' {
             i += 1;
             if i == chars.len() {

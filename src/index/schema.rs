@@ -18,7 +18,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The two stemmed languages; the index into the per-language field arrays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
