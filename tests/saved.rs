@@ -95,3 +95,23 @@ fn a_saved_search_needs_a_name_and_a_query_and_an_unknown_one_is_not_found() {
     );
     assert!(t.lib.saved_searches().unwrap().is_empty());
 }
+
+#[test]
+fn the_index_status_says_when_more_became_searchable() {
+    let t = TestLibrary::new();
+    t.lib.flush_index().unwrap();
+    let before = t.lib.index_status().applied;
+    clip(
+        &t,
+        "Lithium in Kazakhstan",
+        "A lithium mine opens in Kazakhstan.",
+    );
+    t.lib.flush_index().unwrap();
+    let after = t.lib.index_status().applied;
+    assert!(after > before, "{before} → {after}");
+    assert_eq!(
+        t.lib.index_status().applied,
+        after,
+        "nothing new, nothing moved"
+    );
+}

@@ -11,8 +11,8 @@ use lode::{
     Annotation, AnnotationChange, AnnotationId, Backup, Browse, ClipOptions, ClipOutcome,
     ClipStatus, Color, ColorName, Completed, Detail, ErrorCode, ExportFormat, ExportReport,
     FetchSettings, ImportOptions, ImportReport, IndexStatus, Library, MetadataEdit, NewAnnotation,
-    Note, NoteFilter, NoteId, Reanchoring, ReextractReport, SearchOptions, SearchResults,
-    TrashedNote, Version,
+    Note, NoteFilter, NoteId, Reanchoring, ReextractReport, RelatedNote, SavedSearch,
+    SearchOptions, SearchResults, TrashedNote, Version,
 };
 use serde::Serialize;
 use tauri::ipc::Invoke;
@@ -445,6 +445,27 @@ async fn fetch_settings_set(library: Lib<'_>, settings: FetchSettings) -> Reply<
     .await
 }
 
+/// The reader's "More like this".
+#[tauri::command]
+async fn note_related(library: Lib<'_>, id: NoteId) -> Reply<Vec<RelatedNote>> {
+    blocking(&library, move |l| l.related(id, 5)).await
+}
+
+#[tauri::command]
+async fn saved_searches_list(library: Lib<'_>) -> Reply<Vec<SavedSearch>> {
+    blocking(&library, |l| l.saved_searches()).await
+}
+
+#[tauri::command]
+async fn saved_search_save(library: Lib<'_>, name: String, query: String) -> Reply<SavedSearch> {
+    blocking(&library, move |l| l.save_search(&name, &query)).await
+}
+
+#[tauri::command]
+async fn saved_search_delete(library: Lib<'_>, name: String) -> Reply<()> {
+    blocking(&library, move |l| l.delete_saved_search(&name)).await
+}
+
 /// A running import: `import_cancel` sets the flag, the import stops after its batch.
 #[derive(Default)]
 pub struct Import {
@@ -609,6 +630,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         note_use_copy_value,
         fetch_settings_get,
         fetch_settings_set,
+        note_related,
+        saved_searches_list,
+        saved_search_save,
+        saved_search_delete,
         import_start,
         import_cancel,
         reextract_start,

@@ -105,6 +105,10 @@ pub struct IndexStatus {
     /// index as that process last committed it, and it indexes what is written here.
     #[serde(default)]
     pub held_elsewhere: bool,
+    /// The last change the index has made searchable (its place in the library's queue of
+    /// changes): it grows with each commit, so a view of counts knows when to ask again.
+    #[serde(default)]
+    pub applied: i64,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -616,7 +620,12 @@ impl SearchIndex {
 
     /// What the index is doing now.
     pub fn status(&self) -> IndexStatus {
-        self.lock().map(|p| p.status.clone()).unwrap_or_default()
+        self.lock()
+            .map(|p| IndexStatus {
+                applied: p.applied,
+                ..p.status.clone()
+            })
+            .unwrap_or_default()
     }
 
     /// Tells the indexer that the outbox has new entries.

@@ -180,7 +180,7 @@ test("a clip whose HTML carries scripts, handlers, javascript: links and iframes
     const own = (u) => u.startsWith("tauri://localhost/") || u.startsWith("ipc://") || u.startsWith("http://ipc.localhost/");
     assert.deepEqual(result.requests.filter((u) => !own(u)), [], "no request left the app");
     assert.equal((await s.windowHandles()).length, 1, "no window was opened");
-    const calls = h.ipcSince().filter((l) => !/^ipc (clip_from_clipboard|note_get|annotations_list|colors_list|notes_browse|note_update|tag_add|tag_remove|plugin:event\|listen)$/.test(l));
+    const calls = h.ipcSince().filter((l) => !/^ipc (clip_from_clipboard|note_get|annotations_list|colors_list|note_related|notes_browse|saved_searches_list|note_update|tag_add|tag_remove|plugin:event\|listen)$/.test(l));
     assert.deepEqual(calls, [], "only the app's own commands reached the shell");
     await h.shot(s, "reader-xss-inert");
   } finally {
@@ -406,6 +406,64 @@ test("a clip's page completes its details in the background: the reader says whi
   }
 });
 
+test("a saved search sits in the sidebar with a count that grows as notes arrive, and a note shows the notes like it", async () => {
+  const { s } = await h.launch();
+  const clip = async (name, title, body) => {
+    const page = path.join(h.home, name);
+    fs.writeFileSync(page, `${title}\n\n${body}\n`);
+    return JSON.parse(await h.cli("clip", "--text", page, "--json", "--no-fetch")).id;
+  };
+  try {
+    await s.waitFor(".shell");
+    const mine = "Tungsten mine reopens in Boseong";
+    await clip("tungsten-1.txt", mine, "The tungsten mine in Boseong reopened after a decade, and its scheelite goes to Europe.");
+    const like = "Scheelite from Boseong reaches Rotterdam";
+    await clip("tungsten-2.txt", like, "The first scheelite shipped from the Boseong tungsten mine reached Rotterdam on Friday.");
+    await clip("other.txt", "Harbour dredging delayed", "The dredging of the old harbour was delayed again by the winter storms.");
+    await s.waitFor(".note-list .title", { test: (x) => x === "Harbour dredging delayed" });
+
+    // Saved from the palette, with a name of the user's.
+    await search(s, "boseong");
+    await s.waitFor(".hit-row .title");
+    await s.click(await s.find("button[aria-label='Save this search']"));
+    const name = await s.waitFor(".save-search input");
+    await s.clear(name);
+    await s.type(name, "Boseong watch");
+    await s.click(await s.find(".save-search button[type=submit]"));
+    await s.waitFor(".saved-search .name", { test: (x) => x === "⌕ Boseong watch" });
+    await s.waitFor(".saved-search .count", { test: (x) => x === "2" });
+    await s.keys("Escape");
+
+    // More like this (the index has both notes: the count said so): the other Boseong
+    // note, with the words they share; it opens.
+    await s.clickText(".note-list .title", mine);
+    await s.waitFor(".related .related-card");
+    const cards = await s.exec(
+      `return [...document.querySelectorAll(".related .related-card")].map(c => [c.querySelector(".title").textContent, c.querySelector(".terms").textContent])`,
+    );
+    const card = cards.find(([title]) => title === like);
+    assert.ok(card, JSON.stringify(cards));
+    assert.match(card[1], /boseong/, card[1]);
+    await h.shot(s, "more-like-this");
+    await s.clickText(".related .related-card .title", like);
+    await s.waitFor(".article-title", { test: (x) => x === like });
+
+    // A note that arrives is counted; the saved search opens the palette on its query.
+    await clip("tungsten-3.txt", "Tungsten prices climb", "Tungsten prices climbed for a third week as the Boseong mine ramped up.");
+    await s.waitFor(".saved-search .count", { test: (x) => x === "3" });
+    await s.clickText(".saved-search .name", "⌕ Boseong watch");
+    const reopened = await s.waitFor(".palette input");
+    assert.equal(await s.value(reopened), "boseong");
+    await s.waitFor(".hit-row .title", { test: (x) => x === "Tungsten prices climb" || x === mine || x === like });
+    await h.shot(s, "saved-search");
+    await s.keys("Escape");
+    const listed = JSON.parse(await h.cli("saved", "--json"));
+    assert.deepEqual(listed.map((x) => [x.name, x.query, x.count]), [["Boseong watch", "boseong", 3]]);
+  } finally {
+    await h.quit(s);
+  }
+});
+
 test("the terminal uses the library while the app is open: a CLI clip shows up in the app, and the CLI finds it", async () => {
   const { s } = await h.launch();
   try {
@@ -562,7 +620,7 @@ test("every payload of the shared XSS corpus renders inert in the reader", async
     const own = (u) => u.startsWith("tauri://localhost/") || u.startsWith("ipc://") || u.startsWith("http://ipc.localhost/");
     assert.deepEqual(page.requests.filter((u) => !own(u)), [], "no request left the app");
     assert.equal((await s.windowHandles()).length, 1, "no window was opened");
-    const calls = h.ipcSince().filter((l) => !/^ipc (note_get|annotations_list|colors_list|plugin:event\|listen|plugin:event\|unlisten)$/.test(l));
+    const calls = h.ipcSince().filter((l) => !/^ipc (note_get|annotations_list|colors_list|note_related|plugin:event\|listen|plugin:event\|unlisten)$/.test(l));
     assert.deepEqual(calls, [], "only the reader's own commands reached the shell");
     h.metrics.xss_corpus = {
       cases: results.length,

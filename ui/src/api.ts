@@ -30,6 +30,8 @@ import type {
   Reanchoring,
   ReextractProgress,
   ReextractReport,
+  RelatedNote,
+  SavedSearch,
   SearchOptions,
   SearchResults,
   TrashedNote,
@@ -76,6 +78,10 @@ export const api = {
   untag: (id: number, tag: string) => call<string[]>("tag_remove", { id, tag }),
   search: (query: string, options: SearchOptions) =>
     call<SearchResults>("search_query", { query, options }),
+  related: (id: number) => call<RelatedNote[]>("note_related", { id }),
+  savedSearches: () => call<SavedSearch[]>("saved_searches_list"),
+  saveSearch: (name: string, query: string) => call<SavedSearch>("saved_search_save", { name, query }),
+  deleteSavedSearch: (name: string) => call<void>("saved_search_delete", { name }),
   annotations: (noteId: number) => call<Annotation[]>("annotations_list", { noteId }),
   annotate: (noteId: number, annotation: NewAnnotation) =>
     call<Annotation>("annotation_create", { noteId, annotation }),

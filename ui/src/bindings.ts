@@ -298,7 +298,12 @@ repaired: string | null,
  * Another Lode process holds the library (or it cannot be written): searches read the
  * index as that process last committed it, and it indexes what is written here.
  */
-held_elsewhere: boolean, };
+held_elsewhere: boolean, 
+/**
+ * The last change the index has made searchable (its place in the library's queue of
+ * changes): it grows with each commit, so a view of counts knows when to ask again.
+ */
+applied: number, };
 
 export type RebuildProgress = { done: number, total: number, };
 
@@ -322,3 +327,7 @@ export type Completed = { note: Note, from_page: Array<Detail>, };
 export type PageDetails = { id: number, title: string, from_page: Array<Detail>, error: string | null, };
 
 export type Backup = { path: string, created: string, bytes: number, };
+
+export type SavedSearch = { name: string, query: string, created: string, count: number | null, };
+
+export type RelatedNote = { id: number, title: string, terms: Array<string>, };
