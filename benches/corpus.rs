@@ -338,6 +338,20 @@ fn bench_lode(
     report.push(("lode keystroke (title prefix)".into(), prefixes.line()));
     report.push(("lode typo query".into(), typos.line()));
     report.push(("lode phrase query".into(), phrases.line()));
+    // The reader's "More like this", for notes spread over the library.
+    let every = (notes / 100).max(1);
+    let sample: Vec<i64> = (lib.notes(&lode::NoteFilter::default()).expect("notes"))
+        .iter()
+        .step_by(every)
+        .take(100)
+        .map(|n| n.id)
+        .collect();
+    let related = stats(
+        (sample.iter())
+            .map(|&id| time(|| lib.related(id, 5).expect("related notes")).1)
+            .collect(),
+    );
+    report.push(("lode related notes (5)".into(), related.line()));
 
     // Clip -> durable (SQLite committed, fsync'd) and clip -> searchable.
     let mut durable = Vec::new();
