@@ -623,6 +623,40 @@ fn a_newsletter_post_ends_before_its_subscription_box_and_comments() {
     );
 }
 
+/// A page with no article container, whose "related posts" box marks a teaser as `article`:
+/// the DOM takes that teaser for the article, and a located body this much shorter than the
+/// article the lines hold is a fragment; the lines' reading is kept.
+#[test]
+fn a_teaser_the_dom_takes_for_the_article_does_not_replace_it() {
+    let html = "<html><body><h1>Council weighs a new reservoir</h1>\
+         <p>The council met on Tuesday to discuss the new water plan for the valley, which has been debated for months by farmers and residents alike.</p>\
+         <p>Officials said the reservoir would hold twice as much water as the old one, and that work could begin in the spring if the budget is approved.</p>\
+         <p>Farmers in the lower valley welcomed the plan but asked for guarantees that their wells would not run dry during the construction period.</p>\
+         <p>Residents of the town centre raised concerns about the noise and traffic that trucks would bring through the narrow streets every day.</p>\
+         <p>The mayor promised a public hearing next month, where engineers will present the detailed drawings and answer questions from the public.</p>\
+         <p>Environmental groups said they would study the plan closely, noting that the river already runs low in late summer in most years.</p>\
+         <p>A final vote is expected before the end of the year, after the regional authority has reviewed the financing and the environmental report.</p>\
+         <div class=\"related-posts\">by Margaret HollowaySeasonal Water Rules: How to Keep Wells Full \
+         While Protecting the River13/01/2026by Margaret Holloway<div class=\"article\">Reservoirs \
+         Explained: Principles, Benefits, and Case Studies08/01/2026by Margaret Holloway</div></div>\
+         How to Save Water: 21 Practical Tips for Every Householdby Margaret Holloway\
+         The 9 Oldest, Largest, and Busiest Mills in the Valleyby Valley News</body></html>";
+    let article = Library::extract(&Clip {
+        html: Some(html.to_string()),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_body(
+        &article.body,
+        &[
+            "The council met on Tuesday",
+            "Environmental groups said",
+            "A final vote is expected",
+        ],
+        &["Principles, Benefits"],
+    );
+}
+
 /// Captions credited the agency way, "(Name Surname/Outlet)", are not paragraphs: neither in
 /// the article nor in the teasers after it.
 #[test]
