@@ -60,7 +60,7 @@ setup_desktop() {
 }
 
 setup_e2e() {
-  apt_install xvfb xauth xdotool dunst webkit2gtk-driver dbus dbus-x11
+  apt_install xvfb xauth xdotool xclip dunst webkit2gtk-driver dbus dbus-x11
   APT_OPTIONS=--no-install-recommends apt_install sway
   if ! command -v tauri-driver >/dev/null 2>&1; then
     echo "setup: installing tauri-driver"

@@ -1748,12 +1748,40 @@ impl Library {
         Ok(report)
     }
 
+    /// The note as a citation (see [`Citation`]).
+    pub fn citation(&self, id: NoteId) -> Result<Citation> {
+        let note = self.note(id)?;
+        let notes = [note];
+        let refs = export::cite::references(&notes);
+        let r = &refs[0];
+        Ok(Citation {
+            key: r.key.clone(),
+            text: export::cite::formatted(r),
+            bibtex: export::cite::bibtex_entry(r),
+            ris: export::cite::ris_record(r),
+            csl_json: serde_json::to_string_pretty(&export::cite::csl_item(r))?,
+        })
+    }
+
     /// Writes every note (with its annotations) to `dir`: a file a note (Markdown or JSON), or
     /// a W3C bundle. Notes are read and written one at a time, so the export's memory does not
     /// grow with the library.
     pub fn export(&self, format: ExportFormat, dir: &Path) -> Result<ExportReport> {
         std::fs::create_dir_all(dir)?;
         let ids = notes::all_ids(&self.conn())?;
+        if format.citation_file().is_some() {
+            let all: Vec<Note> = ids
+                .iter()
+                .map(|&id| notes::get(&self.conn(), id))
+                .collect::<Result<_>>()?;
+            let files = export::write_citations(format, &all, dir)?
+                .into_iter()
+                .collect();
+            return Ok(ExportReport {
+                notes: ids.len(),
+                files,
+            });
+        }
         if format != ExportFormat::W3c {
             let names = colors::all(&self.conn())?;
             let mut files = Vec::with_capacity(ids.len());

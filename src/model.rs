@@ -371,6 +371,19 @@ impl CheckReport {
     }
 }
 
+/// A note as a citation: its key, the reference formatted in the author-date style, and the
+/// entry each citation format writes for it (`lode cite`, the reader's *Copy citation*).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    pub key: String,
+    pub text: String,
+    pub bibtex: String,
+    pub ris: String,
+    /// One CSL-JSON item (an object, not the export's array).
+    pub csl_json: String,
+}
+
 /// A note related to another ("More like this"), with the words they share, most telling
 /// first.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -661,3 +661,53 @@ fn related_through_the_cli() {
     );
     cli.fails(&["related", "99"], b"", "no note with id 99");
 }
+
+#[test]
+fn cite_and_export_citations_through_the_cli() {
+    let cli = Cli::new();
+    let file = cli.write(
+        "a.txt",
+        b"Lithium mine opens\nBy Jane Doe\n\nA lithium mine opens near Karaganda, the company said on Monday.\n",
+    );
+    let id = cli.json(&[
+        "clip",
+        "--text",
+        &file,
+        "--url",
+        "https://example.org/lithium",
+        "--no-fetch",
+        "--json",
+    ])["id"]
+        .to_string();
+    let citation = cli.json(&["cite", &id, "--json"]);
+    assert_eq!(
+        keys(&citation),
+        ["bibtex", "csl_json", "key", "ris", "text"]
+    );
+    assert_eq!(citation["key"], "doendlithium");
+    assert!(
+        cli.ok(&["cite", &id])
+            .starts_with("Doe, Jane. n.d. “Lithium mine opens.” Example. Accessed ")
+    );
+    assert!(
+        cli.ok(&["cite", &id, "--format", "bibtex"])
+            .starts_with("@article{doendlithium,")
+    );
+    assert!(
+        cli.ok(&["cite", &id, "--format", "ris"])
+            .ends_with("ER  -\n")
+    );
+    let out = cli.library().join("cites");
+    for (format, file) in [
+        ("csl-json", "library.json"),
+        ("bibtex", "library.bib"),
+        ("ris", "library.ris"),
+    ] {
+        cli.ok(&["export", "--format", format, out.to_str().unwrap()]);
+        assert!(out.join(file).is_file(), "{format} writes {file}");
+    }
+    let items: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("library.json")).unwrap()).unwrap();
+    assert_eq!(items[0]["title"], "Lithium mine opens");
+    cli.fails(&["cite", "99"], b"", "no note with id 99");
+}

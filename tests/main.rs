@@ -12,6 +12,7 @@ mod anchoring;
 mod annotations;
 mod backups;
 mod bad_input;
+mod citations;
 mod cli;
 mod clip;
 mod desktop;

@@ -30,7 +30,8 @@ pub fn typescript() -> String {
         DesktopSettings, lode::TrashedNote, lode::IndexStatus, lode::RebuildProgress,
         lode::Detail, lode::DetailSource, lode::FetchSettings, lode::Completed,
         crate::commands::PageDetails,
-        lode::Backup, lode::SavedSearch, lode::RelatedNote,
+        lode::Backup, lode::SavedSearch, lode::RelatedNote, lode::Citation,
+        crate::commands::CiteAs,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs; do not edit.\n\

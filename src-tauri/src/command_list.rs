@@ -34,6 +34,7 @@ pub const COMMANDS: &[&str] = &[
     "fetch_settings_get",
     "fetch_settings_set",
     "note_related",
+    "note_cite",
     "saved_searches_list",
     "saved_search_save",
     "saved_search_delete",

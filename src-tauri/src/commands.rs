@@ -8,15 +8,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use lode::{
-    Annotation, AnnotationChange, AnnotationId, Backup, Browse, ClipOptions, ClipOutcome,
+    Annotation, AnnotationChange, AnnotationId, Backup, Browse, Citation, ClipOptions, ClipOutcome,
     ClipStatus, Color, ColorName, Completed, Detail, ErrorCode, ExportFormat, ExportReport,
     FetchSettings, ImportOptions, ImportReport, IndexStatus, Library, MetadataEdit, NewAnnotation,
     Note, NoteFilter, NoteId, Reanchoring, ReextractReport, RelatedNote, SavedSearch,
     SearchOptions, SearchResults, TrashedNote, Version,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::ipc::Invoke;
 use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
@@ -451,6 +452,41 @@ async fn note_related(library: Lib<'_>, id: NoteId) -> Reply<Vec<RelatedNote>> {
     blocking(&library, move |l| l.related(id, 5)).await
 }
 
+/// The form *Copy citation* puts on the clipboard.
+#[derive(Debug, Clone, Copy, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiteAs {
+    /// The reference formatted in the author-date style.
+    Text,
+    Bibtex,
+    Ris,
+    CslJson,
+}
+
+/// The reader's *Copy citation*: the note's citation, with the chosen form on the clipboard.
+#[tauri::command]
+async fn note_cite<R: Runtime>(
+    app: AppHandle<R>,
+    library: Lib<'_>,
+    id: NoteId,
+    form: CiteAs,
+) -> Reply<Citation> {
+    let citation = blocking(&library, move |l| l.citation(id)).await?;
+    let text = match form {
+        CiteAs::Text => &citation.text,
+        CiteAs::Bibtex => &citation.bibtex,
+        CiteAs::Ris => &citation.ris,
+        CiteAs::CslJson => &citation.csl_json,
+    };
+    app.clipboard()
+        .write_text(text.clone())
+        .map_err(|e| CommandError {
+            code: ErrorCode::Internal,
+            message: format!("the citation could not be put on the clipboard: {e}"),
+        })?;
+    Ok(citation)
+}
+
 #[tauri::command]
 async fn saved_searches_list(library: Lib<'_>) -> Reply<Vec<SavedSearch>> {
     blocking(&library, |l| l.saved_searches()).await
@@ -631,6 +667,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         fetch_settings_get,
         fetch_settings_set,
         note_related,
+        note_cite,
         saved_searches_list,
         saved_search_save,
         saved_search_delete,

@@ -116,6 +116,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A note as a citation: the reference formatted (author-date), or its BibTeX, RIS or
+    /// CSL-JSON entry.
+    Cite {
+        id: i64,
+        #[arg(long, default_value = "text", value_parser = ["text", "bibtex", "ris", "csl-json"])]
+        format: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a note.
     Show {
         id: i64,
@@ -232,7 +241,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Export every note with its annotations.
+    /// Export every note with its annotations: markdown, json or w3c (a file per note), or the
+    /// library as citations, one file in DIR: csl-json (library.json), bibtex (library.bib),
+    /// ris (library.ris).
     Export {
         #[arg(long, default_value = "markdown")]
         format: String,
@@ -318,6 +329,7 @@ fn main() -> ExitCode {
             | Command::SavedRun { json: true, .. }
             | Command::Related { json: true, .. }
             | Command::Show { json: true, .. }
+            | Command::Cite { json: true, .. }
             | Command::List { json: true, .. }
             | Command::Tags { json: true, .. }
             | Command::Annotate { json: true, .. }
@@ -711,6 +723,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         out!("{}  {}{}", s.name, s.query, count_of(s));
                     }
                 }
+            }
+        }
+        Command::Cite { id, format, json } => {
+            let citation = open(library_dir)?.citation(id)?;
+            if json {
+                print_json(&citation)?;
+            } else {
+                let text = match format.as_str() {
+                    "bibtex" => citation.bibtex.trim_end().to_string(),
+                    "ris" => citation.ris.trim_end().to_string(),
+                    "csl-json" => citation.csl_json,
+                    _ => citation.text,
+                };
+                out!("{text}");
             }
         }
         Command::Related { id, limit, json } => {

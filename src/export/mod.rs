@@ -1,6 +1,8 @@
 //! Export: every note with its annotations, as Markdown (YAML front matter, the body, then
-//! the highlights) or JSON (the same records `lode show --json` prints), one file per note.
+//! the highlights) or JSON (the same records `lode show --json` prints), one file per note;
+//! or the library as one file of citations ([`cite`]).
 
+pub mod cite;
 pub mod w3c;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +21,50 @@ pub enum ExportFormat {
     Json,
     /// W3C Web Annotation JSON-LD, with the notes it targets (see [`w3c`]).
     W3c,
+    /// Citations, one file for the library (see [`cite`]): `library.json`.
+    #[serde(rename = "csl-json")]
+    #[cfg_attr(feature = "ts", ts(rename = "csl-json"))]
+    CslJson,
+    /// `library.bib`.
+    Bibtex,
+    /// `library.ris`.
+    Ris,
+}
+
+impl ExportFormat {
+    /// The one file a citation format writes into the export folder.
+    pub fn citation_file(self) -> Option<&'static str> {
+        match self {
+            ExportFormat::CslJson => Some("library.json"),
+            ExportFormat::Bibtex => Some("library.bib"),
+            ExportFormat::Ris => Some("library.ris"),
+            ExportFormat::Markdown | ExportFormat::Json | ExportFormat::W3c => None,
+        }
+    }
+}
+
+/// Writes `notes` as citations in `format` into `dir` (which exists): one file, written whole
+/// or not at all (a file beside it, renamed over it). Returns its path, or `None` when
+/// `format` is not a citation format.
+pub fn write_citations(
+    format: ExportFormat,
+    notes: &[Note],
+    dir: &Path,
+) -> Result<Option<PathBuf>> {
+    let Some(name) = format.citation_file() else {
+        return Ok(None);
+    };
+    let refs = cite::references(notes);
+    let content = match format {
+        ExportFormat::CslJson => cite::csl_json(&refs),
+        ExportFormat::Bibtex => cite::bibtex(&refs),
+        _ => cite::ris(&refs),
+    };
+    let path = dir.join(name);
+    let partial = dir.join(format!(".{name}.partial"));
+    std::fs::write(&partial, content)?;
+    std::fs::rename(&partial, &path)?;
+    Ok(Some(path))
 }
 
 impl std::str::FromStr for ExportFormat {
@@ -28,9 +74,12 @@ impl std::str::FromStr for ExportFormat {
             "markdown" | "md" => Ok(ExportFormat::Markdown),
             "json" => Ok(ExportFormat::Json),
             "w3c" | "jsonld" => Ok(ExportFormat::W3c),
+            "csl-json" | "csljson" | "csl" => Ok(ExportFormat::CslJson),
+            "bibtex" | "bib" => Ok(ExportFormat::Bibtex),
+            "ris" => Ok(ExportFormat::Ris),
             _ => Err(Error::invalid(
                 "export format",
-                format!("'{s}' (use markdown, json or w3c)"),
+                format!("'{s}' (use markdown, json, w3c, csl-json, bibtex or ris)"),
             )),
         }
     }
@@ -65,7 +114,11 @@ pub fn write_note(
             dir.join(format!("{stem}.md")),
             markdown(note, annotations, color_names),
         ),
-        ExportFormat::Json | ExportFormat::W3c => (
+        ExportFormat::Json
+        | ExportFormat::W3c
+        | ExportFormat::CslJson
+        | ExportFormat::Bibtex
+        | ExportFormat::Ris => (
             dir.join(format!("{stem}.json")),
             serde_json::to_string_pretty(&NoteExport { note, annotations })?,
         ),

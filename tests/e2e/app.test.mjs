@@ -4,7 +4,7 @@
 // $LODE_E2E_ARTIFACTS (target/e2e).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
@@ -420,6 +420,7 @@ test("a saved search sits in the sidebar with a count that grows as notes arrive
     const like = "Scheelite from Boseong reaches Rotterdam";
     await clip("tungsten-2.txt", like, "The first scheelite shipped from the Boseong tungsten mine reached Rotterdam on Friday.");
     await clip("other.txt", "Harbour dredging delayed", "The dredging of the old harbour was delayed again by the winter storms.");
+    await clip("cup.txt", "The cup final", "The final ended with penalties after a goalless evening in the rain.");
     await s.waitFor(".note-list .title", { test: (x) => x === "Harbour dredging delayed" });
 
     // Saved from the palette, with a name of the user's.
@@ -434,8 +435,11 @@ test("a saved search sits in the sidebar with a count that grows as notes arrive
     await s.waitFor(".saved-search .count", { test: (x) => x === "2" });
     await s.keys("Escape");
 
-    // More like this (the index has both notes: the count said so): the other Boseong
-    // note, with the words they share; it opens.
+    // More like this: the other Boseong note, with the words they share; it opens. A word
+    // half the library holds connects nothing, so the index must hold the other notes too
+    // (a CLI search waits for the app to index what was written before it), whichever tests
+    // ran before this one.
+    await h.cli("search", "penalties", "--json");
     await s.clickText(".note-list .title", mine);
     await s.waitFor(".related .related-card");
     const cards = await s.exec(
@@ -447,6 +451,14 @@ test("a saved search sits in the sidebar with a count that grows as notes arrive
     await h.shot(s, "more-like-this");
     await s.clickText(".related .related-card .title", like);
     await s.waitFor(".article-title", { test: (x) => x === like });
+
+    // Cite: the reference goes on the clipboard (the shell writes it), as the notice shows it.
+    await s.clickText(".reader-bar button", "Cite");
+    await s.clickText(".reader-bar .menu button", "Copy citation");
+    const cited = await s.waitFor(".notice", { test: (x) => /Citation copied/.test(x) });
+    assert.match(await s.text(cited), /“Scheelite from Boseong reaches Rotterdam\.” n\.d\. Accessed /);
+    const pasted = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" });
+    assert.match(pasted, /^“Scheelite from Boseong reaches Rotterdam\.” n\.d\. Accessed \w+ \d+, \d{4}\.$/);
 
     // A note that arrives is counted; the saved search opens the palette on its query.
     await clip("tungsten-3.txt", "Tungsten prices climb", "Tungsten prices climbed for a third week as the Boseong mine ramped up.");

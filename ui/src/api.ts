@@ -7,6 +7,8 @@ import type {
   AnnotationChange,
   Backup,
   Browse,
+  Citation,
+  CiteAs,
   ClipOutcome,
   Color,
   ColorName,
@@ -79,6 +81,7 @@ export const api = {
   search: (query: string, options: SearchOptions) =>
     call<SearchResults>("search_query", { query, options }),
   related: (id: number) => call<RelatedNote[]>("note_related", { id }),
+  cite: (id: number, form: CiteAs) => call<Citation>("note_cite", { id, form }),
   savedSearches: () => call<SavedSearch[]>("saved_searches_list"),
   saveSearch: (name: string, query: string) => call<SavedSearch>("saved_search_save", { name, query }),
   deleteSavedSearch: (name: string) => call<void>("saved_search_delete", { name }),

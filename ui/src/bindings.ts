@@ -241,7 +241,7 @@ kept_edits: number,
  */
 cancelled: boolean, };
 
-export type ExportFormat = "markdown" | "json" | "w3c";
+export type ExportFormat = "markdown" | "json" | "w3c" | "csl-json" | "bibtex" | "ris";
 
 export type ExportReport = { notes: number, files: Array<string>, };
 
@@ -331,3 +331,11 @@ export type Backup = { path: string, created: string, bytes: number, };
 export type SavedSearch = { name: string, query: string, created: string, count: number | null, };
 
 export type RelatedNote = { id: number, title: string, terms: Array<string>, };
+
+export type Citation = { key: string, text: string, bibtex: string, ris: string, 
+/**
+ * One CSL-JSON item (an object, not the export's array).
+ */
+csl_json: string, };
+
+export type CiteAs = "text" | "bibtex" | "ris" | "csl-json";
