@@ -23,7 +23,11 @@ use crate::store::{self, annotations, clips, colors, notes, outbox, tags, versio
 
 pub struct Library {
     dir: PathBuf,
+    /// Writes, and reads that belong to a write.
     conn: Mutex<Connection>,
+    /// Reads (a note, the list, search's hits, exports): their own connection, so that they
+    /// never queue behind a write holding `conn`.
+    reader: Mutex<Connection>,
     index: SearchIndex,
     clock: Arc<dyn Clock>,
     /// The outbox's last entry when the library was opened: what a crash (or a lost index)
@@ -351,6 +355,7 @@ impl Library {
             seen_seq: behind_at_open.into(),
             dir,
             hold: Mutex::new(Hold::Alone { _lock: lock }),
+            reader: Mutex::new(store::connect_reader(&db)?),
             conn: Mutex::new(conn),
             index,
             clock,
@@ -393,6 +398,10 @@ impl Library {
                 _ => Error::LibraryLocked(dir),
             });
         }
+        let reader = match hold {
+            Hold::ReadOnly(_) => store::connect_read_only(&db)?,
+            _ => store::connect_reader(&db)?,
+        };
         let integrity = Integrity::default();
         check_in_background(&integrity, &conn, db, connect);
         let behind_at_open = outbox::last_seq(&conn).map_err(|e| match e {
@@ -405,6 +414,7 @@ impl Library {
             index: SearchIndex::follow(&dir.join("index"))?,
             dir,
             hold: Mutex::new(hold),
+            reader: Mutex::new(reader),
             conn: Mutex::new(conn),
             clock,
             integrity,
@@ -472,6 +482,13 @@ impl Library {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The connection for reads that are not part of a write.
+    fn read(&self) -> MutexGuard<'_, Connection> {
+        self.reader
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// Runs `f` in one transaction, then tells the indexer.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.take_over_if_free();
@@ -520,7 +537,7 @@ impl Library {
     /// Whether another process (the CLI while the app is open, say) has changed the library
     /// since the last call: the desktop then shows the list again.
     pub fn changed_elsewhere(&self) -> Result<bool> {
-        let seq = outbox::last_seq(&self.conn())?;
+        let seq = outbox::last_seq(&self.read())?;
         let seen = self
             .seen_seq
             .fetch_max(seq, std::sync::atomic::Ordering::AcqRel);
@@ -550,7 +567,7 @@ impl Library {
     /// Whether clips complete their details from their page ("Complete details from the
     /// article's page"; on unless turned off), and whether private addresses may be fetched.
     pub fn fetch_settings(&self) -> Result<FetchSettings> {
-        let conn = self.conn();
+        let conn = self.read();
         let on = |key: &str, default: bool| -> Result<bool> {
             Ok(store::settings::setting(&conn, key)?.map_or(default, |v| v == "on"))
         };
@@ -598,13 +615,13 @@ impl Library {
 
     /// The saved searches, by name, each with how many notes hold all its words now.
     pub fn saved_searches(&self) -> Result<Vec<SavedSearch>> {
-        let saved = store::saved::list(&self.conn())?;
+        let saved = store::saved::list(&self.read())?;
         Ok(saved.into_iter().map(|s| self.counted(s)).collect())
     }
 
     /// Runs the search saved as `name`.
     pub fn run_saved_search(&self, name: &str, options: &SearchOptions) -> Result<SearchResults> {
-        let saved = store::saved::get(&self.conn(), name.trim())?
+        let saved = store::saved::get(&self.read(), name.trim())?
             .ok_or_else(|| Error::SavedSearchNotFound(name.to_string()))?;
         self.search(&saved.query, options)
     }
@@ -906,12 +923,12 @@ impl Library {
     }
 
     pub fn note(&self, id: NoteId) -> Result<Note> {
-        notes::get(&self.conn(), id)
+        notes::get(&self.read(), id)
     }
 
     /// The clip a note was made from, exactly as received.
     pub fn raw_clip(&self, id: NoteId) -> Result<Option<RawClip>> {
-        let conn = self.conn();
+        let conn = self.read();
         notes::get(&conn, id)?;
         match notes::clip_id(&conn, id)? {
             Some(clip_id) => clips::get(&conn, clip_id),
@@ -921,13 +938,13 @@ impl Library {
 
     /// Notes, newest first.
     pub fn notes(&self, filter: &NoteFilter) -> Result<Vec<NoteSummary>> {
-        notes::list(&self.conn(), filter)
+        notes::list(&self.read(), filter)
     }
 
     /// A page of notes with the library's tag, site and year counts, for the desktop's
     /// library view.
     pub fn browse(&self, filter: &NoteFilter) -> Result<Browse> {
-        let conn = self.conn();
+        let conn = self.read();
         let (sites, years) = notes::site_and_year_counts(&conn)?;
         Ok(Browse {
             notes: notes::list(&conn, filter)?,
@@ -991,7 +1008,7 @@ impl Library {
     /// The notes in the trash, the most recently deleted first.
     pub fn trash(&self) -> Result<Vec<TrashedNote>> {
         let kept = chrono::Duration::days(TRASH_DAYS);
-        Ok(notes::trashed(&self.conn())?
+        Ok(notes::trashed(&self.read())?
             .into_iter()
             .map(|(id, title, deleted)| TrashedNote {
                 id,
@@ -1066,7 +1083,7 @@ impl Library {
     }
 
     pub fn tags(&self) -> Result<Vec<TagCount>> {
-        tags::counts(&self.conn())
+        tags::counts(&self.read())
     }
 
     /// Renames a tag and its children; merges into `new` when it exists.
@@ -1281,7 +1298,7 @@ impl Library {
 
     /// Every body the note had, oldest first; the last is the current one.
     pub fn versions(&self, id: NoteId) -> Result<Vec<Version>> {
-        let conn = self.conn();
+        let conn = self.read();
         let note = notes::get(&conn, id)?;
         let stored = versions::of_note(&conn, id)?;
         let mut out: Vec<Version> = stored
@@ -1315,7 +1332,7 @@ impl Library {
 
     /// The five highlight colours, with the names the user gave them.
     pub fn colors(&self) -> Result<Vec<ColorName>> {
-        let named = colors::all(&self.conn())?;
+        let named = colors::all(&self.read())?;
         Ok(Color::ALL
             .iter()
             .enumerate()
@@ -1339,7 +1356,7 @@ impl Library {
 
     /// A note's annotations in reading order.
     pub fn annotations(&self, id: NoteId) -> Result<Vec<Annotation>> {
-        let conn = self.conn();
+        let conn = self.read();
         notes::get(&conn, id)?;
         annotations::of_note(&conn, id)
     }
@@ -1365,7 +1382,7 @@ impl Library {
         let note = self.note(id)?;
         let a = &note.article;
         let hits = (self.index).related(id, &a.title, &a.body, Lang::of(&a.language), limit)?;
-        let conn = self.conn();
+        let conn = self.read();
         let mut related = Vec::with_capacity(hits.len());
         for hit in hits {
             // A note the index has not yet seen leave (trashed a moment ago) is left out.
@@ -1399,7 +1416,7 @@ impl Library {
         let mut parsed = index::parse(query);
         {
             // `color:` takes a colour or the name the user gave it.
-            let conn = self.conn();
+            let conn = self.read();
             for filter in parsed
                 .filters
                 .iter_mut()
@@ -1416,7 +1433,7 @@ impl Library {
         let (raw, mut highlighter) =
             self.index
                 .search(&parsed, limit, options.titles_only, options.facets)?;
-        let conn = self.conn();
+        let conn = self.read();
         let mut hits = Vec::with_capacity(raw.hits.len());
         for hit in raw.hits {
             // The index may briefly lag a deletion: skip what SQLite no longer has.
@@ -1768,11 +1785,11 @@ impl Library {
     /// grow with the library.
     pub fn export(&self, format: ExportFormat, dir: &Path) -> Result<ExportReport> {
         std::fs::create_dir_all(dir)?;
-        let ids = notes::all_ids(&self.conn())?;
+        let ids = notes::all_ids(&self.read())?;
         if format.citation_file().is_some() {
             let all: Vec<Note> = ids
                 .iter()
-                .map(|&id| notes::get(&self.conn(), id))
+                .map(|&id| notes::get(&self.read(), id))
                 .collect::<Result<_>>()?;
             let files = export::write_citations(format, &all, dir)?
                 .into_iter()
@@ -1783,11 +1800,11 @@ impl Library {
             });
         }
         if format != ExportFormat::W3c {
-            let names = colors::all(&self.conn())?;
+            let names = colors::all(&self.read())?;
             let mut files = Vec::with_capacity(ids.len());
             for &id in &ids {
                 let (note, annotations) = {
-                    let conn = self.conn();
+                    let conn = self.read();
                     (notes::get(&conn, id)?, annotations::of_note(&conn, id)?)
                 };
                 files.push(export::write_note(
@@ -1805,7 +1822,7 @@ impl Library {
         }
         let mut writer = w3c::Writer::create(dir)?;
         for &id in &ids {
-            let conn = self.conn();
+            let conn = self.read();
             let note = notes::get(&conn, id)?;
             let raw = match notes::clip_id(&conn, id)? {
                 Some(clip_id) => clips::get(&conn, clip_id)?,

@@ -138,3 +138,54 @@ fn check_reports_agreement() {
     assert_eq!((report.notes, report.annotations), (2, 1));
     assert_eq!((report.indexed_notes, report.indexed_annotations), (2, 1));
 }
+
+/// The desktop's reads (a note, the list, search's hits, tags) never queue behind a write:
+/// here a write that waits for SQLite's lock (another process holds it) keeps the library's
+/// write connection, and every read answers meanwhile, from what was committed.
+#[test]
+fn reads_answer_while_a_write_waits() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let t = TestLibrary::new();
+    let id = t
+        .clip_text(&article(
+            "Cobalt ledger",
+            &["The cobalt ledger was audited in Lubumbashi."],
+        ))
+        .id;
+    t.lib.flush_index().unwrap();
+    let blocker = rusqlite::Connection::open(t.dir.path().join("lode.db")).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let lib = &t.lib;
+    std::thread::scope(|scope| {
+        // Waits (up to SQLite's 5 s busy timeout) for the lock, holding the write connection.
+        let writer = scope.spawn(|| lib.tag(id, &["minerals"]));
+        std::thread::sleep(Duration::from_millis(300));
+        let (tx, rx) = mpsc::channel();
+        scope.spawn(move || {
+            let read = (|| -> lode::Result<(String, usize, usize, usize)> {
+                let note = lib.note(id)?;
+                let listed = lib.notes(&Default::default())?.len();
+                let found = lib.search("cobalt", &Default::default())?.hits.len();
+                let annotations = lib.annotations(id)?.len();
+                Ok((note.article.title, listed, found, annotations))
+            })();
+            let _ = tx.send(read);
+        });
+        let read = rx
+            .recv_timeout(Duration::from_secs(3))
+            .expect("the reads answered while the write waited for its lock");
+        assert_eq!(read.unwrap(), ("Cobalt ledger".to_string(), 1, 1, 0));
+        blocker.execute_batch("COMMIT").unwrap();
+        assert_eq!(
+            writer.join().unwrap().unwrap(),
+            vec!["minerals".to_string()]
+        );
+    });
+    assert_eq!(
+        t.lib.note(id).unwrap().article.tags,
+        ["minerals"],
+        "the write landed"
+    );
+}

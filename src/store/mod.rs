@@ -50,6 +50,18 @@ pub fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// A second connection to the database `connect` opened, for reads only (`query_only`): in WAL
+/// mode a reader never waits for a writer, so what the window shows is not held up by a long
+/// write (an import batch) on the other connection.
+pub fn connect_reader(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
 /// Opens `path` for reading only, for a library on a read-only disk or in a read-only folder.
 /// A database in WAL mode needs its `-shm` file, which such a place may not let SQLite create:
 /// then it is read as immutable (nothing can change it there).
