@@ -25,9 +25,12 @@ pub struct Library {
     dir: PathBuf,
     /// Writes, and reads that belong to a write.
     conn: Mutex<Connection>,
-    /// Reads (a note, the list, search's hits, exports): their own connection, so that they
-    /// never queue behind a write holding `conn`.
-    reader: Mutex<Connection>,
+    /// Reads (a note, the list, search's hits, exports): connections of their own, so that
+    /// they never queue behind a write holding `conn`, nor (a few at a time) behind each
+    /// other: the list reloading while a note opens.
+    readers: Vec<Mutex<Connection>>,
+    /// Which reader a read waits for when all are busy.
+    next_reader: std::sync::atomic::AtomicUsize,
     index: SearchIndex,
     clock: Arc<dyn Clock>,
     /// The outbox's last entry when the library was opened: what a crash (or a lost index)
@@ -44,6 +47,13 @@ pub struct Library {
     /// How this process holds the library. Declared last, so dropped last: the indexer has
     /// committed and closed the index before another process may take the library.
     hold: Mutex<Hold>,
+}
+
+/// How many reads may run at once, each on its own connection.
+const READERS: usize = 3;
+
+fn readers(db: &Path, connect: fn(&Path) -> Result<Connection>) -> Result<Vec<Mutex<Connection>>> {
+    (0..READERS).map(|_| connect(db).map(Mutex::new)).collect()
 }
 
 /// SQLite's quick check of the database, once it has run: `Some(why)` when it failed.
@@ -355,7 +365,8 @@ impl Library {
             seen_seq: behind_at_open.into(),
             dir,
             hold: Mutex::new(Hold::Alone { _lock: lock }),
-            reader: Mutex::new(store::connect_reader(&db)?),
+            readers: readers(&db, store::connect_reader)?,
+            next_reader: 0.into(),
             conn: Mutex::new(conn),
             index,
             clock,
@@ -398,9 +409,9 @@ impl Library {
                 _ => Error::LibraryLocked(dir),
             });
         }
-        let reader = match hold {
-            Hold::ReadOnly(_) => store::connect_read_only(&db)?,
-            _ => store::connect_reader(&db)?,
+        let readers = match hold {
+            Hold::ReadOnly(_) => readers(&db, store::connect_read_only)?,
+            _ => readers(&db, store::connect_reader)?,
         };
         let integrity = Integrity::default();
         check_in_background(&integrity, &conn, db, connect);
@@ -414,7 +425,8 @@ impl Library {
             index: SearchIndex::follow(&dir.join("index"))?,
             dir,
             hold: Mutex::new(hold),
-            reader: Mutex::new(reader),
+            readers,
+            next_reader: 0.into(),
             conn: Mutex::new(conn),
             clock,
             integrity,
@@ -482,9 +494,20 @@ impl Library {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The connection for reads that are not part of a write.
+    /// A connection for reads that are not part of a write: the first free one, else the
+    /// first to become free of one of them.
     fn read(&self) -> MutexGuard<'_, Connection> {
-        self.reader
+        for reader in &self.readers {
+            match reader.try_lock() {
+                Ok(conn) => return conn,
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+        }
+        let turn = self
+            .next_reader
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.readers[turn % self.readers.len()]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }

@@ -3,9 +3,23 @@
 // --bench corpus` leaves in DIR/lode. Figures go to $LODE_E2E_ARTIFACTS/perf.json.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Harness, TIME_READER, TIME_SEARCHES, appMemoryMb, percentile, sleep } from "./harness.mjs";
 
 const library = process.env.LODE_E2E_LIBRARY;
+/// In the page: the `search_query` command alone (no rendering) for each query.
+const TIME_COMMAND = `const [queries, done] = [arguments[0], arguments[arguments.length - 1]];
+  (async () => {
+    const times = [];
+    for (const query of queries) {
+      const t0 = performance.now();
+      await window.__TAURI_INTERNALS__.invoke("search_query", { query, options: { limit: 20, titles_only: false, facets: true } });
+      times.push(performance.now() - t0);
+    }
+    done(times);
+  })();`;
 let h;
 
 before(async () => {
@@ -50,19 +64,7 @@ test("speed with a big library", async () => {
     h.metrics.search_dom_ms = { p50: +percentile(dom, 50).toFixed(1), p95: +percentile(dom, 95).toFixed(1) };
     // The same queries through the command alone (no rendering), to tell the core's and
     // the IPC's share from the UI's.
-    const ipc = await s.execAsync(
-      `const [queries, done] = [arguments[0], arguments[arguments.length - 1]];
-       (async () => {
-         const times = [];
-         for (const query of queries) {
-           const t0 = performance.now();
-           await window.__TAURI_INTERNALS__.invoke("search_query", { query, options: { limit: 20, titles_only: false, facets: true } });
-           times.push(performance.now() - t0);
-         }
-         done(times);
-       })();`,
-      [[...typed, ...pairs]],
-    );
+    const ipc = await s.execAsync(TIME_COMMAND, [[...typed, ...pairs]]);
     h.metrics.search_command_ms = { p50: +percentile(ipc, 50).toFixed(1), p95: +percentile(ipc, 95).toFixed(1) };
     await s.keys("Escape");
     const reader = await s.execAsync(TIME_READER, [picked.map((n) => n.id)]);
@@ -74,6 +76,50 @@ test("speed with a big library", async () => {
     };
     await sleep(5000);
     h.metrics.idle_memory = appMemoryMb();
+
+    // The same, while 10,000 notes are imported: by `lode import` beside the window, whose
+    // writes the app's indexer makes searchable as they land.
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "lode-perf-import-"));
+    const imported = 10000;
+    const run = Date.now().toString(36); // new notes on every run, not "already saved"
+    // Article-sized notes (about 400 words), so the import lasts long enough to measure in.
+    const sentences = notes.slice(0, 200).map((n) => `${n.title}${n.standfirst ? `: ${n.standfirst}` : "."}`);
+    for (let i = 0; i < imported; i++) {
+      const body = Array.from({ length: 12 }, (_, k) => sentences[(i * 7 + k * 13) % sentences.length]).join(" ");
+      fs.writeFileSync(
+        path.join(folder, `import-${i}.txt`),
+        `Harbour log ${i} of perf run ${run}\n\nEntry ${i} of run ${run}: the dredger worked the ${i % 2 ? "northern" : "southern"} channel until dusk.\n\n${body}\n\n${body}\n`,
+      );
+    }
+    const started = performance.now();
+    let finished = null;
+    const importing = h.cli("import", folder, "--json").then((out) => {
+      finished = performance.now();
+      return JSON.parse(out);
+    });
+    await sleep(1000);
+    const busySearch = [];
+    const busyReader = [];
+    const busyCommand = [];
+    for (let round = 0; finished === null && round < 200; round++) {
+      busyReader.push(...(await s.execAsync(TIME_READER, [picked.slice(round % 6 * 10, round % 6 * 10 + 5).map((n) => n.id)])));
+      busyCommand.push(...(await s.execAsync(TIME_COMMAND, [pairs.slice(0, 5)])));
+      await s.keys("Control", "k");
+      await s.waitFor(".palette input");
+      busySearch.push(...(await s.execAsync(TIME_SEARCHES, [pairs.slice(round % 6 * 5, round % 6 * 5 + 5)])));
+      await s.keys("Escape");
+    }
+    const report = await importing;
+    h.metrics.during_import = {
+      notes: report.created + report.updated + report.unchanged,
+      import_seconds: +((finished - started) / 1000).toFixed(1),
+      search_paint_ms: { p50: +percentile(busySearch, 50).toFixed(1), p95: +percentile(busySearch, 95).toFixed(1), max: +Math.max(...busySearch).toFixed(1), keystrokes: busySearch.length },
+      search_command_ms: { p50: +percentile(busyCommand, 50).toFixed(1), p95: +percentile(busyCommand, 95).toFixed(1), max: +Math.max(...busyCommand).toFixed(1), calls: busyCommand.length },
+      reader_open_ms: busyReader.length
+        ? { p50: +percentile(busyReader, 50).toFixed(1), p95: +percentile(busyReader, 95).toFixed(1), max: +Math.max(...busyReader).toFixed(1), notes: busyReader.length }
+        : null,
+    };
+    fs.rmSync(folder, { recursive: true, force: true });
   } finally {
     await h.quit(s);
   }
