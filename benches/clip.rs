@@ -108,11 +108,19 @@ fn fill(size: usize, unit: &str) -> String {
 }
 
 fn real_pages(bench: &Path) {
-    let ids = std::fs::read_to_string(bench.join("ids.txt")).expect("ids");
+    println!("clip-bench pages, one core:");
+    // The first 128 pages (the figures before), then all of them when the bench has them.
+    for list in ["ids.txt", "all_ids.txt"] {
+        if let Ok(ids) = std::fs::read_to_string(bench.join(list)) {
+            time_pages(bench, &ids);
+        }
+    }
+}
+
+fn time_pages(bench: &Path, ids: &str) {
     let read = |dir: &str, id: &str, ext: &str| {
         std::fs::read_to_string(bench.join(dir).join(format!("{id}.{ext}"))).ok()
     };
-    println!("clip-bench pages, one core:");
     for flavour in ["text", "html", "both"] {
         let mut times = Vec::new();
         for id in ids.lines().filter(|l| !l.trim().is_empty()) {
