@@ -1805,15 +1805,18 @@ impl Library {
 
     /// Writes every note (with its annotations) to `dir`: a file a note (Markdown or JSON), or
     /// a W3C bundle. Notes are read and written one at a time, so the export's memory does not
-    /// grow with the library.
+    /// grow with the library. Citations are one file (see [`ExportFormat::citation_file`]),
+    /// from the notes' details: their bodies are not kept.
     pub fn export(&self, format: ExportFormat, dir: &Path) -> Result<ExportReport> {
         std::fs::create_dir_all(dir)?;
         let ids = notes::all_ids(&self.read())?;
         if format.citation_file().is_some() {
-            let all: Vec<Note> = ids
-                .iter()
-                .map(|&id| notes::get(&self.read(), id))
-                .collect::<Result<_>>()?;
+            let details = |id| -> Result<Note> {
+                let mut note = notes::get(&self.read(), id)?;
+                note.article.body = String::new();
+                Ok(note)
+            };
+            let all: Vec<Note> = ids.iter().map(|&id| details(id)).collect::<Result<_>>()?;
             let files = export::write_citations(format, &all, dir)?
                 .into_iter()
                 .collect();

@@ -133,7 +133,7 @@ fn ascii_word(s: &str) -> String {
 /// Words too common to name a work by.
 const KEY_STOP_WORDS: &[&str] = &[
     "a", "an", "the", "of", "in", "on", "to", "for", "and", "il", "lo", "la", "i", "gli", "le",
-    "un", "una", "uno", "di", "del", "della", "e", "ed", "per", "con", "da", "in", "su", "l", "d",
+    "un", "una", "uno", "di", "del", "della", "e", "ed", "per", "con", "da", "su", "l", "d",
 ];
 
 fn key_base(note: &Note, names: &[Name]) -> String {
