@@ -48,8 +48,9 @@ pub use fetch::{
 };
 pub use index::{Facet, Facets, IndexStatus, RebuildProgress, Snippet};
 pub use library::{
-    Access, ClipOptions, ClipOutcome, ClipStatus, ImportOptions, ImportProgress, ImportReport,
-    Library, MAX_READER_MARKS, PassageMatch, ReextractProgress, ReextractReport, TRASH_DAYS,
+    Access, ClipOptions, ClipOutcome, ClipStatus, ImportCounts, ImportOptions, ImportProgress,
+    ImportReport, Library, MAX_PAGE_ATTEMPTS, MAX_READER_MARKS, PageProgress, PagesReport,
+    PassageMatch, ReextractProgress, ReextractReport, TRASH_DAYS,
 };
 pub use model::*;
 

@@ -21,6 +21,11 @@ use crate::index::{self, Lang, SearchIndex};
 use crate::model::*;
 use crate::store::{self, annotations, clips, colors, notes, outbox, tags, versions};
 
+mod importing;
+
+use importing::Stored;
+pub use importing::{ImportCounts, MAX_PAGE_ATTEMPTS, PageProgress, PagesReport};
+
 pub struct Library {
     dir: PathBuf,
     /// Writes, and reads that belong to a write.
@@ -231,6 +236,15 @@ pub struct ImportReport {
     pub failed: Vec<(PathBuf, String)>,
     /// The caller stopped the import; the files before the stop were imported.
     pub cancelled: bool,
+    /// Notes created with only their address (Pocket's list, bookmarks, …), waiting for their
+    /// page ([`Library::fetch_waiting`]).
+    #[serde(default)]
+    pub waiting: usize,
+    /// What each other tool's export brought, by format (`pocket`, `omnivore`, `readwise`,
+    /// `readwise-reader`, `hypothesis`, `obsidian-highlights`, `karakeep`, `wallabag`,
+    /// `instapaper`, `raindrop`, `bookmarks`).
+    #[serde(default)]
+    pub formats: std::collections::BTreeMap<String, ImportCounts>,
 }
 
 /// How many days a deleted note stays in the trash before it is removed for good.
@@ -1683,11 +1697,15 @@ impl Library {
     }
 
     /// Imports `.txt`, `.md` and `.html` files, folders of them (recursively, without
-    /// following links: only regular files inside the chosen folders are read), and W3C
-    /// bundles. Each file is written on its own (a savepoint): one that fails is reported with
-    /// the reason and leaves nothing behind; the rest are imported. `progress` hears of every
-    /// folder walked and file read, and may answer `Break` to stop after the current batch
-    /// (the report says `cancelled`).
+    /// following links: only regular files inside the chosen folders are read), W3C bundles,
+    /// and other tools' exports, recognised by their content (see [`import::read`]: Pocket,
+    /// Omnivore, Readwise, Readwise Reader, Hypothesis, Obsidian Web Clipper, Karakeep,
+    /// Wallabag, Instapaper, Raindrop, browser bookmarks). Each file, and each item of an
+    /// export, is written on its own (a savepoint): one that fails is reported with the reason
+    /// and leaves nothing behind; the rest are imported. Items that carry only an address
+    /// become notes waiting for their page ([`Library::fetch_waiting`]). `progress` hears of
+    /// every folder walked and file or item read, and may answer `Break` to stop after the
+    /// current batch (the report says `cancelled`).
     pub fn import(
         &self,
         paths: &[PathBuf],
@@ -1709,6 +1727,14 @@ impl Library {
                 progress: &mut *progress,
             };
             if walk.visit(path, 0).is_break() {
+                report.cancelled = true;
+                return Ok(report);
+            }
+        }
+        let (exports, files): (Vec<PathBuf>, Vec<PathBuf>) =
+            files.into_iter().partition(|p| importing::is_export(p));
+        for path in &exports {
+            if self.import_export(path, &mut report, progress)?.is_break() {
                 report.cancelled = true;
                 return Ok(report);
             }
@@ -1756,19 +1782,7 @@ impl Library {
             let mut stop = false;
             for (i, outcome) in outcomes.into_iter().enumerate() {
                 match outcome {
-                    Ok((status, annotations, orphaned)) => {
-                        match status {
-                            ClipStatus::Unchanged => report.unchanged += 1,
-                            ClipStatus::Updated => report.updated += 1,
-                            ClipStatus::Created => report.created += 1,
-                            // Imports store articles; they never highlight passages.
-                            ClipStatus::Highlighted | ClipStatus::InSeveral => {
-                                report.unchanged += 1
-                            }
-                        }
-                        report.annotations += annotations;
-                        report.orphaned += orphaned;
-                    }
+                    Ok(stored) => report.add(&stored),
                     Err(e) => report
                         .failed
                         .push((batch[i].clone(), self.disk_full(e).to_string())),
@@ -2273,7 +2287,7 @@ struct ImportedFile {
     clip: Clip,
     article: Article,
     created: Option<chrono::DateTime<chrono::Utc>>,
-    highlights: Vec<import::markdown::Highlight>,
+    highlights: Vec<import::Highlight>,
     /// Read by the Markdown reader (re-extraction reads it the same way).
     markdown: bool,
 }
@@ -2289,14 +2303,14 @@ fn part_of(body: &str, passage: &str) -> Option<Range<usize>> {
     (words(&body[..range.start]) || words(&body[range.end..])).then_some(range)
 }
 
-/// Stores one imported file; returns its status, the highlights added and the orphans among
-/// them (a highlight whose passage is not in the text is kept, as an orphan).
+/// Stores one imported file: its note, and the highlights a Markdown export carries (see
+/// [`importing::add_highlights`]).
 fn store_file(
     c: &Connection,
     file: &ImportedFile,
     now: chrono::DateTime<chrono::Utc>,
     similar: Similar,
-) -> Result<(ClipStatus, usize, usize)> {
+) -> Result<Stored> {
     let outcome = store_article(c, &file.clip, &file.article, now, similar)?;
     if file.markdown
         && outcome.status != ClipStatus::Unchanged
@@ -2304,60 +2318,25 @@ fn store_file(
     {
         clips::set_format(c, clip_id, "markdown")?;
     }
+    let mut stored = Stored {
+        status: Some(outcome.status),
+        ..Stored::default()
+    };
     if outcome.status != ClipStatus::Created {
-        return Ok((outcome.status, 0, 0));
+        return Ok(stored);
     }
     if let Some(created) = file.created {
         notes::set_created(c, outcome.id, created)?;
     }
-    let mut orphaned = 0;
-    for h in &file.highlights {
-        let selector = match anchor::select(&file.article.body, &h.quote, None) {
-            Ok(selector) => Ok(selector),
-            Err(SelectError::Ambiguous(_)) => anchor::select(&file.article.body, &h.quote, Some(1)),
-            Err(e) => Err(e),
-        };
-        let (selector, status) = match selector {
-            Ok(selector) => (selector, AnchorStatus::Exact),
-            Err(_) => {
-                orphaned += 1;
-                let exact: String = h.quote.chars().take(anchor::MAX_QUOTE_CHARS).collect();
-                let end = exact.chars().count();
-                (
-                    anchor::Selector {
-                        quote: anchor::TextQuoteSelector {
-                            exact,
-                            prefix: String::new(),
-                            suffix: String::new(),
-                        },
-                        position: anchor::TextPositionSelector { start: 0, end },
-                    },
-                    AnchorStatus::Orphan,
-                )
-            }
-        };
-        let annotation_id = annotations::insert_record(
-            c,
-            outcome.id,
-            &Annotation {
-                id: 0,
-                note_id: outcome.id,
-                selector,
-                status,
-                previous_quote: None,
-                color: h.color,
-                comment: h.comment.clone(),
-                tags: Vec::new(),
-                created: file.created.unwrap_or(now),
-                updated: file.created.unwrap_or(now),
-            },
-        )?;
-        for tag in &h.tags {
-            tags::attach_to_annotation(c, annotation_id, tag)?;
-        }
-    }
+    (stored.annotations, stored.orphaned) = importing::add_highlights(
+        c,
+        outcome.id,
+        &file.article.body,
+        &file.highlights,
+        file.created.unwrap_or(now),
+    )?;
     outbox::push(c, outcome.id)?;
-    Ok((outcome.status, file.highlights.len(), orphaned))
+    Ok(stored)
 }
 
 /// A clip with the title of a note and a body sharing this much (Jaccard over word
@@ -2481,7 +2460,7 @@ fn is_importable(path: &Path) -> bool {
         .map(str::to_lowercase);
     matches!(
         ext.as_deref(),
-        Some("txt" | "md" | "markdown" | "html" | "htm")
+        Some("txt" | "md" | "markdown" | "html" | "htm" | "csv" | "json" | "zip")
     )
 }
 

@@ -20,6 +20,7 @@ mod disk;
 mod fuzz_regressions;
 mod hardening;
 mod healing;
+mod imports;
 mod integrity;
 mod page_details;
 mod passages;

@@ -230,7 +230,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import .txt, .md and .html files, folders of them, and W3C bundles (export --format w3c).
+    /// Import .txt, .md and .html files, folders of them, W3C bundles (export --format w3c),
+    /// and other tools' exports, recognised by their content: Pocket (ZIP, CSV, HTML),
+    /// Omnivore (ZIP), Readwise (CSV, JSON), Readwise Reader (CSV), Hypothesis (JSON),
+    /// Obsidian Web Clipper (notes, highlights JSON), Karakeep (JSON), Wallabag (JSON, CSV),
+    /// Instapaper (CSV), Raindrop (CSV) and browser bookmarks (HTML).
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -238,6 +242,20 @@ enum Command {
         /// that note instead of a note of its own.
         #[arg(long)]
         merge: bool,
+        /// Leave notes that came with only their address waiting for their page (fetch them
+        /// later with `lode fetch-pages`); without it their pages are fetched when the
+        /// library's page setting is on.
+        #[arg(long)]
+        no_fetch: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch the pages of notes imported with only their address (two at a time, one a
+    /// second at most from each site); what cannot be read keeps waiting.
+    FetchPages {
+        /// Only this note, whatever its earlier attempts.
+        #[arg(long)]
+        id: Option<i64>,
         #[arg(long)]
         json: bool,
     },
@@ -339,6 +357,7 @@ fn main() -> ExitCode {
             | Command::Reextract { json: true, .. }
             | Command::Colors { json: true }
             | Command::Import { json: true, .. }
+            | Command::FetchPages { json: true, .. }
             | Command::Check { json: true, .. }
             | Command::Trash { json: true, .. }
             | Command::Backup { json: true, .. }
@@ -406,6 +425,36 @@ fn count_of(saved: &lode::SavedSearch) -> String {
         Some(n) => format!(" ({n} notes)"),
         None => " (the search index is not ready)".to_string(),
     }
+}
+
+/// Fetches the waiting notes' pages, with a progress bar; Ctrl-C leaves the rest waiting.
+fn fetch_pages(library: &Library) -> anyhow::Result<lode::PagesReport> {
+    let bar = progress_bar();
+    let report = library.fetch_waiting(&mut |p| {
+        if let Some(bar) = &bar {
+            bar.set_length(p.total as u64);
+            bar.set_position(p.done as u64);
+            bar.set_message(p.url.clone());
+        }
+        ControlFlow::Continue(())
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(report)
+}
+
+fn print_pages(pages: &lode::PagesReport) -> anyhow::Result<()> {
+    out!(
+        "fetched {} pages; {} could not be read, {} notes still wait for their page",
+        pages.fetched,
+        pages.failed.len(),
+        pages.waiting
+    );
+    for (id, why) in &pages.failed {
+        eprintln!("  note {id}: {why}");
+    }
+    Ok(())
 }
 
 fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
@@ -1052,7 +1101,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Import { paths, merge, json } => {
+        Command::Import {
+            paths,
+            merge,
+            no_fetch,
+            json,
+        } => {
             let library = open(library_dir)?;
             let bar = progress_bar();
             let options = lode::ImportOptions {
@@ -1071,13 +1125,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
+            let pages =
+                if !no_fetch && report.waiting > 0 && library.fetch_settings()?.complete_details {
+                    Some(fetch_pages(&library)?)
+                } else {
+                    None
+                };
             // Searchable when the command returns; in a library another process holds, that
             // process indexes the import (within a second of each batch).
             if library.access() == lode::Access::Alone {
                 library.flush_index()?;
             }
             if json {
-                print_json(&report)?;
+                let mut value = serde_json::to_value(&report)?;
+                if let Some(pages) = &pages {
+                    value["pages"] = serde_json::to_value(pages)?;
+                }
+                print_json(&value)?;
             } else {
                 out!(
                     "imported {} notes and {} annotations ({} of them orphaned); {} notes updated, \
@@ -1089,8 +1153,53 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     report.unchanged,
                     report.failed.len()
                 );
+                for (format, c) in &report.formats {
+                    out!(
+                        "  {format}: {} created, {} updated, {} unchanged, {} highlights ({} \
+                         orphaned), {} waiting for their page, {} failed",
+                        c.created,
+                        c.updated,
+                        c.unchanged,
+                        c.annotations,
+                        c.orphaned,
+                        c.waiting,
+                        c.failed
+                    );
+                }
+                if let Some(pages) = &pages {
+                    print_pages(pages)?;
+                } else if report.waiting > 0 {
+                    out!(
+                        "{} notes hold only their address: lode fetch-pages reads their pages",
+                        report.waiting
+                    );
+                }
                 for (path, why) in &report.failed {
                     eprintln!("  {}: {why}", path.display());
+                }
+            }
+        }
+        Command::FetchPages { id, json } => {
+            let library = open(library_dir)?;
+            if let Some(id) = id {
+                let note = library.fetch_page_of(id)?;
+                if library.access() == lode::Access::Alone {
+                    library.flush_index()?;
+                }
+                if json {
+                    print_json(&note)?;
+                } else {
+                    out!("{}: {}", note.id, note.article.title);
+                }
+            } else {
+                let pages = fetch_pages(&library)?;
+                if library.access() == lode::Access::Alone {
+                    library.flush_index()?;
+                }
+                if json {
+                    print_json(&pages)?;
+                } else {
+                    print_pages(&pages)?;
                 }
             }
         }

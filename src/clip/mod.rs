@@ -210,6 +210,24 @@ impl Clip {
     }
 }
 
+/// HTML (a fragment an export carries: a highlight, a description) as plain text: tags dropped,
+/// a block's end a line break, entities decoded, white space collapsed within each line.
+pub fn html_text(fragment: &str) -> String {
+    static BLOCK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)<br\s*/?>|</?(?:p|div|li|ul|ol|h[1-6]|blockquote|tr|table|section|article)\b[^>]*>")
+            .expect("a valid pattern")
+    });
+    static TAG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?s)<!--.*?-->|<[A-Za-z/!][^>]*>").expect("a valid pattern")
+    });
+    BLOCK
+        .split(fragment)
+        .map(|block| html::decoded(&TAG.replace_all(block, " ")))
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub(crate) fn check_size(what: &str, size: u64) -> Result<()> {
     if size > MAX_CLIP_BYTES as u64 {
         return Err(Error::TooLarge {

@@ -10,19 +10,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::clip::{self, Article};
 use crate::error::{Error, Result};
-use crate::model::Color;
 
 /// Front matter past this many bytes is not front matter (it is read as text).
 const MAX_FRONT_MATTER: usize = 64 * 1024;
 
-/// A highlight as a Markdown export writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Highlight {
-    pub quote: String,
-    pub comment: Option<String>,
-    pub color: Color,
-    pub tags: Vec<String>,
-}
+pub use super::Highlight;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkdownNote {
@@ -73,7 +65,7 @@ pub fn read(text: &str) -> Result<MarkdownNote> {
             .find_map(|n| fields.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)))
             .map(|(_, v)| v)
     };
-    let (rest, highlights) = highlights(rest);
+    let (rest, mut highlights) = highlights(rest);
     let mut lines = rest.lines().skip_while(|l| l.trim().is_empty()).peekable();
     let declared_title = field(&["title"]).and_then(Value::text);
     let title = match &declared_title {
@@ -95,7 +87,12 @@ pub fn read(text: &str) -> Result<MarkdownNote> {
                 .trim(),
         ),
     };
-    let body = clip::canonical_body(&unescape(&lines.collect::<Vec<_>>().join("\n")));
+    let (text, marked) = marks(&unescape(&lines.collect::<Vec<_>>().join("\n")));
+    let body = clip::canonical_body(&text);
+    highlights.extend(marked.into_iter().map(|quote| Highlight {
+        quote,
+        ..Highlight::default()
+    }));
     if body.is_empty() && title.is_empty() {
         return Err(Error::EmptyClip);
     }
@@ -147,6 +144,15 @@ pub fn read(text: &str) -> Result<MarkdownNote> {
         created,
         highlights,
     })
+}
+
+/// Obsidian's `==highlighted==` passages: the text without the marks, and each passage.
+fn marks(text: &str) -> (String, Vec<String>) {
+    static MARK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"==(\S(?:[^\n=]*?\S)?)==").expect("a valid pattern")
+    });
+    let found = MARK.captures_iter(text).map(|c| c[1].to_string()).collect();
+    (MARK.replace_all(text, "$1").into_owned(), found)
 }
 
 /// `[[Jane Doe]]` (Obsidian's link to a person's note) as `Jane Doe`.
@@ -330,6 +336,7 @@ fn highlights(text: &str) -> (&str, Vec<Highlight>) {
                     .filter_map(|t| t.strip_prefix('#'))
                     .map(str::to_string)
                     .collect(),
+                ..Highlight::default()
             });
             quote.clear();
             comment.clear();

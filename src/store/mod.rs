@@ -10,6 +10,7 @@ pub mod clips;
 pub mod colors;
 pub mod notes;
 pub mod outbox;
+pub mod page_queue;
 pub mod saved;
 pub mod settings;
 pub mod tags;
@@ -33,6 +34,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_similar_bands.sql"),
     include_str!("migrations/0007_page_details.sql"),
     include_str!("migrations/0008_saved_searches.sql"),
+    include_str!("migrations/0009_page_queue.sql"),
 ];
 
 /// Opens `path` with Lode's pragmas: WAL, `synchronous=FULL` (a clip that returned is on

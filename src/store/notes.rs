@@ -131,6 +131,9 @@ pub fn find_duplicate(conn: &Connection, article: &Article) -> Result<Option<Not
             return Ok(found);
         }
     }
+    if article.body.trim().is_empty() {
+        return Ok(None); // notes waiting for their page share their empty text
+    }
     let found = conn
         .prepare_cached(
             "SELECT id FROM notes WHERE content_hash = ?1 AND trashed_at IS NULL LIMIT 1",
