@@ -26,6 +26,21 @@ pub struct Note {
     /// Where each detail came from: the copy, the note's page, or the user.
     #[serde(default)]
     pub details_from: std::collections::BTreeMap<Detail, DetailSource>,
+    /// Set while the note holds only its address (an import of Pocket's list, bookmarks, …)
+    /// and waits for its page ([`Library::fetch_waiting`]).
+    ///
+    /// [`Library::fetch_waiting`]: crate::Library::fetch_waiting
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub waiting_for_page: Option<PageWait>,
+}
+
+/// A note waiting for its page: how often it was tried, and why the last try failed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageWait {
+    pub attempts: u32,
+    pub last_error: Option<String>,
 }
 
 /// Where a note's detail came from (see [`Library::complete_from_page`]).

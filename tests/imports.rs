@@ -191,14 +191,23 @@ fn pockets_export_becomes_notes_that_wait_for_their_page_then_receive_it() {
         1_735_812_000,
         "time_added is when it was saved"
     );
-    let untitled = by_title(&t, "https://courier.example/2025/untitled");
+    let untitled = by_title(&t, &format!("{base}/untitled"));
     assert_eq!(
-        untitled.article.url.as_deref(),
-        Some("https://courier.example/2025/untitled")
+        untitled.article.url,
+        Some(format!("{base}/untitled")),
+        "an item without a title is named by its address"
     );
     let plant = by_title(&t, "Kazakhstan opens its first rare-earth separation plant");
     has_tags(&plant, &["rare-earths", "kazakhstan", "with space"]);
     assert_eq!(t.lib.waiting_pages().unwrap(), 3);
+    assert!(
+        plant.waiting_for_page.is_some(),
+        "the note says it waits for its page"
+    );
+    assert!(
+        plant.article.body.is_empty(),
+        "and holds no text it does not have"
+    );
 
     let pages = t
         .lib
@@ -600,4 +609,57 @@ fn exports_inside_a_folder_are_recognised_beside_articles() {
     let report = import(&t, &[scratch.path().to_path_buf()]);
     assert_eq!(report.created, 3, "{report:?}");
     assert_eq!(report.formats["raindrop"].created, 2);
+}
+
+#[test]
+fn the_cli_imports_without_fetching_then_fetches_the_waiting_pages() {
+    let base = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    let lode = |args: &[&str]| -> serde_json::Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lode"))
+            .arg("--library")
+            .arg(&library)
+            .args(args)
+            .env("LODE_ALLOW_PRIVATE_FETCH", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let annotations = fixture_at(dir.path(), "pocket/annotations/part_000000", &base);
+    let export = dir.path().join("pocket.json");
+    std::fs::rename(&annotations, &export).unwrap();
+    let export = export.to_str().unwrap();
+    let report = lode(&["import", "--no-fetch", export, "--json"]);
+    assert_eq!(report["formats"]["pocket"]["created"], 1, "{report}");
+    assert_eq!(report["waiting"], 1, "{report}");
+    assert_eq!(report["annotations"], 2);
+    assert!(
+        report.get("pages").is_none(),
+        "--no-fetch fetches nothing: {report}"
+    );
+
+    let pages = lode(&["fetch-pages", "--json"]);
+    assert_eq!(pages["fetched"], 1, "{pages}");
+    assert_eq!(pages["waiting"], 0);
+    let hits = lode(&["search", "praseodymium", "--json"]);
+    let id = hits["hits"][0]["id"]
+        .as_i64()
+        .expect("the fetched page is searchable");
+    let note = lode(&["show", &id.to_string(), "--json"]);
+    assert!(note.get("waiting_for_page").is_none(), "{note}");
+
+    // Importing the same file again, with fetching on, has nothing to fetch.
+    let again = lode(&["import", export, "--json"]);
+    assert_eq!(
+        (again["created"].as_u64(), again["annotations"].as_u64()),
+        (Some(0), Some(0)),
+        "{again}"
+    );
+    assert!(again.get("pages").is_none());
 }

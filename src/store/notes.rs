@@ -9,7 +9,9 @@ use sha2::{Digest, Sha256};
 use crate::clip::{Article, Detail};
 use crate::error::{Error, Result};
 use crate::index::Facet;
-use crate::model::{DetailSource, MetadataEdit, Note, NoteFilter, NoteId, NoteOrder, NoteSummary};
+use crate::model::{
+    DetailSource, MetadataEdit, Note, NoteFilter, NoteId, NoteOrder, NoteSummary, PageWait,
+};
 
 use super::{parse_ts, tags, ts};
 
@@ -171,6 +173,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Note> {
         updated: parse_ts(&row.get::<_, String>(12)?),
         annotation_count: row.get::<_, i64>(13)? as usize,
         details_from: details_from(&parse_details(row.get(14)?), row.get(15)?),
+        waiting_for_page: None,
     })
 }
 
@@ -209,6 +212,10 @@ pub fn get(conn: &Connection, id: NoteId) -> Result<Note> {
         .optional()?;
     let mut note = note.ok_or(Error::NoteNotFound(id))?;
     note.article.tags = tags::of_note(conn, id)?;
+    note.waiting_for_page = super::page_queue::get(conn, id)?.map(|w| PageWait {
+        attempts: w.attempts,
+        last_error: w.last_error,
+    });
     Ok(note)
 }
 
