@@ -50,7 +50,7 @@ pub use index::{Facet, Facets, IndexStatus, RebuildProgress, Snippet};
 pub use library::{
     Access, ClipOptions, ClipOutcome, ClipStatus, ImportCounts, ImportOptions, ImportProgress,
     ImportReport, Library, MAX_PAGE_ATTEMPTS, MAX_READER_MARKS, PageProgress, PagesReport,
-    PassageMatch, ReextractProgress, ReextractReport, TRASH_DAYS,
+    PassageMatch, ReextractProgress, ReextractReport, SyncReport, TRASH_DAYS,
 };
 pub use model::*;
 

@@ -22,9 +22,11 @@ use crate::model::*;
 use crate::store::{self, annotations, clips, colors, notes, outbox, tags, versions};
 
 mod importing;
+mod sync;
 
 use importing::Stored;
 pub use importing::{ImportCounts, MAX_PAGE_ATTEMPTS, PageProgress, PagesReport};
+pub use sync::SyncReport;
 
 pub struct Library {
     dir: PathBuf,

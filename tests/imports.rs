@@ -636,6 +636,9 @@ fn the_cli_imports_without_fetching_then_fetches_the_waiting_pages() {
     std::fs::rename(&annotations, &export).unwrap();
     let export = export.to_str().unwrap();
     let report = lode(&["import", "--no-fetch", export, "--json"]);
+    let waiting = lode(&["list", "--json"])[0]["id"].as_i64().unwrap();
+    let shown = lode(&["show", &waiting.to_string(), "--json"]);
+    assert_eq!(shown["note"]["waiting_for_page"]["attempts"], 0, "{shown}");
     assert_eq!(report["formats"]["pocket"]["created"], 1, "{report}");
     assert_eq!(report["waiting"], 1, "{report}");
     assert_eq!(report["annotations"], 2);
@@ -652,7 +655,8 @@ fn the_cli_imports_without_fetching_then_fetches_the_waiting_pages() {
         .as_i64()
         .expect("the fetched page is searchable");
     let note = lode(&["show", &id.to_string(), "--json"]);
-    assert!(note.get("waiting_for_page").is_none(), "{note}");
+    assert!(note["note"]["body"].as_str().unwrap().contains("praseodymium"));
+    assert!(note["note"].get("waiting_for_page").is_none(), "{note}");
 
     // Importing the same file again, with fetching on, has nothing to fetch.
     let again = lode(&["import", export, "--json"]);

@@ -31,6 +31,7 @@ mod saved;
 mod schema;
 mod search;
 mod shared;
+mod sync_folder;
 mod tags;
 mod trash;
 mod versions;

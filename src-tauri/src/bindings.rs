@@ -31,7 +31,9 @@ pub fn typescript() -> String {
         lode::Detail, lode::DetailSource, lode::FetchSettings, lode::Completed,
         crate::commands::PageDetails,
         lode::Backup, lode::SavedSearch, lode::RelatedNote, lode::Citation,
-        crate::commands::CiteAs,
+        crate::commands::CiteAs, lode::ImportCounts, lode::PageWait, lode::PageProgress,
+        lode::PagesReport, crate::commands::PagesDone, crate::commands::ImportSource,
+        lode::SyncReport, crate::commands::FolderSync,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs; do not edit.\n\

@@ -11,12 +11,12 @@ use lode::{
     Annotation, AnnotationChange, AnnotationId, Backup, Browse, Citation, ClipOptions, ClipOutcome,
     ClipStatus, Color, ColorName, Completed, Detail, ErrorCode, ExportFormat, ExportReport,
     FetchSettings, ImportOptions, ImportReport, IndexStatus, Library, MetadataEdit, NewAnnotation,
-    Note, NoteFilter, NoteId, Reanchoring, ReextractReport, RelatedNote, SavedSearch,
+    Note, NoteFilter, NoteId, PagesReport, Reanchoring, ReextractReport, RelatedNote, SavedSearch,
     SearchOptions, SearchResults, TrashedNote, Version,
 };
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Invoke;
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
@@ -508,28 +508,145 @@ pub struct Import {
     cancel: Arc<AtomicBool>,
 }
 
-/// Imports a folder chosen in a dialog (`None` back when the user cancels it), reporting
-/// progress with `import-progress` events. The path comes from the dialog, never from the
-/// webview.
+/// What the import dialog picks.
+#[derive(Debug, Clone, Copy, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportSource {
+    /// A folder of notes and articles.
+    Folder,
+    /// Files: other tools' exports (Pocket, Omnivore, Readwise, …), notes, articles.
+    Files,
+}
+
+/// Imports what the user picks in a dialog (`None` back when the user cancels it), reporting
+/// progress with `import-progress` events; then, when the library fetches pages, the pages
+/// of notes that came with only their address are fetched in the background. The paths come
+/// from the dialog, never from the webview.
 #[tauri::command]
 async fn import_start<R: Runtime>(
     app: AppHandle<R>,
     library: Lib<'_>,
     import: State<'_, Import>,
     options: ImportOptions,
+    source: ImportSource,
 ) -> Reply<Option<ImportReport>> {
-    let Some(path) = pick_folder(&app, "Import a folder into Lode") else {
+    let paths = match source {
+        ImportSource::Folder => pick_folder(&app, "Import a folder into Lode").map(|p| vec![p]),
+        ImportSource::Files => app
+            .dialog()
+            .file()
+            .set_title("Import into Lode")
+            .add_filter(
+                "Exports, notes and articles",
+                &["zip", "csv", "json", "html", "htm", "md", "markdown", "txt"],
+            )
+            .blocking_pick_files()
+            .map(|files| {
+                files
+                    .into_iter()
+                    .filter_map(|f| f.into_path().ok())
+                    .collect()
+            }),
+    };
+    let Some(paths) = paths.filter(|p: &Vec<PathBuf>| !p.is_empty()) else {
         return Ok(None);
     };
     let mut progress = reporter(&app, "import-progress", &import.cancel);
     let report = blocking(&library, move |l| {
-        let report = l.import(&[path], &options, &mut progress)?;
+        let report = l.import(&paths, &options, &mut progress)?;
         l.flush_index()?;
         Ok(report)
     })
     .await?;
     let _ = app.emit("library-changed", LibraryChanged::many("import"));
+    if report.waiting > 0 {
+        fetch_pages_in_background(&app, library.inner());
+    }
     Ok(Some(report))
+}
+
+/// Fetching the pages of notes that wait for theirs: one run at a time; `pages_cancel` asks
+/// it to stop (what is left waits for the next run).
+#[derive(Default)]
+pub struct Pages {
+    running: AtomicBool,
+    cancel: Arc<AtomicBool>,
+}
+
+/// The `pages-done` event: a run of page fetching ended (`report`), or could not run.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct PagesDone {
+    pub report: Option<PagesReport>,
+    pub error: Option<String>,
+}
+
+/// Fetches, on a thread of its own, the pages of the notes that wait for theirs (after an
+/// import, and when the app starts: a run cut short by quitting resumes), when the library's
+/// setting lets it read pages. The UI hears `pages-progress` and `library-changed` (reason
+/// `page`) for each page tried, and `pages-done`.
+pub fn fetch_pages_in_background<R: Runtime>(app: &AppHandle<R>, library: &Arc<Library>) {
+    let pages = app.state::<Pages>();
+    let wanted = library.fetch_settings().is_ok_and(|s| s.complete_details)
+        && library.waiting_pages().is_ok_and(|n| n > 0);
+    if !wanted || pages.running.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let mut progress = reporter(app, "pages-progress", &pages.cancel);
+    let (app, library) = (app.clone(), Arc::clone(library));
+    std::thread::spawn(move || {
+        let changed = app.clone();
+        // The note changed either way: its text arrived, or why it did not is recorded.
+        let report = library.fetch_waiting(&mut |p: &lode::PageProgress| {
+            let _ = changed.emit("library-changed", LibraryChanged::page(p.note_id));
+            progress(p)
+        });
+        app.state::<Pages>().running.store(false, Ordering::SeqCst);
+        let done = match report {
+            Ok(report) => PagesDone {
+                report: Some(report),
+                error: None,
+            },
+            Err(e) => PagesDone {
+                report: None,
+                error: Some(e.to_string()),
+            },
+        };
+        let _ = app.emit("pages-done", done);
+    });
+}
+
+/// "Fetch waiting pages" from the menu.
+#[tauri::command]
+fn pages_fetch_start<R: Runtime>(app: AppHandle<R>, library: Lib<'_>) {
+    fetch_pages_in_background(&app, library.inner());
+}
+
+#[tauri::command]
+fn pages_cancel(pages: State<'_, Pages>) {
+    pages.cancel.store(true, Ordering::SeqCst);
+}
+
+/// How many notes wait for their page.
+#[tauri::command]
+async fn pages_waiting(library: Lib<'_>) -> Reply<usize> {
+    blocking(&library, |l| l.waiting_pages()).await
+}
+
+/// The reader's "Fetch the page now" on a note that waits for its page.
+#[tauri::command]
+async fn note_fetch_page<R: Runtime>(
+    app: AppHandle<R>,
+    library: Lib<'_>,
+    id: NoteId,
+) -> Reply<Note> {
+    let note = blocking(&library, move |l| {
+        let note = l.fetch_page_of(id)?;
+        l.flush_index()?;
+        Ok(note)
+    })
+    .await?;
+    let _ = app.emit("library-changed", LibraryChanged::page(id));
+    Ok(note)
 }
 
 #[tauri::command]
@@ -610,6 +727,86 @@ fn settings_get(settings: State<'_, Settings>) -> DesktopSettings {
     settings.get()
 }
 
+/// The `folder-sync` event: the synced folder was brought up to date (`report`, sent when a
+/// file was written, removed or kept aside), or could not be (`error`, sent when it changes).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct FolderSync {
+    pub folder: PathBuf,
+    pub report: Option<lode::SyncReport>,
+    pub error: Option<String>,
+}
+
+/// Brings the folder the settings name up to date, if any (the status thread calls it every
+/// few seconds; the library's change counter makes a call cheap when nothing changed).
+pub fn sync_folder_now<R: Runtime>(app: &AppHandle<R>, library: &Library) {
+    static LAST_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    // The settings are managed once the app is set up.
+    let Some(folder) = app.try_state::<Settings>().and_then(|s| s.get().sync_folder) else {
+        return;
+    };
+    let result = library.sync_folder(&folder);
+    let mut last = LAST_ERROR.lock().unwrap_or_else(|e| e.into_inner());
+    let event = match result {
+        Ok(report) => {
+            *last = None;
+            if report.written + report.removed + report.kept.len() == 0 {
+                return;
+            }
+            FolderSync {
+                folder,
+                report: Some(report),
+                error: None,
+            }
+        }
+        Err(e) => {
+            let error = e.to_string();
+            if last.as_deref() == Some(error.as_str()) {
+                return;
+            }
+            *last = Some(error.clone());
+            FolderSync {
+                folder,
+                report: None,
+                error: Some(error),
+            }
+        }
+    };
+    drop(last);
+    let _ = app.emit("folder-sync", event);
+}
+
+/// Settings → "Keep a folder in sync": the folder chosen in a dialog (never a path from the
+/// webview), synced at once; `None` back when the dialog was cancelled.
+#[tauri::command]
+async fn sync_folder_choose<R: Runtime>(
+    app: AppHandle<R>,
+    library: Lib<'_>,
+    settings: State<'_, Settings>,
+) -> Reply<Option<lode::SyncReport>> {
+    let Some(folder) = pick_folder(&app, "Keep a folder in sync with Lode (Markdown)") else {
+        return Ok(None);
+    };
+    let chosen = folder.clone();
+    let report = blocking(&library, move |l| l.sync_folder(&chosen)).await?;
+    let mut current = settings.get();
+    current.sync_folder = Some(folder);
+    settings
+        .set(current)
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e))?;
+    Ok(Some(report))
+}
+
+/// Settings → "Stop syncing": the folder keeps its files; nothing is written there any more.
+#[tauri::command]
+fn sync_folder_stop(settings: State<'_, Settings>) -> Reply<DesktopSettings> {
+    let mut current = settings.get();
+    current.sync_folder = None;
+    settings
+        .set(current.clone())
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e))?;
+    Ok(current)
+}
+
 /// Changes the global clip shortcut; the old one stays when the new one cannot be used.
 #[tauri::command]
 fn shortcut_set<R: Runtime>(
@@ -624,6 +821,7 @@ fn shortcut_set<R: Runtime>(
     }
     let new = DesktopSettings {
         shortcut: accelerator,
+        ..old
     };
     settings
         .set(new.clone())
@@ -673,12 +871,18 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         saved_search_delete,
         import_start,
         import_cancel,
+        pages_fetch_start,
+        pages_cancel,
+        pages_waiting,
+        note_fetch_page,
         reextract_start,
         reextract_cancel,
         export_start,
         link_open,
         settings_get,
         shortcut_set,
+        sync_folder_choose,
+        sync_folder_stop,
     ]);
     move |invoke| {
         security::trace(&format!("ipc {}", invoke.message.command()));

@@ -111,6 +111,20 @@ fn tune_webkit(webview: tauri::webview::PlatformWebview) {
 /// (`index-status`, whenever it changes), and makes the daily backup when one is due.
 fn watch<R: tauri::Runtime>(app: tauri::AppHandle<R>, library: Arc<Library>) {
     use tauri::Emitter;
+    // The folder kept in sync, on a thread of its own (a first sync of a big library takes a
+    // while), checked every few seconds: cheap when nothing changed.
+    let (sync_app, sync_library) = (app.clone(), Arc::clone(&library));
+    let spawned = std::thread::Builder::new()
+        .name("lode-folder-sync".into())
+        .spawn(move || {
+            loop {
+                commands::sync_folder_now(&sync_app, &sync_library);
+                std::thread::sleep(std::time::Duration::from_secs(3));
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("lode-desktop: no folder sync thread: {e}");
+    }
     let spawned = std::thread::Builder::new()
         .name("lode-watch".into())
         .spawn(move || {
@@ -151,6 +165,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(shortcut::plugin())
         .manage(commands::Import::default())
+        .manage(commands::Pages::default())
         .manage(commands::Reextract::default())
         .manage(commands::Searches::default())
         .invoke_handler(commands::handler())
@@ -168,6 +183,9 @@ pub fn run() {
             };
             let library = Arc::new(library);
             app.manage(Arc::clone(&library));
+            // Pages an import left waiting (the app was closed before they came) are
+            // fetched again.
+            commands::fetch_pages_in_background(app.handle(), &library);
             watch(app.handle().clone(), library);
             app.manage(settings::Settings::load(app.handle()));
             shortcut::register_saved(app.handle());

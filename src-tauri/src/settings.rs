@@ -1,4 +1,5 @@
-//! The desktop's own settings (not library data): the global clip shortcut. Kept as JSON in
+//! The desktop's own settings (not library data): the global clip shortcut, and the folder
+//! kept in sync with the library as Markdown. Kept as JSON in
 //! the platform's config folder; a missing or unreadable file means the defaults.
 
 use std::path::PathBuf;
@@ -14,12 +15,16 @@ pub const DEFAULT_SHORTCUT: &str = "Ctrl+Alt+L";
 pub struct DesktopSettings {
     /// Clips from anywhere, without leaving the browser.
     pub shortcut: String,
+    /// A folder (an Obsidian vault's, say) kept up to date with the library as Markdown, a
+    /// file a note ([`lode::Library::sync_folder`]); none when `None`.
+    pub sync_folder: Option<PathBuf>,
 }
 
 impl Default for DesktopSettings {
     fn default() -> Self {
         DesktopSettings {
             shortcut: DEFAULT_SHORTCUT.to_string(),
+            sync_folder: None,
         }
     }
 }

@@ -250,6 +250,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Keep DIR up to date with the library as Markdown (a file a note, as `export --format
+    /// markdown` writes it): writes what changed, removes the files of notes that left, and
+    /// never overwrites a file changed in the folder (it is kept as `… (edited).md`).
+    SyncFolder {
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Fetch the pages of notes imported with only their address (two at a time, one a
     /// second at most from each site); what cannot be read keeps waiting.
     FetchPages {
@@ -358,6 +366,7 @@ fn main() -> ExitCode {
             | Command::Colors { json: true }
             | Command::Import { json: true, .. }
             | Command::FetchPages { json: true, .. }
+            | Command::SyncFolder { json: true, .. }
             | Command::Check { json: true, .. }
             | Command::Trash { json: true, .. }
             | Command::Backup { json: true, .. }
@@ -1179,6 +1188,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::SyncFolder { dir, json } => {
+            let report = open(library_dir)?.sync_folder(&dir)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                out!(
+                    "{}: {} files written, {} unchanged, {} removed",
+                    dir.display(),
+                    report.written,
+                    report.unchanged,
+                    report.removed
+                );
+                for kept in &report.kept {
+                    out!("  changed in the folder, kept: {}", kept.display());
+                }
+            }
+        }
         Command::FetchPages { id, json } => {
             let library = open(library_dir)?;
             if let Some(id) = id {
@@ -1187,7 +1213,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     library.flush_index()?;
                 }
                 if json {
-                    print_json(&note)?;
+                    // What `show --json` prints.
+                    print_json(&serde_json::json!({
+                        "note": note,
+                        "annotations": library.annotations(id)?,
+                        "details_from": note.details_from,
+                    }))?;
                 } else {
                     out!("{}: {}", note.id, note.article.title);
                 }

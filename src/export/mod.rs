@@ -108,7 +108,7 @@ pub fn write_note(
     color_names: &[(Color, String)],
     dir: &Path,
 ) -> Result<PathBuf> {
-    let stem = format!("{:05}-{}", note.id, slug(&note.article.title));
+    let stem = file_stem(note);
     let (path, content) = match format {
         ExportFormat::Markdown => (
             dir.join(format!("{stem}.md")),
@@ -125,6 +125,11 @@ pub fn write_note(
     };
     std::fs::write(&path, content)?;
     Ok(path)
+}
+
+/// A note's file name without its extension: its id, then its title's first words.
+pub fn file_stem(note: &Note) -> String {
+    format!("{:05}-{}", note.id, slug(&note.article.title))
 }
 
 /// The longest slug in a file name, in bytes: names stay far below the file system's 255.
@@ -162,7 +167,11 @@ fn yaml(s: &str) -> String {
 /// title as a heading, the body, then the highlights. Text is escaped so that no viewer
 /// renders a clipped page's raw HTML or links ([`escape`]); `lode import` reads it
 /// all back.
-fn markdown(note: &Note, annotations: &[Annotation], color_names: &[(Color, String)]) -> String {
+pub fn markdown(
+    note: &Note,
+    annotations: &[Annotation],
+    color_names: &[(Color, String)],
+) -> String {
     let a = &note.article;
     let mut out = String::from("---\n");
     out.push_str(&format!("title: {}\n", yaml(&a.title)));

@@ -170,7 +170,7 @@ impl Library {
         let total = export.items.len();
         let mut flow = ControlFlow::Continue(());
         for (batch_no, batch) in export.items.chunks(IMPORT_BATCH).enumerate() {
-            let prepared: Vec<Result<Prepared>> = batch.iter().map(prepare).collect();
+            let prepared = self.prepare_batch(batch)?;
             let now = self.clock.now();
             let written = self.write(|c| {
                 let mut outcomes = Vec::new();
@@ -234,6 +234,55 @@ impl Library {
         }
         report.formats.insert(format, counts);
         Ok(flow)
+    }
+
+    /// A batch of items prepared on both cores (an article's extraction is what costs); an
+    /// item whose address is a note with its text already is not extracted again (what it
+    /// may add, tags and highlights, needs no extraction).
+    fn prepare_batch(&self, batch: &[Item]) -> Result<Vec<Result<Prepared>>> {
+        let known: Vec<bool> = {
+            let conn = self.read();
+            let mut known = Vec::with_capacity(batch.len());
+            for item in batch {
+                let here = match (&item.content, &item.url) {
+                    (Some(_), Some(url)) => match notes::find_by_address(&conn, url)? {
+                        Some(id) => page_queue::get(&conn, id)?.is_none(),
+                        None => false,
+                    },
+                    _ => false,
+                };
+                known.push(here);
+            }
+            known
+        };
+        let half = batch.len().div_ceil(2).max(1);
+        let prepared = std::thread::scope(|scope| {
+            let parts: Vec<_> = batch
+                .chunks(half)
+                .zip(known.chunks(half))
+                .map(|(items, known)| {
+                    scope.spawn(move || {
+                        items
+                            .iter()
+                            .zip(known)
+                            .map(|(item, &known)| prepare(item, known))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|part| {
+                    part.join().unwrap_or_else(|_| {
+                        vec![Err(Error::invalid("item", "the clipper failed on this batch"))]
+                    })
+                })
+                .collect::<Vec<_>>()
+        });
+        if prepared.len() != batch.len() {
+            return Err(Error::invalid("export", "an item could not be prepared"));
+        }
+        Ok(prepared)
     }
 
     /// How many notes wait for their page.
@@ -468,8 +517,9 @@ pub(super) fn is_export(path: &Path) -> bool {
 
 /// An export's item as a note: the article its HTML holds (the export's title, author and
 /// dates preferred), its own text, or, for an item that is only an address, a note holding
-/// that address and waiting for its page.
-fn prepare(item: &Item) -> Result<Prepared> {
+/// that address and waiting for its page. A `known` item (its address is a note with its text)
+/// carries only what it may add to that note.
+fn prepare(item: &Item, known: bool) -> Result<Prepared> {
     let url = item.url.clone();
     let said = item
         .note
@@ -479,6 +529,7 @@ fn prepare(item: &Item) -> Result<Prepared> {
     let mut clip_kept = None;
     let mut waiting = None;
     let mut article = match &item.content {
+        Some(_) if known => Article::default(),
         Some(Content::Html(html)) => {
             let clip = Clip {
                 text: None,

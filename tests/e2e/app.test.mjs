@@ -504,6 +504,71 @@ test("the terminal uses the library while the app is open: a CLI clip shows up i
   }
 });
 
+test("an export from another app: address-only notes receive their pages in the background, a waiting one is fetched from the reader, and a folder stays in sync", async () => {
+  const page = (title, text) => `<!doctype html><html><head><title>${title}</title></head><body><nav>Home · Mining</nav><article><h1>${title}</h1>${text.map((p) => `<p>${p}</p>`).join("")}</article><footer>Steppe Courier</footer></body></html>`;
+  const plant = ["The separation works near Stepnogorsk employs three hundred people and took four years to build, the operator said at the opening.", "It will separate neodymium and praseodymium oxides for export instead of shipping mixed concentrate abroad."];
+  const later = ["Cerium prices slumped for a third month as new capacity came online faster than magnet makers could use it.", "Traders expect the glut to last until the spring, when two smelters close for maintenance."];
+  let laterServed = false;
+  const server = http.createServer((req, res) => {
+    const body = req.url === "/plant" ? page("Separation plant opens", plant) : req.url === "/later" && laterServed ? page("Cerium prices slump", later) : null;
+    res.writeHead(body ? 200 : 404, { "Content-Type": "text/html; charset=utf-8" });
+    res.end(body ?? "<h1>Not found</h1>");
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const csv = path.join(h.home, "pocket-list.csv");
+  fs.writeFileSync(csv, `title,url,time_added,tags,status\nSeparation plant opens,${base}/plant,1735725600,rare-earths|kz,unread\nCerium prices slump,${base}/later,1735725700,prices,archive\n`);
+  const vault = path.join(h.home, "vault");
+  const settingsFile = path.join(h.home, "config", "app.lode.desktop", "settings.json");
+  const before = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, "utf8") : null;
+  await h.cli("settings", "--allow-private", "on");
+  try {
+    const report = JSON.parse(await h.cli("import", "--no-fetch", csv, "--json"));
+    assert.equal(report.formats.pocket.created, 2, JSON.stringify(report));
+    assert.equal(report.waiting, 2);
+    // The folder kept in sync is chosen in the system's dialog: here it is set before the app starts.
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...(before ? JSON.parse(before) : {}), sync_folder: vault }));
+    const ids = new Map(JSON.parse(await h.cli("list", "--json")).map((n) => [n.title, n.id]));
+    const { s } = await h.launch();
+    try {
+      // The app fetches the pages an import left waiting, in the background, as it starts.
+      await s.exec(`location.hash = "#/note/${ids.get("Separation plant opens")}"`);
+      await s.waitFor(".reader .article-body", { timeout: 20000, test: (x) => x.includes("praseodymium oxides") });
+      const plantNote = JSON.parse(await h.cli("show", String(ids.get("Separation plant opens")), "--json")).note;
+      assert.equal(plantNote.waiting_for_page, undefined);
+      assert.ok(!plantNote.body.includes("Steppe Courier"), "the page is clipped, not copied");
+      // The other page answered 404: its note says so and offers to try again.
+      await s.exec(`location.hash = "#/note/${ids.get("Cerium prices slump")}"`);
+      await s.waitFor(".waiting-page", { timeout: 20000, test: (x) => x.includes("404") });
+      await h.shot(s, "reader-waiting-for-page");
+      laterServed = true;
+      await s.clickText(".waiting-page button", "Fetch the page now");
+      await s.waitFor(".reader .article-body", { test: (x) => x.includes("glut to last until the spring") });
+      assert.deepEqual(await s.findAll(".waiting-page"), [], "it no longer waits");
+      // The synced folder holds both notes as Markdown, with their tags and the fetched text.
+      const synced = async (test) => {
+        for (let i = 0; i < 200; i++) {
+          const files = fs.existsSync(vault) ? fs.readdirSync(vault).filter((f) => f.endsWith(".md")) : [];
+          const texts = files.map((f) => fs.readFileSync(path.join(vault, f), "utf8"));
+          if (test(texts)) return texts;
+          await sleep(100);
+        }
+        throw new Error(`the folder did not follow: ${fs.existsSync(vault) ? fs.readdirSync(vault) : "no folder"}`);
+      };
+      await synced((texts) => texts.length === 2 && texts.some((t) => t.includes("glut to last until the spring") && t.includes('"lode/archived"')));
+      await h.cli("tag", String(ids.get("Separation plant opens")), "magnets");
+      await synced((texts) => texts.some((t) => t.includes("praseodymium") && t.includes('"magnets"')));
+    } finally {
+      await h.quit(s);
+    }
+  } finally {
+    if (before === null) fs.rmSync(settingsFile, { force: true });
+    else fs.writeFileSync(settingsFile, before);
+    server.close();
+  }
+});
+
 test("the global shortcut clips from outside the app and confirms with a notification", async () => {
   const { s } = await h.launch();
   try {

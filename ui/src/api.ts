@@ -19,9 +19,11 @@ import type {
   ExportFormat,
   ExportReport,
   FetchSettings,
+  FolderSync,
   ImportProgress,
   ImportOptions,
   ImportReport,
+  ImportSource,
   IndexStatus,
   LibraryChanged,
   MetadataEdit,
@@ -29,6 +31,8 @@ import type {
   Note,
   NoteFilter,
   PageDetails,
+  PageProgress,
+  PagesDone,
   Reanchoring,
   ReextractProgress,
   ReextractReport,
@@ -36,6 +40,7 @@ import type {
   SavedSearch,
   SearchOptions,
   SearchResults,
+  SyncReport,
   TrashedNote,
   Version,
 } from "./bindings";
@@ -106,15 +111,22 @@ export const api = {
   useCopyValue: (id: number, detail: Detail) => call<Note>("note_use_copy_value", { id, detail }),
   fetchSettings: () => call<FetchSettings>("fetch_settings_get"),
   setFetchSettings: (settings: FetchSettings) => call<FetchSettings>("fetch_settings_set", { settings }),
-  // The folder is chosen in a dialog that Rust opens: no path crosses from the webview.
-  importFolder: (options: ImportOptions) => call<ImportReport | null>("import_start", { options }),
+  // What to import is chosen in a dialog that Rust opens: no path crosses from the webview.
+  importFrom: (source: ImportSource, options: ImportOptions) =>
+    call<ImportReport | null>("import_start", { source, options }),
   cancelImport: () => call<void>("import_cancel"),
+  fetchWaitingPages: () => call<void>("pages_fetch_start"),
+  cancelPages: () => call<void>("pages_cancel"),
+  waitingPages: () => call<number>("pages_waiting"),
+  fetchPageOf: (id: number) => call<Note>("note_fetch_page", { id }),
   reextract: () => call<ReextractReport>("reextract_start"),
   cancelReextract: () => call<void>("reextract_cancel"),
   exportNotes: (format: ExportFormat) => call<ExportReport | null>("export_start", { format }),
   openLink: (url: string) => call<void>("link_open", { url }),
   settings: () => call<DesktopSettings>("settings_get"),
   setShortcut: (accelerator: string) => call<DesktopSettings>("shortcut_set", { accelerator }),
+  chooseSyncFolder: () => call<SyncReport | null>("sync_folder_choose"),
+  stopSyncFolder: () => call<DesktopSettings>("sync_folder_stop"),
 };
 
 export const events = {
@@ -128,6 +140,12 @@ export const events = {
     listen<IndexStatus>("index-status", (e) => f(e.payload)),
   pageDetails: (f: (e: PageDetails) => void): Promise<UnlistenFn> =>
     listen<PageDetails>("page-details", (e) => f(e.payload)),
+  pagesProgress: (f: (e: PageProgress) => void): Promise<UnlistenFn> =>
+    listen<PageProgress>("pages-progress", (e) => f(e.payload)),
+  folderSync: (f: (e: FolderSync) => void): Promise<UnlistenFn> =>
+    listen<FolderSync>("folder-sync", (e) => f(e.payload)),
+  pagesDone: (f: (e: PagesDone) => void): Promise<UnlistenFn> =>
+    listen<PagesDone>("pages-done", (e) => f(e.payload)),
 };
 
 export function message(e: unknown): string {

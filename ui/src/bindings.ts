@@ -19,7 +19,14 @@ content_hash: string, annotation_count: number,
 /**
  * Where each detail came from: the copy, the note's page, or the user.
  */
-details_from: { [key in Detail]?: DetailSource }, title: string, standfirst: string | null, author: string | null, published: string | null, sections: Array<string>, tags: Array<string>, site: string | null, url: string | null, 
+details_from: { [key in Detail]?: DetailSource }, 
+/**
+ * Set while the note holds only its address (an import of Pocket's list, bookmarks, …)
+ * and waits for its page ([`Library::fetch_waiting`]).
+ *
+ * [`Library::fetch_waiting`]: crate::Library::fetch_waiting
+ */
+waiting_for_page?: PageWait, title: string, standfirst: string | null, author: string | null, published: string | null, sections: Array<string>, tags: Array<string>, site: string | null, url: string | null, 
 /**
  * ISO 639-1 code: `en` or `it`.
  */
@@ -222,7 +229,18 @@ failed: Array<[string, string]>,
 /**
  * The caller stopped the import; the files before the stop were imported.
  */
-cancelled: boolean, };
+cancelled: boolean, 
+/**
+ * Notes created with only their address (Pocket's list, bookmarks, …), waiting for their
+ * page ([`Library::fetch_waiting`]).
+ */
+waiting: number, 
+/**
+ * What each other tool's export brought, by format (`pocket`, `omnivore`, `readwise`,
+ * `readwise-reader`, `hypothesis`, `obsidian-highlights`, `karakeep`, `wallabag`,
+ * `instapaper`, `raindrop`, `bookmarks`).
+ */
+formats: { [key in string]: ImportCounts }, };
 
 export type ReextractProgress = { done: number, total: number, };
 
@@ -261,7 +279,12 @@ export type DesktopSettings = {
 /**
  * Clips from anywhere, without leaving the browser.
  */
-shortcut: string, };
+shortcut: string, 
+/**
+ * A folder (an Obsidian vault's, say) kept up to date with the library as Markdown, a
+ * file a note ([`lode::Library::sync_folder`]); none when `None`.
+ */
+sync_folder: string | null, };
 
 export type TrashedNote = { id: number, title: string, 
 /**
@@ -339,3 +362,67 @@ export type Citation = { key: string, text: string, bibtex: string, ris: string,
 csl_json: string, };
 
 export type CiteAs = "text" | "bibtex" | "ris" | "csl-json";
+
+export type ImportCounts = { created: number, 
+/**
+ * Notes already here that gained tags, highlights or, for a note that held only its
+ * address, the article's text.
+ */
+updated: number, unchanged: number, 
+/**
+ * Highlights added, and of those the ones whose passage is not in the note's text (kept
+ * as orphans; a note waiting for its page has all its highlights there until it comes).
+ */
+annotations: number, orphaned: number, 
+/**
+ * Notes created with only their address, waiting for their page.
+ */
+waiting: number, 
+/**
+ * Items (or rows) that could not be imported; each is in the report's `failed` with why.
+ */
+failed: number, };
+
+export type PageWait = { attempts: number, last_error: string | null, };
+
+export type PageProgress = { done: number, total: number, note_id: number, url: string, 
+/**
+ * Why this page could not be read, when it could not (the note keeps waiting).
+ */
+error: string | null, };
+
+export type PagesReport = { 
+/**
+ * Notes that received their article's text.
+ */
+fetched: number, 
+/**
+ * Pages that could not be read this time, with why (they are tried again later, up to
+ * [`MAX_PAGE_ATTEMPTS`] times).
+ */
+failed: Array<[number, string]>, 
+/**
+ * Notes still waiting afterwards.
+ */
+waiting: number, cancelled: boolean, };
+
+export type PagesDone = { report: PagesReport | null, error: string | null, };
+
+export type ImportSource = "folder" | "files";
+
+export type SyncReport = { 
+/**
+ * Files written: new notes, and notes whose text, details, tags or highlights changed.
+ */
+written: number, unchanged: number, 
+/**
+ * Files of notes no longer in the library, removed.
+ */
+removed: number, 
+/**
+ * Files changed in the folder since Lode wrote them: kept under a new name (or, for a
+ * note no longer in the library, where they were), never overwritten.
+ */
+kept: Array<string>, };
+
+export type FolderSync = { folder: string, report: SyncReport | null, error: string | null, };

@@ -103,6 +103,24 @@ export function detailName(detail: Detail): string {
 }
 
 /// Tags typed by a person: split on commas, trimmed, empty ones dropped.
+/// How the import report's format keys read in a sentence.
+export function formatName(format: string): string {
+  const names: Record<string, string> = {
+    pocket: "Pocket",
+    omnivore: "Omnivore",
+    readwise: "Readwise",
+    "readwise-reader": "Readwise Reader",
+    hypothesis: "Hypothesis",
+    "obsidian-highlights": "Obsidian Web Clipper",
+    karakeep: "Karakeep",
+    wallabag: "Wallabag",
+    instapaper: "Instapaper",
+    raindrop: "Raindrop",
+    bookmarks: "browser bookmarks",
+  };
+  return names[format] ?? format;
+}
+
 export function parseTags(input: string): string[] {
   return input
     .split(",")
