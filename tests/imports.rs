@@ -655,7 +655,12 @@ fn the_cli_imports_without_fetching_then_fetches_the_waiting_pages() {
         .as_i64()
         .expect("the fetched page is searchable");
     let note = lode(&["show", &id.to_string(), "--json"]);
-    assert!(note["note"]["body"].as_str().unwrap().contains("praseodymium"));
+    assert!(
+        note["note"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("praseodymium")
+    );
     assert!(note["note"].get("waiting_for_page").is_none(), "{note}");
 
     // Importing the same file again, with fetching on, has nothing to fetch.

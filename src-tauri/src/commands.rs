@@ -741,7 +741,10 @@ pub struct FolderSync {
 pub fn sync_folder_now<R: Runtime>(app: &AppHandle<R>, library: &Library) {
     static LAST_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
     // The settings are managed once the app is set up.
-    let Some(folder) = app.try_state::<Settings>().and_then(|s| s.get().sync_folder) else {
+    let Some(folder) = app
+        .try_state::<Settings>()
+        .and_then(|s| s.get().sync_folder)
+    else {
         return;
     };
     let result = library.sync_folder(&folder);

@@ -274,7 +274,10 @@ impl Library {
                 .into_iter()
                 .flat_map(|part| {
                     part.join().unwrap_or_else(|_| {
-                        vec![Err(Error::invalid("item", "the clipper failed on this batch"))]
+                        vec![Err(Error::invalid(
+                            "item",
+                            "the clipper failed on this batch",
+                        ))]
                     })
                 })
                 .collect::<Vec<_>>()
@@ -653,7 +656,8 @@ fn store_item(c: &Connection, p: &Prepared, now: DateTime<Utc>) -> Result<Stored
     })
 }
 
-/// Adds to note `id` the highlights it does not hold yet (the same quote and comment),
+/// Adds to note `id` the highlights it does not hold yet (the same quote and comment, each
+/// held one answering for one imported: two alike in the file are two highlights),
 /// anchored on `body` by their quote (and the context the export kept): exactly, then
 /// approximately, then by the quote's letters and digits alone; one not found is kept as an
 /// orphan. Returns how many were added, and how many of those are orphans.
@@ -680,7 +684,11 @@ pub(super) fn add_highlights(
             .map(clip::canonical_text)
             .map(|c| c.trim().to_string());
         let comment = comment.filter(|c| !c.is_empty());
-        if quote.is_empty() || held.iter().any(|(q, c)| *q == quote && *c == comment) {
+        if quote.is_empty() {
+            continue;
+        }
+        if let Some(i) = held.iter().position(|(q, c)| *q == quote && *c == comment) {
+            held.swap_remove(i);
             continue;
         }
         let exact: String = quote.chars().take(anchor::MAX_QUOTE_CHARS).collect();
@@ -738,7 +746,6 @@ pub(super) fn add_highlights(
         for tag in &h.tags {
             tags::attach_to_annotation(c, annotation_id, tag)?;
         }
-        held.push((quote, comment));
         added += 1;
     }
     Ok((added, orphaned))
