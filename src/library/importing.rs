@@ -255,37 +255,11 @@ impl Library {
             }
             known
         };
-        let half = batch.len().div_ceil(2).max(1);
-        let prepared = std::thread::scope(|scope| {
-            let parts: Vec<_> = batch
-                .chunks(half)
-                .zip(known.chunks(half))
-                .map(|(items, known)| {
-                    scope.spawn(move || {
-                        items
-                            .iter()
-                            .zip(known)
-                            .map(|(item, &known)| prepare(item, known))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            parts
-                .into_iter()
-                .flat_map(|part| {
-                    part.join().unwrap_or_else(|_| {
-                        vec![Err(Error::invalid(
-                            "item",
-                            "the clipper failed on this batch",
-                        ))]
-                    })
-                })
-                .collect::<Vec<_>>()
-        });
-        if prepared.len() != batch.len() {
-            return Err(Error::invalid("export", "an item could not be prepared"));
-        }
-        Ok(prepared)
+        Ok(batch
+            .iter()
+            .zip(known)
+            .map(|(item, known)| prepare(item, known))
+            .collect())
     }
 
     /// How many notes wait for their page.
