@@ -111,7 +111,7 @@ fn serve() -> String {
                 line.clear();
             }
             let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let (status, body) = match path.as_str() {
+            let (status, body) = match path.split('?').next().unwrap_or_default() {
                 "/separation" => ("200 OK", SEPARATION),
                 "/quota" => ("200 OK", QUOTA),
                 _ => ("404 Not Found", "<h1>Not found</h1>"),
@@ -671,4 +671,41 @@ fn the_cli_imports_without_fetching_then_fetches_the_waiting_pages() {
         "{again}"
     );
     assert!(again.get("pages").is_none());
+}
+
+#[test]
+fn fetching_waiting_pages_stops_when_asked_and_the_rest_waits_for_the_next_run() {
+    let t = library_fetching_local_pages();
+    let base = serve();
+    let scratch = tempfile::tempdir().unwrap();
+    let csv = scratch.path().join("list.csv");
+    let rows: String = (0..5)
+        .map(|i| format!("Page {i},{base}/separation?copy={i},1735725600,,unread\n"))
+        .collect();
+    std::fs::write(&csv, format!("title,url,time_added,tags,status\n{rows}")).unwrap();
+    assert_eq!(import(&t, &[csv]).waiting, 5);
+    let mut heard = 0;
+    let first = t
+        .lib
+        .fetch_waiting(&mut |_| {
+            heard += 1;
+            ControlFlow::Break(())
+        })
+        .unwrap();
+    assert!(first.cancelled, "{first:?}");
+    assert!(
+        heard <= 2,
+        "at most the pages already under way finish: {heard}"
+    );
+    assert_eq!(first.waiting, 5 - first.fetched, "{first:?}");
+    assert!(first.waiting >= 3, "{first:?}");
+    let rest = t
+        .lib
+        .fetch_waiting(&mut |_| ControlFlow::Continue(()))
+        .unwrap();
+    assert_eq!(
+        (rest.fetched, rest.waiting, rest.cancelled),
+        (first.waiting, 0, false),
+        "{rest:?}"
+    );
 }

@@ -236,9 +236,8 @@ impl Library {
         Ok(flow)
     }
 
-    /// A batch of items prepared on both cores (an article's extraction is what costs); an
-    /// item whose address is a note with its text already is not extracted again (what it
-    /// may add, tags and highlights, needs no extraction).
+    /// A batch of items prepared for writing; an item whose address is a note with its text
+    /// already is not extracted again (what it may add, tags and highlights, needs none).
     fn prepare_batch(&self, batch: &[Item]) -> Result<Vec<Result<Prepared>>> {
         let known: Vec<bool> = {
             let conn = self.read();
@@ -300,7 +299,7 @@ impl Library {
             for _ in 0..PAGE_WORKERS {
                 scope.spawn(|| {
                     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                        let Some(next) = take_next(&queue, &hosts) else {
+                        let Some(next) = take_next(&queue, &hosts, &stop) else {
                             break;
                         };
                         let outcome = self.fetch_one(&next, options);
@@ -414,12 +413,17 @@ impl Library {
 }
 
 /// The next waiting page whose host is free (no request under way, none in the last
-/// [`HOST_INTERVAL`]); waits for one when every host is busy. `None` when none is left.
+/// [`HOST_INTERVAL`]); waits for one when every host is busy. `None` when none is left, or
+/// once `stop` is set.
 fn take_next(
     queue: &Mutex<VecDeque<page_queue::Waiting>>,
     hosts: &Mutex<HashMap<String, Option<Instant>>>,
+    stop: &std::sync::atomic::AtomicBool,
 ) -> Option<page_queue::Waiting> {
     loop {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
         {
             let mut queue = relock(queue);
             if queue.is_empty() {
