@@ -556,7 +556,7 @@ test("an export from another app: address-only notes receive their pages in the 
         }
         throw new Error(`the folder did not follow: ${fs.existsSync(vault) ? fs.readdirSync(vault) : "no folder"}`);
       };
-      await synced((texts) => texts.length === 2 && texts.some((t) => t.includes("glut to last until the spring") && t.includes('"lode/archived"')));
+      await synced((texts) => texts.some((t) => t.includes("praseodymium oxides")) && texts.some((t) => t.includes("glut to last until the spring") && t.includes('"lode/archived"')));
       await h.cli("tag", String(ids.get("Separation plant opens")), "magnets");
       await synced((texts) => texts.some((t) => t.includes("praseodymium") && t.includes('"magnets"')));
     } finally {
