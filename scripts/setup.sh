@@ -7,6 +7,8 @@
 #   setup_e2e       Xvfb, WebKitWebDriver, xdotool, a D-Bus session with a notification
 #                   server (dunst) and tauri-driver, for the tests that drive the real window;
 #                   sway, the headless Wayland compositor the clipboard test without X11 runs
+#   setup_mcp_client  the official Python MCP client (PyPI's `mcp`) in ~/.cache/lode/mcp, which
+#                   the tests of `lode mcp` drive the server with
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -66,4 +68,15 @@ setup_e2e() {
     echo "setup: installing tauri-driver"
     cargo install --quiet --locked tauri-driver
   fi
+}
+
+setup_mcp_client() {
+  local venv="$HOME/.cache/lode/mcp"
+  command -v python3 >/dev/null 2>&1 || apt_install python3
+  if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
+  fi
+  "$venv/bin/python" -c 'import mcp' 2>/dev/null \
+    || "$venv/bin/python" -m pip install -q --disable-pip-version-check 'mcp==2.3.0'
+  export LODE_MCP_PYTHON="$venv/bin/python" LODE_REQUIRE_MCP_CLIENT=1
 }

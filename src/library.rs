@@ -1819,6 +1819,15 @@ impl Library {
         })
     }
 
+    /// The note as `export --format markdown` writes it: properties, body, and its highlights
+    /// as quotes with their comments.
+    pub fn note_markdown(&self, id: NoteId) -> Result<String> {
+        let conn = self.read();
+        let note = notes::get(&conn, id)?;
+        let marks = annotations::of_note(&conn, id)?;
+        Ok(export::markdown(&note, &marks, &colors::all(&conn)?))
+    }
+
     /// Writes every note (with its annotations) to `dir`: a file a note (Markdown or JSON), or
     /// a W3C bundle. Notes are read and written one at a time, so the export's memory does not
     /// grow with the library. Citations are one file (see [`ExportFormat::citation_file`]),

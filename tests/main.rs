@@ -22,6 +22,7 @@ mod hardening;
 mod healing;
 mod imports;
 mod integrity;
+mod mcp;
 mod page_details;
 mod passages;
 mod persistence;

@@ -15,6 +15,9 @@ use lode::{
 };
 use serde::Serialize;
 
+#[cfg(feature = "mcp")]
+mod mcp;
+
 #[derive(Parser)]
 #[command(
     name = "lode",
@@ -311,6 +314,15 @@ enum Command {
     /// Replace the database with a backup (checked first; the current database is kept
     /// beside it), then rebuild the search index.
     RestoreBackup { file: PathBuf },
+    /// Serve the library to assistants and scripts over the Model Context Protocol (stdio):
+    /// tools search, show_note, list_notes, list_annotations, related, and notes as resources
+    /// (lode://notes/ID, Markdown).
+    #[cfg(feature = "mcp")]
+    Mcp {
+        /// Also offer the tools clip, tag and annotate, which change the library.
+        #[arg(long)]
+        write: bool,
+    },
     /// Check the database and that the index agrees with it.
     Check {
         /// Rebuild the search index when it disagrees with the database.
@@ -1353,6 +1365,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             open_searchable(Some(dir))?;
             out!("search index rebuilt");
         }
+        #[cfg(feature = "mcp")]
+        Command::Mcp { write } => mcp::serve(open(library_dir)?, write)?,
         Command::Check { repair, json } => {
             let library = open_searchable(library_dir)?;
             let report = if repair {
