@@ -64,6 +64,68 @@ impl TestLibrary {
     }
 }
 
+/// A page a local server answers with.
+pub struct Reply {
+    pub status: &'static str,
+    pub content_type: &'static str,
+    /// Header lines, each ending in `\r\n`.
+    pub headers: &'static str,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn html(body: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            status: "200 OK",
+            content_type: "text/html; charset=utf-8",
+            headers: "",
+            body: body.into(),
+        }
+    }
+
+    pub fn not_found() -> Reply {
+        Reply {
+            status: "404 Not Found",
+            ..Reply::html("<h1>Not found</h1>")
+        }
+    }
+}
+
+/// An HTTP server on this machine (tests never reach the internet) answering each request's
+/// path with `route(path)`; returns its base address, `http://127.0.0.1:PORT`.
+pub fn serve(route: impl Fn(&str) -> Reply + Send + 'static) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            // The rest of the request's head.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/");
+            let reply = route(path);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n",
+                reply.status,
+                reply.content_type,
+                reply.body.len(),
+                reply.headers
+            );
+            let _ = stream.write_all(&reply.body);
+        }
+    });
+    base
+}
+
 pub fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

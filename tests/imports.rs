@@ -4,15 +4,14 @@
 //! adding nothing, and notes that came with only an address receiving their page from a
 //! local server.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use lode::anchor::AnchorStatus;
 use lode::{FetchSettings, ImportOptions, ImportReport, Note, NoteFilter};
 
-use crate::common::TestLibrary;
+use crate::common::{self, Reply, TestLibrary};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/imports")
@@ -96,34 +95,11 @@ fn has_tags(note: &Note, tags: &[&str]) {
 
 /// Serves `/separation` and `/quota` (article pages) and answers 404 elsewhere.
 fn serve() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request = String::new();
-            if reader.read_line(&mut request).is_err() {
-                continue;
-            }
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let (status, body) = match path.split('?').next().unwrap_or_default() {
-                "/separation" => ("200 OK", SEPARATION),
-                "/quota" => ("200 OK", QUOTA),
-                _ => ("404 Not Found", "<h1>Not found</h1>"),
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    base
+    common::serve(|path| match path.split('?').next().unwrap_or_default() {
+        "/separation" => Reply::html(SEPARATION),
+        "/quota" => Reply::html(QUOTA),
+        _ => Reply::not_found(),
+    })
 }
 
 const SEPARATION: &str = r#"<!doctype html><html lang="en"><head><title>Kazakhstan opens its first rare-earth separation plant</title></head>

@@ -22,6 +22,7 @@ mod hardening;
 mod healing;
 mod imports;
 mod integrity;
+mod json_schema;
 mod mcp;
 mod page_details;
 mod passages;

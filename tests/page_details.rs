@@ -1,14 +1,11 @@
 //! A clip's details completed from its page, fetched from a local HTTP server (nothing in
 //! the tests reaches the internet).
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-
 use lode::{
     Clip, Detail, DetailSource, ErrorCode, FetchOptions, FetchSettings, MetadataEdit, SearchOptions,
 };
 
-use crate::common::TestLibrary;
+use crate::common::{self, Reply, TestLibrary};
 
 /// The article page: its `<head>` declares what the copy below lacks.
 const PAGE: &str = r#"<!doctype html><html lang="en"><head>
@@ -35,61 +32,33 @@ high-strength steel keeps rising.\n";
 
 /// Serves `PAGE` at `/article`, and the failures a page can answer with elsewhere.
 fn serve() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = String::new();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            if reader.read_line(&mut request).is_err() {
-                continue;
-            }
-            // The rest of the request's head.
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let (status, kind, body, extra) = match path.as_str() {
-                "/article" => ("200 OK", "text/html; charset=utf-8", PAGE.to_string(), ""),
-                // An Italian page in ISO-8859-1, said only by its <meta>.
-                "/latin1" => ("200 OK", "text/html", LATIN1.to_string(), ""),
-                "/moved" => (
-                    "301 Moved",
-                    "text/html",
-                    String::new(),
-                    "Location: /article\r\n",
-                ),
-                "/loop" => (
-                    "302 Found",
-                    "text/html",
-                    String::new(),
-                    "Location: /loop\r\n",
-                ),
-                "/paper.pdf" => ("200 OK", "application/pdf", "%PDF-1.7".into(), ""),
-                "/huge" => ("200 OK", "text/html", "<p>niobium</p>".repeat(400_000), ""),
-                _ => (
-                    "404 Not Found",
-                    "text/html",
-                    "<h1>Not found</h1>".into(),
-                    "",
-                ),
-            };
-            let body: Vec<u8> = if path == "/latin1" {
-                body.chars().map(|c| c as u32 as u8).collect()
-            } else {
-                body.into_bytes()
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(&body);
-        }
-    });
-    base
+    common::serve(|path| match path {
+        "/article" => Reply::html(PAGE),
+        // An Italian page in ISO-8859-1, said only by its <meta>.
+        "/latin1" => Reply {
+            content_type: "text/html",
+            ..Reply::html(LATIN1.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>())
+        },
+        "/moved" => Reply {
+            status: "301 Moved",
+            headers: "Location: /article\r\n",
+            ..Reply::html("")
+        },
+        "/loop" => Reply {
+            status: "302 Found",
+            headers: "Location: /loop\r\n",
+            ..Reply::html("")
+        },
+        "/paper.pdf" => Reply {
+            content_type: "application/pdf",
+            ..Reply::html("%PDF-1.7")
+        },
+        "/huge" => Reply {
+            content_type: "text/html",
+            ..Reply::html("<p>niobium</p>".repeat(400_000))
+        },
+        _ => Reply::not_found(),
+    })
 }
 
 fn library_allowing_local_pages() -> TestLibrary {

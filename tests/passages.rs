@@ -141,23 +141,16 @@ fn a_passage_found_nowhere_or_clipped_as_a_note_is_a_note_and_a_whole_note_is_it
 
 #[test]
 fn a_passage_of_a_page_not_in_the_library_clips_that_page_and_highlights_it() {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/niobium", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let page = "<html><head><title>Niobium exports double</title></head><body><h1>Niobium exports double</h1>\
-            <p>Kazakhstan shipped twice as much niobium concentrate this year as last, the ministry said.</p>\
-            <p>Most of it went to smelters in Europe, where demand for high-strength steel keeps rising.</p></body></html>";
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let _ = stream.read(&mut [0; 4096]);
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
-                page.len()
-            );
-        }
-    });
+    let page = "<html><head><title>Niobium exports double</title></head><body><h1>Niobium exports double</h1>\
+        <p>Kazakhstan shipped twice as much niobium concentrate this year as last, the ministry said.</p>\
+        <p>Most of it went to smelters in Europe, where demand for high-strength steel keeps rising.</p></body></html>";
+    let url = format!(
+        "{}/niobium",
+        crate::common::serve(move |_| crate::common::Reply {
+            content_type: "text/html",
+            ..crate::common::Reply::html(page)
+        })
+    );
     let (t, _, _) = library();
     t.lib
         .set_fetch_settings(&FetchSettings {

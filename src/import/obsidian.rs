@@ -10,8 +10,8 @@ pub(super) fn read(json: &serde_json::Value) -> Export {
     for page in json.as_array().into_iter().flatten() {
         let Some(url) = address(json_str(page, "url")) else {
             skipped.push(format!(
-                "highlights of {:?}: not an http(s) address",
-                json_str(page, "url")
+                "highlights of \"{}\": not an http(s) address",
+                json_str(page, "url").unwrap_or_default()
             ));
             continue;
         };

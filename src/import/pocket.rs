@@ -21,7 +21,10 @@ pub(super) fn read(lists: &[Rows], annotations: Option<&serde_json::Value>) -> E
         skipped.extend(rows.skipped.iter().cloned());
         for row in rows.each() {
             let Some(url) = address(row.get("url").as_deref()) else {
-                skipped.push(format!("not an http(s) address: {:?}", row.get("url")));
+                skipped.push(format!(
+                    "not an http(s) address: {}",
+                    row.get("url").unwrap_or_default()
+                ));
                 continue;
             };
             let mut tags = super::split_tags(row.get("tags").as_deref(), '|');
@@ -109,7 +112,10 @@ pub(super) fn read_html(text: &str) -> Export {
                 .map(|(_, v)| v.as_str())
         };
         let Some(url) = address(attribute("href")) else {
-            skipped.push(format!("not an http(s) address: {:?}", attribute("href")));
+            skipped.push(format!(
+                "not an http(s) address: {}",
+                attribute("href").unwrap_or_default()
+            ));
             continue;
         };
         let mut tags = super::split_tags(attribute("tags"), ',');

@@ -8,7 +8,10 @@ pub(super) fn read_csv(rows: &Rows) -> Export {
     let mut skipped = rows.skipped.clone();
     for row in rows.each() {
         let Some(url) = address(row.get("url").as_deref()) else {
-            skipped.push(format!("not an http(s) address: {:?}", row.get("url")));
+            skipped.push(format!(
+                "not an http(s) address: {}",
+                row.get("url").unwrap_or_default()
+            ));
             continue;
         };
         let mut tags = super::split_tags(row.get("tags").as_deref(), ',');

@@ -97,7 +97,10 @@ pub(super) fn read_reader_csv(rows: &Rows) -> Export {
     let mut skipped = rows.skipped.clone();
     for row in rows.each() {
         let Some(url) = address(row.get("url").as_deref()) else {
-            skipped.push(format!("not an http(s) address: {:?}", row.get("url")));
+            skipped.push(format!(
+                "not an http(s) address: {}",
+                row.get("url").unwrap_or_default()
+            ));
             continue;
         };
         let mut tags = python_list(row.get("document tags").as_deref());

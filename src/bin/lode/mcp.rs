@@ -132,7 +132,7 @@ struct AnnotateArgs {
     occurrence: Option<usize>,
     comment: Option<String>,
     tags: Option<Vec<String>>,
-    /// A colour name (yellow, green, blue, pink, purple) or #rrggbb; yellow by default.
+    /// yellow (the default), green, blue, pink or purple, or its key, 1 to 5.
     color: Option<String>,
 }
 
