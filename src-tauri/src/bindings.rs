@@ -33,7 +33,7 @@ pub fn typescript() -> String {
         lode::Backup, lode::SavedSearch, lode::RelatedNote, lode::Citation,
         crate::commands::CiteAs, lode::ImportCounts, lode::PageWait, lode::PageProgress,
         lode::PagesReport, crate::commands::PagesDone, crate::commands::ImportSource,
-        lode::SyncReport, crate::commands::FolderSync,
+        lode::SyncReport, crate::commands::FolderSync, crate::launch::LaunchRequest,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs; do not edit.\n\

@@ -52,4 +52,5 @@ pub const COMMANDS: &[&str] = &[
     "shortcut_set",
     "sync_folder_choose",
     "sync_folder_stop",
+    "launch_request",
 ];

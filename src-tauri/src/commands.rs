@@ -516,6 +516,8 @@ pub enum ImportSource {
     Folder,
     /// Files: other tools' exports (Pocket, Omnivore, Readwise, …), notes, articles.
     Files,
+    /// The files the app was started with ("Open with Lode"; see [`crate::launch`]).
+    Launch,
 }
 
 /// Imports what the user picks in a dialog (`None` back when the user cancels it), reporting
@@ -529,8 +531,10 @@ async fn import_start<R: Runtime>(
     import: State<'_, Import>,
     options: ImportOptions,
     source: ImportSource,
+    launch: State<'_, crate::launch::Pending>,
 ) -> Reply<Option<ImportReport>> {
     let paths = match source {
+        ImportSource::Launch => Some(launch.take_paths()),
         ImportSource::Folder => pick_folder(&app, "Import a folder into Lode").map(|p| vec![p]),
         ImportSource::Files => app
             .dialog()
@@ -624,6 +628,12 @@ fn pages_fetch_start<R: Runtime>(app: AppHandle<R>, library: Lib<'_>) {
 #[tauri::command]
 fn pages_cancel(pages: State<'_, Pages>) {
     pages.cancel.store(true, Ordering::SeqCst);
+}
+
+/// What the app was started with: a note to open, files to import (see [`crate::launch`]).
+#[tauri::command]
+fn launch_request(launch: State<'_, crate::launch::Pending>) -> crate::launch::LaunchRequest {
+    launch.request()
 }
 
 /// How many notes wait for their page.
@@ -886,6 +896,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         shortcut_set,
         sync_folder_choose,
         sync_folder_stop,
+        launch_request,
     ]);
     move |invoke| {
         security::trace(&format!("ipc {}", invoke.message.command()));

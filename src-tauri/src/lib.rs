@@ -9,6 +9,7 @@ pub mod clipboard;
 #[cfg(test)] // build.rs includes it too; the security tests check the capability against it
 mod command_list;
 mod commands;
+pub mod launch;
 pub mod security;
 mod settings;
 mod shortcut;
@@ -168,6 +169,9 @@ pub fn run() {
         .manage(commands::Pages::default())
         .manage(commands::Reextract::default())
         .manage(commands::Searches::default())
+        .manage(launch::Pending(std::sync::Mutex::new(
+            launch::Launch::from_args(std::env::args_os().skip(1)),
+        )))
         .invoke_handler(commands::handler())
         .setup(|app| {
             let library = match open_library() {

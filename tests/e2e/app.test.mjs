@@ -569,6 +569,28 @@ test("an export from another app: address-only notes receive their pages in the 
   }
 });
 
+test("opened with a Markdown file, the app imports it; opened with a lode://notes/ID link (as lode mcp names notes), it shows that note", async () => {
+  const title = "Tailings dams of the Copperbelt";
+  const file = path.join(h.home, "Tailings dams.md");
+  fs.writeFileSync(file, `---\ntitle: "${title}"\nsource: "https://news.example/tailings"\ntags: ["africa/zambia"]\n---\n\nThe mining ministry ordered an inspection of every tailings dam on the Copperbelt after a wall gave way near Chingola.\n`);
+  let { s } = await h.launch([file]);
+  try {
+    await s.waitFor(".notice", { timeout: 20000, test: (x) => /Imported 1 notes/.test(x) });
+    await s.waitFor(".note-list .title", { test: (x) => x === title });
+  } finally {
+    await h.quit(s);
+  }
+  const id = JSON.parse(await h.cli("list", "--json")).find((n) => n.title === title).id;
+  ({ s } = await h.launch([`lode://notes/${id}`]));
+  try {
+    await s.waitFor(".reader .article-title", { test: (x) => x === title });
+    await s.waitFor(".reader .article-body", { test: (x) => x.includes("Chingola") });
+    await h.shot(s, "opened-from-a-link");
+  } finally {
+    await h.quit(s);
+  }
+});
+
 test("the global shortcut clips from outside the app and confirms with a notification", async () => {
   const { s } = await h.launch();
   try {

@@ -67,9 +67,10 @@ export class Harness {
   }
 
   /// Starts the app; returns the session and the time until the UI was on screen.
-  async launch() {
+  /// Starts the app (with `args`, as a launcher passes files and links) in a new session.
+  async launch(args = []) {
     const t0 = performance.now();
-    const s = await newSession(`http://127.0.0.1:${this.port}`, process.env.LODE_E2E_APP);
+    const s = await newSession(`http://127.0.0.1:${this.port}`, process.env.LODE_E2E_APP, args);
     await s.waitFor(".shell", { timeout: 20000 });
     await s.cmd("POST", "/timeouts", { script: 600000 });
     return { s, ms: performance.now() - t0 };

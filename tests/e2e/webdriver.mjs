@@ -20,9 +20,9 @@ async function request(method, url, body) {
   return json.value;
 }
 
-export async function newSession(base, application) {
+export async function newSession(base, application, args = []) {
   const value = await request("POST", `${base}/session`, {
-    capabilities: { alwaysMatch: { "tauri:options": { application } } },
+    capabilities: { alwaysMatch: { "tauri:options": { application, args } } },
   });
   return new Session(base, value.sessionId);
 }

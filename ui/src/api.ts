@@ -25,6 +25,7 @@ import type {
   ImportReport,
   ImportSource,
   IndexStatus,
+  LaunchRequest,
   LibraryChanged,
   MetadataEdit,
   NewAnnotation,
@@ -115,6 +116,9 @@ export const api = {
   importFrom: (source: ImportSource, options: ImportOptions) =>
     call<ImportReport | null>("import_start", { source, options }),
   cancelImport: () => call<void>("import_cancel"),
+  // What the app was started with ("Open with Lode", a lode://notes/ID link): the shell keeps
+  // the files' paths and imports them for source "launch".
+  launchRequest: () => call<LaunchRequest>("launch_request"),
   fetchWaitingPages: () => call<void>("pages_fetch_start"),
   cancelPages: () => call<void>("pages_cancel"),
   waitingPages: () => call<number>("pages_waiting"),

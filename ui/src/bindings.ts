@@ -408,7 +408,7 @@ waiting: number, cancelled: boolean, };
 
 export type PagesDone = { report: PagesReport | null, error: string | null, };
 
-export type ImportSource = "folder" | "files";
+export type ImportSource = "folder" | "files" | "launch";
 
 export type SyncReport = { 
 /**
@@ -426,3 +426,5 @@ removed: number,
 kept: Array<string>, };
 
 export type FolderSync = { folder: string, report: SyncReport | null, error: string | null, };
+
+export type LaunchRequest = { note: number | null, files: Array<string>, };
