@@ -390,18 +390,26 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let (code, message) = match e.downcast_ref::<lode::Error>() {
-                Some(le) => (le.code(), le.to_string()),
-                None => (lode::ErrorCode::Internal, format!("{e:#}")),
-            };
+            let error = error_json(&e);
             if json {
-                let error = serde_json::json!({ "error": { "code": code, "message": message } });
                 let _ = writeln!(std::io::stdout(), "{error}");
             }
-            eprintln!("lode: error: {message}");
+            eprintln!(
+                "lode: error: {}",
+                error["error"]["message"].as_str().unwrap_or_default()
+            );
             ExitCode::FAILURE
         }
     }
+}
+
+/// A failure as `--json` prints it (and `lode mcp` answers it): `{"error": {"code", "message"}}`.
+fn error_json(e: &anyhow::Error) -> serde_json::Value {
+    let (code, message) = match e.downcast_ref::<lode::Error>() {
+        Some(le) => (le.code(), le.to_string()),
+        None => (lode::ErrorCode::Internal, format!("{e:#}")),
+    };
+    serde_json::json!({ "error": { "code": code, "message": message } })
 }
 
 /// Search results as `search` prints them.

@@ -160,19 +160,10 @@ impl Lode {
         let library = Arc::clone(&self.library);
         match tokio::task::spawn_blocking(move || f(&library)).await {
             Ok(Ok(value)) => Ok(CallToolResult::structured(value)),
-            Ok(Err(e)) => Ok(CallToolResult::structured_error(error_json(&e))),
+            Ok(Err(e)) => Ok(CallToolResult::structured_error(crate::error_json(&e))),
             Err(e) => Err(ErrorData::internal_error(e.to_string(), None)),
         }
     }
-}
-
-/// `{"error": {"code", "message"}}`, as the CLI prints a failure with `--json`.
-fn error_json(e: &anyhow::Error) -> Value {
-    let (code, message) = match e.downcast_ref::<lode::Error>() {
-        Some(le) => (le.code(), le.to_string()),
-        None => (lode::ErrorCode::Internal, format!("{e:#}")),
-    };
-    json!({ "error": { "code": code, "message": message } })
 }
 
 fn limit(asked: Option<usize>, default: usize) -> usize {
