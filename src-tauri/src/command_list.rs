@@ -53,4 +53,5 @@ pub const COMMANDS: &[&str] = &[
     "sync_folder_choose",
     "sync_folder_stop",
     "launch_request",
+    "assistant_config",
 ];

@@ -732,6 +732,32 @@ fn link_open<R: Runtime>(app: AppHandle<R>, url: String) -> Reply<()> {
         .map_err(|e| CommandError::new(ErrorCode::Internal, e))
 }
 
+/// What an assistant's configuration needs to read this library through `lode mcp`: the
+/// `mcpServers` entry, with the `lode` installed beside this app (or the one on PATH) and this
+/// library's folder. With `copy`, it is also put on the clipboard.
+#[tauri::command]
+fn assistant_config<R: Runtime>(app: AppHandle<R>, library: Lib<'_>, copy: bool) -> Reply<String> {
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("lode")))
+        .filter(|cli| cli.is_file());
+    let command = beside.map_or("lode".into(), |p| p.to_string_lossy().into_owned());
+    let library_dir = library.dir().to_string_lossy().into_owned();
+    let config = serde_json::json!({
+        "mcpServers": { "lode": { "command": command, "args": ["--library", library_dir, "mcp"] } }
+    });
+    let text = serde_json::to_string_pretty(&config).unwrap_or_default();
+    if copy {
+        app.clipboard().write_text(text.clone()).map_err(|e| {
+            CommandError::new(
+                ErrorCode::Internal,
+                format!("the clipboard refused it: {e}"),
+            )
+        })?;
+    }
+    Ok(text)
+}
+
 #[tauri::command]
 fn settings_get(settings: State<'_, Settings>) -> DesktopSettings {
     settings.get()
@@ -897,6 +923,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         sync_folder_choose,
         sync_folder_stop,
         launch_request,
+        assistant_config,
     ]);
     move |invoke| {
         security::trace(&format!("ipc {}", invoke.message.command()));

@@ -569,7 +569,7 @@ test("an export from another app: address-only notes receive their pages in the 
   }
 });
 
-test("opened with a Markdown file, the app imports it; opened with a lode://notes/ID link (as lode mcp names notes), it shows that note", async () => {
+test("opened with a Markdown file, the app imports it; opened with a lode://notes/ID link (as lode mcp names notes), it shows that note; Settings gives an assistant what it needs to read the library", async () => {
   const title = "Tailings dams of the Copperbelt";
   const file = path.join(h.home, "Tailings dams.md");
   fs.writeFileSync(file, `---\ntitle: "${title}"\nsource: "https://news.example/tailings"\ntags: ["africa/zambia"]\n---\n\nThe mining ministry ordered an inspection of every tailings dam on the Copperbelt after a wall gave way near Chingola.\n`);
@@ -586,6 +586,26 @@ test("opened with a Markdown file, the app imports it; opened with a lode://note
     await s.waitFor(".reader .article-title", { test: (x) => x === title });
     await s.waitFor(".reader .article-body", { test: (x) => x.includes("Chingola") });
     await h.shot(s, "opened-from-a-link");
+
+    // Settings gives the configuration an assistant needs to read this library; copied, it
+    // starts `lode mcp`, which answers a search with this note.
+    await s.click(await s.find("button[aria-label=Menu]"));
+    await s.clickText(".menu button", "Settings…");
+    await s.waitFor(".assistant-config", { test: (x) => x.includes('"mcp"') });
+    await s.clickText("button", "Copy the configuration");
+    await s.waitFor(".notice", { test: (x) => /Copied: paste it/.test(x) });
+    await h.shot(s, "settings-assistant");
+    const config = JSON.parse(execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" }));
+    const server = config.mcpServers.lode;
+    const requests = [
+      { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "e2e", version: "1" } } },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "search", arguments: { query: "tailings chingola" } } },
+    ];
+    const answers = execFileSync(server.command, server.args, { input: requests.map((r) => JSON.stringify(r)).join("\n") + "\n", encoding: "utf8", timeout: 30000 });
+    const found = answers.trim().split("\n").map((l) => JSON.parse(l)).find((a) => a.id === 2);
+    assert.equal(found.result.structuredContent.hits[0].title, title, answers);
+    await s.keys("Escape");
   } finally {
     await h.quit(s);
   }

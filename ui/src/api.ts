@@ -119,6 +119,9 @@ export const api = {
   // What the app was started with ("Open with Lode", a lode://notes/ID link): the shell keeps
   // the files' paths and imports them for source "launch".
   launchRequest: () => call<LaunchRequest>("launch_request"),
+  // The `mcpServers` entry that lets an assistant read this library (`lode mcp`); `copy` puts
+  // it on the clipboard too.
+  assistantConfig: (copy: boolean) => call<string>("assistant_config", { copy }),
   fetchWaitingPages: () => call<void>("pages_fetch_start"),
   cancelPages: () => call<void>("pages_cancel"),
   waitingPages: () => call<number>("pages_waiting"),
