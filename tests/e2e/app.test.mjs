@@ -421,7 +421,8 @@ test("a saved search sits in the sidebar with a count that grows as notes arrive
     await clip("tungsten-2.txt", like, "The first scheelite shipped from the Boseong tungsten mine reached Rotterdam on Friday.");
     await clip("other.txt", "Harbour dredging delayed", "The dredging of the old harbour was delayed again by the winter storms.");
     await clip("cup.txt", "The cup final", "The final ended with penalties after a goalless evening in the rain.");
-    await s.waitFor(".note-list .title", { test: (x) => x === "Harbour dredging delayed" });
+    // The list is newest first: the last clip on top says the app has them all.
+    await s.waitFor(".note-list .title", { test: (x) => x === "The cup final" });
 
     // Saved from the palette, with a name of the user's.
     await search(s, "boseong");
