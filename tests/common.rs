@@ -64,6 +64,36 @@ impl TestLibrary {
     }
 }
 
+/// Runs the `lode` binary on the library in `library` (reading pages on this machine is allowed,
+/// as the tests serve them there).
+pub fn lode_output(library: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_lode"))
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .env("LODE_ALLOW_PRIVATE_FETCH", "1")
+        .output()
+        .unwrap()
+}
+
+/// Runs `lode` on `library` and returns what it printed; the command must succeed.
+pub fn lode(library: &std::path::Path, args: &[&str]) -> String {
+    let out = lode_output(library, args);
+    assert!(
+        out.status.success(),
+        "lode {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs `lode … --json` on `library` and returns its JSON; the command must succeed.
+pub fn lode_json(library: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let out = lode(library, args);
+    serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("lode {args:?} printed no JSON ({e}): {out}"))
+}
+
 /// A page a local server answers with.
 pub struct Reply {
     pub status: &'static str,

@@ -592,21 +592,7 @@ fn the_cli_imports_without_fetching_then_fetches_the_waiting_pages() {
     let base = serve();
     let dir = tempfile::tempdir().unwrap();
     let library = dir.path().join("library");
-    let lode = |args: &[&str]| -> serde_json::Value {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lode"))
-            .arg("--library")
-            .arg(&library)
-            .args(args)
-            .env("LODE_ALLOW_PRIVATE_FETCH", "1")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
+    let lode = |args: &[&str]| common::lode_json(&library, args);
     let annotations = fixture_at(dir.path(), "pocket/annotations/part_000000", &base);
     let export = dir.path().join("pocket.json");
     std::fs::rename(&annotations, &export).unwrap();

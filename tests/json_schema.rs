@@ -17,12 +17,7 @@ fn schema_dir() -> PathBuf {
 }
 
 fn lode(library: &Path, args: &[&str]) -> (bool, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lode"))
-        .arg("--library")
-        .arg(library)
-        .args(args)
-        .output()
-        .unwrap();
+    let out = common::lode_output(library, args);
     let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "lode {args:?} printed no JSON ({e}):\n{}\n{}",
@@ -35,17 +30,7 @@ fn lode(library: &Path, args: &[&str]) -> (bool, Value) {
 
 /// Runs a command that prints no JSON; it must succeed.
 fn plain(library: &Path, args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lode"))
-        .arg("--library")
-        .arg(library)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "lode {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::lode(library, args);
 }
 
 /// The schema tree with `unevaluatedProperties: false` on every object schema, except where

@@ -222,21 +222,7 @@ fn the_cli_clips_with_or_without_the_page_refreshes_and_shows_where_details_came
     let library = dir.path().join("library");
     let text = dir.path().join("copy.txt");
     std::fs::write(&text, COPY).unwrap();
-    let lode = |args: &[&str]| -> serde_json::Value {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lode"))
-            .arg("--library")
-            .arg(&library)
-            .args(args)
-            .env("LODE_ALLOW_PRIVATE_FETCH", "1")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
+    let lode = |args: &[&str]| common::lode_json(&library, args);
     let text = text.to_str().unwrap();
     let url = format!("{base}/article");
     let settings = lode(&["settings", "--json"]);

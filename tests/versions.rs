@@ -169,20 +169,8 @@ fn a_reclip_with_the_same_title_and_mostly_the_same_text_updates_the_note() {
 #[test]
 fn edit_and_versions_through_the_cli() {
     let dir = tempfile::tempdir().unwrap();
-    let lode = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lode"))
-            .arg("--library")
-            .arg(dir.path().join("library"))
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "lode {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let library = dir.path().join("library");
+    let lode = |args: &[&str]| crate::common::lode(&library, args);
     let page = dir.path().join("page.txt");
     std::fs::write(&page, fixture("northwind_lithium.txt")).unwrap();
     let clipped: serde_json::Value =
