@@ -309,21 +309,25 @@ fn bench_lode(
     for _ in 0..20 {
         search(&q.words[0], &default); // warm the page cache
     }
-    let words = stats(q.words.iter().map(|w| search(w, &default)).collect());
-    let no_facets = stats(
-        q.words
-            .iter()
-            .map(|w| {
-                search(
-                    w,
-                    &SearchOptions {
-                        facets: false,
-                        ..default.clone()
-                    },
-                )
-            })
+    let with: Vec<Duration> = q.words.iter().map(|w| search(w, &default)).collect();
+    let without: Vec<Duration> = (q.words.iter())
+        .map(|w| {
+            let no_facets = SearchOptions {
+                facets: false,
+                ..default.clone()
+            };
+            search(w, &no_facets)
+        })
+        .collect();
+    // What the facets add to each query: its time with them less its time without.
+    let facets_alone = stats(
+        with.iter()
+            .zip(&without)
+            .map(|(w, wo)| w.saturating_sub(*wo))
             .collect(),
     );
+    let words = stats(with);
+    let no_facets = stats(without);
     let prefixes = stats(q.prefixes.iter().map(|w| search(w, &keystroke)).collect());
     let typos = stats(q.typos.iter().map(|w| search(w, &default)).collect());
     let phrases = stats(q.phrases.iter().map(|w| search(w, &default)).collect());
@@ -334,6 +338,10 @@ fn bench_lode(
     report.push((
         "lode search top 10 + snippets, no facets".into(),
         no_facets.line(),
+    ));
+    report.push((
+        "lode facets alone (with less without)".into(),
+        facets_alone.line(),
     ));
     report.push(("lode keystroke (title prefix)".into(), prefixes.line()));
     report.push(("lode typo query".into(), typos.line()));

@@ -562,15 +562,25 @@ pub fn passage(clip: &Clip) -> Option<String> {
         .then(|| one_spaced(text))
 }
 
-/// English or Italian, whichever the text is closer to (the two languages Lode stems).
+/// English or Italian, whichever the text is closer to (the two languages Lode stems). The
+/// body's first 1,000 characters decide when they are conclusive (whatlang says how sure it
+/// is); otherwise its first 4,000, then the title. Reading 4,000 every time was a tenth of an
+/// import's time.
 pub fn detect_language(body: &str, title: &str) -> &'static str {
     use whatlang::{Detector, Lang};
-    let sample: String = body.chars().take(4000).collect();
     let detector = Detector::with_allowlist(vec![Lang::Eng, Lang::Ita]);
-    match detector
-        .detect_lang(&sample)
-        .or_else(|| detector.detect_lang(title))
-    {
+    let head = |chars: usize| {
+        body.char_indices()
+            .nth(chars)
+            .map_or(body, |(i, _)| &body[..i])
+    };
+    let lang = detector
+        .detect(head(1000))
+        .filter(whatlang::Info::is_reliable)
+        .or_else(|| detector.detect(head(4000)))
+        .or_else(|| detector.detect(title))
+        .map(|info| info.lang());
+    match lang {
         Some(Lang::Ita) => "it",
         _ => "en",
     }
