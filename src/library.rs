@@ -33,11 +33,9 @@ pub struct Library {
     /// Writes, and reads that belong to a write.
     conn: Mutex<Connection>,
     /// Reads (a note, the list, search's hits, exports): connections of their own, so that
-    /// they never queue behind a write holding `conn`, nor (a few at a time) behind each
-    /// other: the list reloading while a note opens.
-    readers: Vec<Mutex<Connection>>,
-    /// Which reader a read waits for when all are busy.
-    next_reader: std::sync::atomic::AtomicUsize,
+    /// they never queue behind a write holding `conn`, nor behind each other: the list
+    /// reloading while a note opens.
+    readers: Readers,
     index: SearchIndex,
     clock: Arc<dyn Clock>,
     /// The outbox's last entry when the library was opened: what a crash (or a lost index)
@@ -56,11 +54,64 @@ pub struct Library {
     hold: Mutex<Hold>,
 }
 
-/// How many reads may run at once, each on its own connection.
+/// How many read connections are kept open.
 const READERS: usize = 3;
 
-fn readers(db: &Path, connect: fn(&Path) -> Result<Connection>) -> Result<Vec<Mutex<Connection>>> {
-    (0..READERS).map(|_| connect(db).map(Mutex::new)).collect()
+/// The read connections: a few kept open, and one opened for the moment when all of them are
+/// busy (an export, a long list) rather than waiting for one of them to finish.
+struct Readers {
+    db: PathBuf,
+    connect: fn(&Path) -> Result<Connection>,
+    pool: Vec<Mutex<Connection>>,
+}
+
+impl Readers {
+    fn open(db: &Path, connect: fn(&Path) -> Result<Connection>) -> Result<Readers> {
+        Ok(Readers {
+            db: db.to_path_buf(),
+            connect,
+            pool: (0..READERS)
+                .map(|_| connect(db).map(Mutex::new))
+                .collect::<Result<_>>()?,
+        })
+    }
+
+    fn get(&self) -> Reader<'_> {
+        for reader in &self.pool {
+            match reader.try_lock() {
+                Ok(conn) => return Reader::Kept(conn),
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                    return Reader::Kept(poisoned.into_inner());
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+        }
+        match (self.connect)(&self.db) {
+            Ok(conn) => Reader::Extra(conn),
+            // It could not be opened (out of file handles, say): wait for a kept one.
+            Err(_) => Reader::Kept(
+                self.pool[0]
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            ),
+        }
+    }
+}
+
+/// A read connection, kept or opened for the moment.
+enum Reader<'a> {
+    Kept(MutexGuard<'a, Connection>),
+    Extra(Connection),
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Reader::Kept(conn) => conn,
+            Reader::Extra(conn) => conn,
+        }
+    }
 }
 
 /// SQLite's quick check of the database, once it has run: `Some(why)` when it failed.
@@ -381,8 +432,7 @@ impl Library {
             seen_seq: behind_at_open.into(),
             dir,
             hold: Mutex::new(Hold::Alone { _lock: lock }),
-            readers: readers(&db, store::connect_reader)?,
-            next_reader: 0.into(),
+            readers: Readers::open(&db, store::connect_reader)?,
             conn: Mutex::new(conn),
             index,
             clock,
@@ -426,8 +476,8 @@ impl Library {
             });
         }
         let readers = match hold {
-            Hold::ReadOnly(_) => readers(&db, store::connect_read_only)?,
-            _ => readers(&db, store::connect_reader)?,
+            Hold::ReadOnly(_) => Readers::open(&db, store::connect_read_only)?,
+            _ => Readers::open(&db, store::connect_reader)?,
         };
         let integrity = Integrity::default();
         check_in_background(&integrity, &conn, db, connect);
@@ -442,7 +492,6 @@ impl Library {
             dir,
             hold: Mutex::new(hold),
             readers,
-            next_reader: 0.into(),
             conn: Mutex::new(conn),
             clock,
             integrity,
@@ -510,22 +559,9 @@ impl Library {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A connection for reads that are not part of a write: the first free one, else the
-    /// first to become free of one of them.
-    fn read(&self) -> MutexGuard<'_, Connection> {
-        for reader in &self.readers {
-            match reader.try_lock() {
-                Ok(conn) => return conn,
-                Err(std::sync::TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
-                Err(std::sync::TryLockError::WouldBlock) => {}
-            }
-        }
-        let turn = self
-            .next_reader
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.readers[turn % self.readers.len()]
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// A connection for reads that are not part of a write.
+    fn read(&self) -> Reader<'_> {
+        self.readers.get()
     }
 
     /// Runs `f` in one transaction, then tells the indexer.

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_page_details.sql"),
     include_str!("migrations/0008_saved_searches.sql"),
     include_str!("migrations/0009_page_queue.sql"),
+    include_str!("migrations/0010_live_notes.sql"),
 ];
 
 /// Opens `path` with Lode's pragmas: WAL, `synchronous=FULL` (a clip that returned is on
