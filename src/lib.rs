@@ -36,6 +36,7 @@ pub mod import;
 mod index;
 mod library;
 mod model;
+pub mod priority;
 mod store;
 
 pub use backup::Backup;

@@ -1788,6 +1788,8 @@ impl Library {
             let (ready, batches) = std::sync::mpsc::sync_channel(1);
             let files = &files;
             scope.spawn(move || {
+                // Extraction is most of an import's work: it yields to the window.
+                crate::priority::background();
                 for batch in files.chunks(IMPORT_BATCH) {
                     let prepared: Vec<Result<ImportedFile>> =
                         batch.iter().map(|path| read_file(path)).collect();

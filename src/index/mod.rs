@@ -551,7 +551,10 @@ impl SearchIndex {
         };
         let thread = std::thread::Builder::new()
             .name("lode-indexer".into())
-            .spawn(move || indexer.run(rx, start))?;
+            .spawn(move || {
+                crate::priority::background();
+                indexer.run(rx, start)
+            })?;
         *self
             .tx
             .lock()

@@ -1136,6 +1136,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             no_fetch,
             json,
         } => {
+            // A bulk job: the window beside it keeps the processor (see lode::priority).
+            lode::priority::background();
             let library = open(library_dir)?;
             let bar = progress_bar();
             let options = lode::ImportOptions {
