@@ -27,6 +27,7 @@ mod mcp;
 mod page_details;
 mod passages;
 mod persistence;
+mod priority;
 mod properties;
 mod related;
 mod saved;
