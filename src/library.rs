@@ -855,7 +855,7 @@ impl Library {
                 return Err(e);
             }
         };
-        self.write(|c| store_article(c, clip, &article, now, Similar::Merge))
+        self.write(|c| store_article(c, clip, &article, now, Similar::Merge, None))
             .inspect_err(|e| {
                 // Whatever failed, the copy the user made is not lost (a full disk may refuse
                 // this too; the error then says why).
@@ -1791,8 +1791,17 @@ impl Library {
                 // Extraction is most of an import's work: it yields to the window.
                 crate::priority::background();
                 for batch in files.chunks(IMPORT_BATCH) {
-                    let prepared: Vec<Result<ImportedFile>> =
-                        batch.iter().map(|path| read_file(path)).collect();
+                    let prepared: Vec<Result<ImportedFile>> = (batch.iter())
+                        .map(|path| {
+                            let mut file = read_file(path)?;
+                            if similar == Similar::Merge {
+                                // Off the writing thread (3,000 files of one title: 0.76 ->
+                                // 0.62 s, 1.5 -> 1.2 times 3,000 of different titles).
+                                file.shingled = Some(notes::Shingled::of(&file.article.body));
+                            }
+                            Ok(file)
+                        })
+                        .collect();
                     if ready.send(prepared).is_err() {
                         break; // the import stopped
                     }
@@ -2283,13 +2292,19 @@ fn store_article(
     article: &Article,
     now: chrono::DateTime<chrono::Utc>,
     similar: Similar,
+    shingled: Option<&notes::Shingled>,
 ) -> Result<ClipOutcome> {
     let mut lookup = notes::SimilarLookup::default();
     let existing = match notes::find_duplicate(c, article)? {
         Some(id) => Some(id),
         None if similar == Similar::Merge => {
-            lookup =
-                notes::similar_by_title(c, &article.title, &article.body, SAME_ARTICLE_SIMILARITY)?;
+            lookup = notes::similar_by_title(
+                c,
+                &article.title,
+                &article.body,
+                shingled,
+                SAME_ARTICLE_SIMILARITY,
+            )?;
             lookup.found
         }
         None => None,
@@ -2365,6 +2380,9 @@ struct ImportedFile {
     highlights: Vec<import::Highlight>,
     /// Read by the Markdown reader (re-extraction reads it the same way).
     markdown: bool,
+    /// With `--merge`, what comparing it with notes of its title takes, computed beside its
+    /// extraction.
+    shingled: Option<notes::Shingled>,
 }
 
 /// The longest name a saved search may have, in characters.
@@ -2386,7 +2404,14 @@ fn store_file(
     now: chrono::DateTime<chrono::Utc>,
     similar: Similar,
 ) -> Result<Stored> {
-    let outcome = store_article(c, &file.clip, &file.article, now, similar)?;
+    let outcome = store_article(
+        c,
+        &file.clip,
+        &file.article,
+        now,
+        similar,
+        file.shingled.as_ref(),
+    )?;
     if file.markdown
         && outcome.status != ClipStatus::Unchanged
         && let Some(clip_id) = notes::clip_id(c, outcome.id)?
@@ -2574,6 +2599,7 @@ fn read_file(path: &Path) -> Result<ImportedFile> {
             created: note.created,
             highlights: note.highlights,
             markdown: true,
+            shingled: None,
         });
     }
     let article = clip::extract(&clip)?;
@@ -2583,6 +2609,7 @@ fn read_file(path: &Path) -> Result<ImportedFile> {
         created: None,
         highlights: Vec::new(),
         markdown: false,
+        shingled: None,
     })
 }
 

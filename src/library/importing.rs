@@ -597,7 +597,7 @@ fn store_item(c: &Connection, p: &Prepared, now: DateTime<Utc>) -> Result<Stored
         }
         None => {
             let id = match &p.clip {
-                Some(clip) => store_article(c, clip, &p.article, now, Similar::KeepApart)?.id,
+                Some(clip) => store_article(c, clip, &p.article, now, Similar::KeepApart, None)?.id,
                 None => notes::insert(c, &p.article, None, now)?,
             };
             if let Some(created) = p.created {

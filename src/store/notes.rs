@@ -503,6 +503,7 @@ pub fn similar_by_title(
     conn: &Connection,
     title: &str,
     body: &str,
+    shingled: Option<&Shingled>,
     threshold: f64,
 ) -> Result<SimilarLookup> {
     let same_title: bool = conn
@@ -515,12 +516,21 @@ pub fn similar_by_title(
         return Ok(SimilarLookup::default()); // the common case: no note has this title
     }
     sign_notes_titled(conn, title)?;
-    let new = shingles(body);
-    let signature = similar::signature(&new);
-    let bands = similar::bands(&signature);
+    let computed;
+    let Shingled {
+        shingles: new,
+        signature,
+    } = match shingled {
+        Some(s) => s,
+        None => {
+            computed = Shingled::of(body);
+            &computed
+        }
+    };
+    let bands = similar::bands(signature);
     let mut lookup = SimilarLookup {
         found: None,
-        signature: Some(signature),
+        signature: Some(signature.clone()),
     };
     if bands.is_empty() {
         return Ok(lookup);
@@ -551,12 +561,31 @@ pub fn similar_by_title(
         let old_body: String = conn
             .prepare_cached("SELECT body FROM notes WHERE id = ?1")?
             .query_row([id], |r| r.get(0))?;
-        if similar::jaccard(&new, &shingles(&old_body)) >= threshold {
+        if similar::jaccard(new, &shingles(&old_body)) >= threshold {
             lookup.found = Some(id);
             return Ok(lookup);
         }
     }
     Ok(lookup)
+}
+
+/// A body's word 3-shingles and their MinHash signature, which [`similar_by_title`] compares:
+/// an import computes them with each file's extraction, off the thread that writes.
+#[derive(Debug)]
+pub struct Shingled {
+    shingles: std::collections::HashSet<u64>,
+    signature: Vec<u64>,
+}
+
+impl Shingled {
+    pub fn of(body: &str) -> Shingled {
+        let shingles = shingles(body);
+        let signature = similar::signature(&shingles);
+        Shingled {
+            shingles,
+            signature,
+        }
+    }
 }
 
 /// What [`similar_by_title`] found, and the signature it computed for the new body when
