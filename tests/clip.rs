@@ -580,6 +580,11 @@ fn an_articles_byline_footer_gives_author_and_date() {
 #[case::a_label_before("date12 Nov 2025\ndate8 min read", (2025, 11, 12))]
 #[case::a_name_before_a_count_after("lifestyleJane HarrowFebruary 3, 2026Comment", (2026, 2, 3))]
 #[case::an_ordinal_in_capitals("NOVEMBER 26TH, 2024", (2024, 11, 26))]
+#[case::a_count_glued_after_the_year("Mar 27, 20255 mins", (2025, 3, 27))]
+#[case::a_count_glued_after_a_day_month_year("By Ann Lee 14 January 202620 Mins Read", (2026, 1, 14))]
+#[case::an_iso_date_with_its_time("2022-11-23T08:10+02:00", (2022, 11, 23))]
+#[case::month_first_when_the_day_cannot_be_a_month("Posted on 12/19/2025", (2025, 12, 19))]
+#[case::day_first_otherwise("Posted on 03/01/2017", (2017, 1, 3))]
 fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32, u32, u32)) {
     let text = format!(
         "Field Guides\nChoosing a greener car for long drives\n{line}\n{}",

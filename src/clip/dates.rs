@@ -45,15 +45,16 @@ fn month(name: &str) -> Option<u32> {
 }
 
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9}\.?),?\s+(\d{4})(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9}\.?),?\s+(?:(\d{4})|((?:19|20)\d\d)\d{1,3})(?-u:\b)")
         .expect("valid regex")
 });
 static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)([a-z]{3,9}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)([a-z]{3,9}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(?:(\d{4})|((?:19|20)\d\d)\d{1,3})(?-u:\b)")
         .expect("valid regex")
 });
-static ISO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?-u:\b)").expect("valid regex"));
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?:T|(?-u:\b))").expect("valid regex")
+});
 static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?-u:\b)").expect("valid regex")
 });
@@ -95,21 +96,26 @@ pub fn find(line: &str) -> Option<NaiveDate> {
     let line = line.as_ref();
     let ymd =
         |y: &str, m: u32, d: &str| NaiveDate::from_ymd_opt(y.parse().ok()?, m, d.parse().ok()?);
+    // The year, or the year a copy glued a count to ("April 10, 20175 Tips": 2017).
+    let year =
+        |c: &regex::Captures<'_>| c.get(3).or_else(|| c.get(4)).map(|y| y.as_str().to_owned());
     if let Some(c) = DAY_MONTH_YEAR.captures(line)
-        && let Some(date) = month(&c[2]).and_then(|m| ymd(&c[3], m, &c[1]))
+        && let Some(date) = month(&c[2]).and_then(|m| ymd(&year(&c)?, m, &c[1]))
     {
         return Some(date);
     }
     if let Some(c) = MONTH_DAY_YEAR.captures(line)
-        && let Some(date) = month(&c[1]).and_then(|m| ymd(&c[3], m, &c[2]))
+        && let Some(date) = month(&c[1]).and_then(|m| ymd(&year(&c)?, m, &c[2]))
     {
         return Some(date);
     }
     if let Some(c) = ISO.captures(line) {
         return ymd(&c[1], c[2].parse().ok()?, &c[3]);
     }
+    // Day first, as most of the world writes it; month first when the day cannot be a month
+    // (12/19/2025).
     let c = NUMERIC_DMY.captures(line)?;
-    ymd(&c[3], c[2].parse().ok()?, &c[1])
+    ymd(&c[3], c[2].parse().ok()?, &c[1]).or_else(|| ymd(&c[3], c[1].parse().ok()?, &c[2]))
 }
 
 /// A line that is only a date (with perhaps a weekday, a time or a label like "Published").
