@@ -342,9 +342,9 @@ fn adopt_swapped(dir: &Path) {
 /// How many threads a writer indexes with. The live writer keeps to one: its documents come a
 /// few hundred at a time while the process that writes them (an import's extraction, the
 /// window) needs the other core, and one thread's segments are twice as large, which halves
-/// what merging rewrites (a 20,000-note import: 15.2 → 12.7 s on two cores). Building a whole
-/// index from the database has the machine to itself and uses two (100,000 notes: 6.5 → 3.9 s
-/// a 20,000-note rebuild).
+/// what merging rewrites (a 20,000-note import: 15.5 → 12.9 s on two cores). Building a whole
+/// index from the database has the machine to itself and uses two (a 20,000-note rebuild:
+/// 6.5 s on one, 3.9 s on two).
 #[derive(Clone, Copy)]
 enum Threads {
     Live,
