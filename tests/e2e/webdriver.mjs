@@ -45,20 +45,27 @@ export class Session {
     const els = await this.cmd("POST", "/elements", { using: "css selector", value: css });
     return els.map((e) => e[ELEMENT]);
   }
-  /// Waits until `css` matches (and `test(text)` holds, when given); returns the element.
+  /// Waits until `css` matches (and, when `test` is given, until one of the matching
+  /// elements' text passes it: notices stack, and the one awaited need not be the first);
+  /// returns that element.
   async waitFor(css, { timeout = 10000, test } = {}) {
     const until = Date.now() + timeout;
-    let last = "";
+    let last = [];
     for (;;) {
       try {
-        const el = await this.find(css);
-        last = await this.text(el);
-        if (!test || test(last)) return el;
+        if (!test) return await this.find(css);
+        last = [];
+        for (const el of await this.findAll(css)) {
+          const text = await this.text(el);
+          last.push(text);
+          if (test(text)) return el;
+        }
       } catch (e) {
         if (!(e instanceof WebDriverError)) throw e;
       }
       if (Date.now() > until) {
-        throw new Error(`timed out waiting for ${css}${test ? ` (last text: ${JSON.stringify(last)})` : ""}`);
+        const seen = last.length === 1 ? JSON.stringify(last[0]) : JSON.stringify(last);
+        throw new Error(`timed out waiting for ${css}${test ? ` (last text: ${seen})` : ""}`);
       }
       await new Promise((r) => setTimeout(r, 50));
     }
