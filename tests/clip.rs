@@ -602,6 +602,45 @@ fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32
     );
 }
 
+/// Bylines as copies print them: the label glued to the name, and a name with no label that a
+/// portrait's text repeats right above it.
+#[rstest]
+#[case::by_glued_to_the_name("ByShivya Nath 12th February 2025", "Shivya Nath")]
+#[case::by_and_a_colon_without_a_space("By:Great Day Editorial Team", "Great Day Editorial Team")]
+#[case::written_by_and_a_colon("Written by:Elise Nass", "Elise Nass")]
+#[case::the_portrait_then_the_name("Ryan Carrigan\nRyan Carrigan", "Ryan Carrigan")]
+fn a_byline_as_a_copy_prints_it_is_read(#[case] lines: &str, #[case] author: &str) {
+    let text = format!(
+        "Field Guides\nChoosing a greener car for long drives\n{lines}\n{}",
+        paragraphs("greener cars")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, "Choosing a greener car for long drives");
+    assert_eq!(article.author.as_deref(), Some(author));
+}
+
+/// A word that starts with "by" is not a byline, and a name alone on its line, once, is not an
+/// author without a date or a label beside it.
+#[rstest]
+#[case::a_word_starting_with_by("Bypass Roads Explained")]
+#[case::a_name_once("Ryan Carrigan")]
+fn what_only_looks_like_a_byline_is_not_one(#[case] line: &str) {
+    let text = format!(
+        "Field Guides\nChoosing a greener car for long drives\n{line}\n{}",
+        paragraphs("greener cars")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.author, None);
+}
+
 /// A newsletter post (Substack's shape): the subscription box and the readers' comments after
 /// the article are not part of it.
 #[test]

@@ -67,7 +67,7 @@ static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|\s)(?:(?:[Bb]y|BY|[Ww]ritten by):?|[Dd]i|[Aa]uthor:)\s+(\p{Lu}[\p{L}'’.-]+(?:\s+(?:\p{Lu}[\p{L}'’.-]+|de|da|del|della|di|van|von|der|la|le)){0,4})",
+        r"(?:^|\s)(?:(?:[Bb]y|[Ww]ritten by)(?::\s*|\s+)?|BY:?\s+|(?:[Dd]i|[Aa]uthor:)\s+)(\p{Lu}[\p{L}'’.-]+(?:\s+(?:\p{Lu}[\p{L}'’.-]+|de|da|del|della|di|van|von|der|la|le)){0,4})",
     )
     .expect("valid regex")
 });
@@ -914,7 +914,9 @@ fn signed(head: &[Line]) -> Option<String> {
             && head[k.saturating_sub(2)..head.len().min(k + 3)]
                 .iter()
                 .any(|l| dates::is_date_line(&l.text) || PORTRAIT.is_match(&l.text));
-        (after_label || beside_byline).then_some(name)
+        // Twice in a row: the portrait's text, then the name.
+        let twice = head.get(k + 1).is_some_and(|next| next.text == line.text);
+        (after_label || beside_byline || twice).then_some(name)
     })
 }
 
