@@ -476,6 +476,30 @@ fn paragraphs(topic: &str) -> String {
     "Our guide to WordPress alternatives",
     None
 )]
+#[case::a_heading_printed_twice_that_a_breadcrumb_names_too(
+    "Home\nTravel Tips\nDo I need a rain shell in summer?\nAbout us\nOur tours\nTravel Tips\nPacking Light\nSleeping and Eating\n\
+     Home\nTravel Tips\nDo I need a rain shell in summer?\nDo I need a rain shell in summer?\nA hiker crossing a ridge\n",
+    "rain shells",
+    "",
+    "Do I need a rain shell in summer?",
+    None
+)]
+#[case::a_post_the_blog_lists_again_beside_it(
+    "Trail Notes\nRecent posts\nTop rain shells for every budget and every trail\nA week on the coast path\n\
+     Popular\nWinter boots compared\nTop rain shells for every budget and every trail\nSearch\nFitness\n\
+     Top rain shells for every budget and every trail\n",
+    "rain shells",
+    "",
+    "Top rain shells for every budget and every trail",
+    None
+)]
+#[case::a_menu_entry_whose_words_the_text_uses(
+    "Bread Dad\nHome\nRain Shells Returned\nFollow Me\nHome\nThe shells we would buy again, and the ones we sent back\n",
+    "rain shells",
+    "",
+    "The shells we would buy again, and the ones we sent back",
+    None
+)]
 fn the_text_title_is_the_headline_over_the_article(
     #[case] head: &str,
     #[case] topic: &str,

@@ -256,7 +256,10 @@ impl Page {
             let overlap = if words.is_empty() {
                 0.0
             } else {
-                words.iter().filter(|w| opening.contains(*w)).count() as f64 / words.len() as f64
+                // Over a few words at least, as in the text's title (a one-word heading found
+                // in the text is weak evidence).
+                let found = words.iter().filter(|w| opening.contains(*w)).count();
+                found as f64 / words.len().max(super::text::OVERLAP_WORDS) as f64
             };
             // A date among the few lines under it, before the next heading.
             let next = self.headings.get(i + 1).map_or(usize::MAX, |h| h.line);

@@ -322,14 +322,15 @@ fn is_meta(line: &Line) -> bool {
 static NUMBERED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{1,3}[.)]\s").expect("valid regex"));
 
-fn looks_like_title(line: &Line) -> bool {
+/// A line that may be a title, printed at most `repeats` times on the page.
+fn looks_like_title(line: &Line, repeats: usize) -> bool {
     (3..=30).contains(&line.words)
         && !NUMBERED.is_match(&line.text)
         && !line.bullet
         && !line.text.ends_with(['.', '>', '›', '»', '/', '→'])
         && !is_meta(line)
         && !line.stop
-        && line.repeats <= 2
+        && line.repeats <= repeats
 }
 
 static UI_WORDS: LazyLock<Regex> = LazyLock::new(|| {
@@ -360,6 +361,8 @@ fn title_cased(text: &str) -> bool {
 /// one and a byline or date follows it.
 /// How many words of each opening paragraph a title is compared with.
 const OPENING_WORDS: usize = 400;
+/// The fewest words a line's share of words found in the opening is counted over.
+pub(super) const OVERLAP_WORDS: usize = 4;
 
 fn best_title(lines: &[Line], first: usize) -> Option<usize> {
     let headline = |i: usize| {
@@ -391,7 +394,10 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
         if words.is_empty() {
             0.0
         } else {
-            words.iter().filter(|w| opening.contains(*w)).count() as f64 / words.len() as f64
+            // Over four words at least: a menu entry's two words found in the text are not
+            // the evidence a headline's seven of nine are.
+            let found = words.iter().filter(|w| opening.contains(*w)).count();
+            found as f64 / words.len().max(OVERLAP_WORDS) as f64
         }
     };
     let meta_within = |i: usize, n: usize| lines[i + 1..].iter().take(n).position(|l| l.meta);
@@ -410,7 +416,19 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
     let mut best: Option<(f64, usize)> = None;
     for i in inside.chain((0..first).rev().take(80)) {
         let line = &lines[i];
-        if i < first && (!looks_like_title(line) || line.text.ends_with(':')) {
+        // A title comes back more than twice when the page prints its heading twice in a row
+        // (and a breadcrumb names it), or when a blog lists the post again beside it: then
+        // it is still one right above the article, or one printed twice.
+        let twice_in_a_row = (i > 0 && lines[i - 1].text == line.text)
+            || lines.get(i + 1).is_some_and(|l| l.text == line.text);
+        let repeats = if i + 2 >= first {
+            4
+        } else if twice_in_a_row {
+            3
+        } else {
+            2
+        };
+        if i < first && (!looks_like_title(line, repeats) || line.text.ends_with(':')) {
             continue;
         }
         let overlap = overlap_of(line);
@@ -422,7 +440,7 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
         // A heading right under another is its deck (subtitle).
         let deck = i > 0 && {
             let above = &lines[i - 1];
-            looks_like_title(above)
+            looks_like_title(above, 2)
                 && above.words >= 4
                 && !above.text.ends_with(&line.text)
                 && above.repeats == 1
@@ -549,14 +567,18 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
         if is_meta(line) {
             continue;
         }
-        if is_paragraph(line) || (standfirst.is_none() && line.words >= 8 && i == meta_from) {
+        // The first long line after the title, past an image's text ("A hiker on a ridge").
+        let opens = lines[meta_from..i]
+            .iter()
+            .all(|l| l.words <= 6 && !l.paragraph && !l.sentence);
+        if is_paragraph(line) || (standfirst.is_none() && line.words >= 8 && opens) {
             // The first long line after the title is the standfirst when metadata follows it.
             let meta_follows = lines[i + 1..]
                 .iter()
                 .take_while(|l| !is_paragraph(l) || is_caption(l))
                 .any(is_meta)
                 || lines.get(i + 1).is_some_and(is_meta);
-            if i == meta_from && standfirst.is_none() && meta_follows && title_at.is_some() {
+            if opens && standfirst.is_none() && meta_follows && title_at.is_some() {
                 standfirst = Some(line.text.clone());
                 continue;
             }
