@@ -559,18 +559,19 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
     let meta_from = title_at.map_or(0, |t| t + 1);
     let mut standfirst = None;
     let mut start = None;
+    // Every line since the title is short, like an image's text ("A hiker on a ridge"): the
+    // next long line is still the first after the title.
+    let mut only_short = true;
     for i in meta_from..lines.len() {
         let line = &lines[i];
+        let opens = only_short;
+        only_short &= line.words <= 6 && !line.paragraph && !line.sentence;
         if line.stop {
             break;
         }
         if is_meta(line) {
             continue;
         }
-        // The first long line after the title, past an image's text ("A hiker on a ridge").
-        let opens = lines[meta_from..i]
-            .iter()
-            .all(|l| l.words <= 6 && !l.paragraph && !l.sentence);
         if is_paragraph(line) || (standfirst.is_none() && line.words >= 8 && opens) {
             // The first long line after the title is the standfirst when metadata follows it.
             let meta_follows = lines[i + 1..]
