@@ -665,6 +665,19 @@ fn what_only_looks_like_a_byline_is_not_one(#[case] line: &str) {
     assert_eq!(article.author, None);
 }
 
+/// An author link whose text is a phrase ("Full bio", "Sign in") names no one: the byline
+/// beside it does.
+#[test]
+fn an_author_links_phrase_is_not_a_name() {
+    let html = r#"<h1>Home renovation loans, explained</h1><div class="meta"><a href="/authors/jane-roe/">Full bio</a></div><p class="byline">By <span>Jane Roe</span></p><p>Most people who go looking for a renovation loan start with the cheapest option and regret it within a season, because the differences only show later.</p><p>We spent three months comparing renovation loans from twelve lenders, and kept notes on everything that went wrong along the way.</p>"#;
+    let article = Library::extract(&Clip {
+        html: Some(html.into()),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.author.as_deref(), Some("Jane Roe"));
+}
+
 /// A newsletter post (Substack's shape): the subscription box and the readers' comments after
 /// the article are not part of it.
 #[test]

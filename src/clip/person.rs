@@ -95,5 +95,12 @@ pub fn person(byline: &str) -> Option<String> {
                     || ["de", "da", "di", "van", "von", "der", "la", "le", "del"].contains(w))
         })
         .collect();
-    (1..=5).contains(&words.len()).then(|| words.join(" "))
+    // One capitalised word and then lower case ("Full bio", "Sign in") is a phrase.
+    let phrase = words.len() == 1
+        && text
+            .split(' ')
+            .nth(1)
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_lowercase);
+    ((1..=5).contains(&words.len()) && !phrase).then(|| words.join(" "))
 }
