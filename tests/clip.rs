@@ -610,15 +610,7 @@ fn an_articles_byline_footer_gives_author_and_date() {
 #[case::month_first_when_the_day_cannot_be_a_month("Posted on 12/19/2025", (2025, 12, 19))]
 #[case::day_first_otherwise("Posted on 03/01/2017", (2017, 1, 3))]
 fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32, u32, u32)) {
-    let text = format!(
-        "Field Guides\nChoosing a greener car for long drives\n{line}\n{}",
-        paragraphs("greener cars")
-    );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = greener_cars_under(line);
     assert_eq!(article.title, "Choosing a greener car for long drives");
     assert_eq!(
         article.published,
@@ -634,15 +626,7 @@ fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32
 #[case::written_by_and_a_colon("Written by:Elise Nass", "Elise Nass")]
 #[case::the_portrait_then_the_name("Ryan Carrigan\nRyan Carrigan", "Ryan Carrigan")]
 fn a_byline_as_a_copy_prints_it_is_read(#[case] lines: &str, #[case] author: &str) {
-    let text = format!(
-        "Field Guides\nChoosing a greener car for long drives\n{lines}\n{}",
-        paragraphs("greener cars")
-    );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = greener_cars_under(lines);
     assert_eq!(article.title, "Choosing a greener car for long drives");
     assert_eq!(article.author.as_deref(), Some(author));
 }
@@ -653,16 +637,20 @@ fn a_byline_as_a_copy_prints_it_is_read(#[case] lines: &str, #[case] author: &st
 #[case::a_word_starting_with_by("Bypass Roads Explained")]
 #[case::a_name_once("Ryan Carrigan")]
 fn what_only_looks_like_a_byline_is_not_one(#[case] line: &str) {
+    assert_eq!(greener_cars_under(line).author, None);
+}
+
+/// A copied article about greener cars with `lines` between its title and its text, extracted.
+fn greener_cars_under(lines: &str) -> lode::Article {
     let text = format!(
-        "Field Guides\nChoosing a greener car for long drives\n{line}\n{}",
+        "Field Guides\nChoosing a greener car for long drives\n{lines}\n{}",
         paragraphs("greener cars")
     );
-    let article = Library::extract(&Clip {
+    Library::extract(&Clip {
         text: Some(text),
         ..Clip::default()
     })
-    .unwrap();
-    assert_eq!(article.author, None);
+    .unwrap()
 }
 
 /// An author link whose text is a phrase ("Full bio", "Sign in") names no one: the byline
