@@ -618,24 +618,33 @@ fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32
     );
 }
 
-/// Bylines as copies print them: the label glued to the name, and a name with no label that a
-/// portrait's text repeats right above it.
+/// Bylines as copies print them: the label glued to the name, a name with no label that a
+/// portrait's text repeats right above it, a name with the date after it on its line, and a
+/// name with the next part glued to it.
 #[rstest]
 #[case::by_glued_to_the_name("ByShivya Nath 12th February 2025", "Shivya Nath")]
 #[case::by_and_a_colon_without_a_space("By:Great Day Editorial Team", "Great Day Editorial Team")]
 #[case::written_by_and_a_colon("Written by:Elise Nass", "Elise Nass")]
 #[case::the_portrait_then_the_name("Ryan Carrigan\nRyan Carrigan", "Ryan Carrigan")]
+#[case::a_name_then_a_date_on_its_line("Melissa Ozawa December 18, 2025", "Melissa Ozawa")]
+#[case::a_name_a_dot_and_a_date("Faith Katunga•Oct 20, 2025", "Faith Katunga")]
+#[case::a_name_a_dash_and_a_date("Rachael Hogg - 12/03/2026", "Rachael Hogg")]
+#[case::a_name_with_a_particle_then_the_date("Jordie van Rijn 21 February 2026", "Jordie van Rijn")]
+#[case::the_date_glued_to_the_name("By Scott YoungNovember 11, 2024", "Scott Young")]
+#[case::the_byline_glued_twice("Conor AllisonBy Conor AllisonJanuary 5, 2026", "Conor Allison")]
 fn a_byline_as_a_copy_prints_it_is_read(#[case] lines: &str, #[case] author: &str) {
     let article = greener_cars_under(lines);
     assert_eq!(article.title, "Choosing a greener car for long drives");
     assert_eq!(article.author.as_deref(), Some(author));
 }
 
-/// A word that starts with "by" is not a byline, and a name alone on its line, once, is not an
-/// author without a date or a label beside it.
+/// A word that starts with "by" is not a byline, a name alone on its line, once, is not an
+/// author without a date or a label beside it, and a labelled source or a date first is no name.
 #[rstest]
 #[case::a_word_starting_with_by("Bypass Roads Explained")]
 #[case::a_name_once("Ryan Carrigan")]
+#[case::a_source_and_a_date("Source: Russian Defense Ministry, 12 March 2025")]
+#[case::a_date_then_words("December 18, 2025 Travel News")]
 fn what_only_looks_like_a_byline_is_not_one(#[case] line: &str) {
     assert_eq!(greener_cars_under(line).author, None);
 }

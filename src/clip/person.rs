@@ -67,6 +67,19 @@ const NOT_NAMES: &[&str] = &[
     "december",
 ];
 
+/// Where a capitalised word glued to the end of `word` starts (a lower-case letter, then an
+/// upper-case one).
+fn glued_tail(word: &str) -> Option<usize> {
+    let mut lower = false;
+    for (at, c) in word.char_indices() {
+        if lower && c.is_uppercase() {
+            return Some(at);
+        }
+        lower = c.is_lowercase();
+    }
+    None
+}
+
 /// A person's name in a byline's text ("By Jane Doe, Reporter | 3 May" -> "Jane Doe"): the
 /// capitalised words after the label, up to a date, a separator or another word.
 pub fn person(byline: &str) -> Option<String> {
@@ -85,16 +98,27 @@ pub fn person(byline: &str) -> Option<String> {
         let w = w.to_lowercase();
         NOT_NAMES.contains(&w.as_str())
     };
-    let words: Vec<&str> = text
-        .split(' ')
-        .take_while(|w| {
-            !w.is_empty()
-                && !not_name(w)
-                && !w.chars().any(|c| c.is_ascii_digit() || c == '@')
-                && (w.chars().next().is_some_and(char::is_uppercase)
-                    || ["de", "da", "di", "van", "von", "der", "la", "le", "del"].contains(w))
-        })
-        .collect();
+    let mut words: Vec<&str> = Vec::new();
+    for word in text.split(' ') {
+        // A copy glues the byline's next part to the name ("Conor AllisonBy Conor Allison",
+        // "Jane DoeJanuary 5"): the name ends where the glued part starts.
+        let (word, glued) = match glued_tail(word) {
+            Some(at) if not_name(&word[at..]) => (&word[..at], true),
+            _ => (word, false),
+        };
+        let is_name = !word.is_empty()
+            && !not_name(word)
+            && !word.chars().any(|c| c.is_ascii_digit() || c == '@')
+            && (word.chars().next().is_some_and(char::is_uppercase)
+                || ["de", "da", "di", "van", "von", "der", "la", "le", "del"].contains(&word));
+        if !is_name {
+            break;
+        }
+        words.push(word);
+        if glued {
+            break;
+        }
+    }
     // One capitalised word and then lower case ("Full bio", "Sign in") is a phrase.
     let phrase = words.len() == 1
         && text

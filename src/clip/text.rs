@@ -679,6 +679,7 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
         .iter()
         .find_map(byline)
         .or_else(|| signed(head))
+        .or_else(|| head.iter().find_map(dated_name))
         // A sign-off right after the body ("Written by Jane Doe").
         .or_else(|| {
             lines[end.saturating_sub(2)..lines.len().min(end + 4)]
@@ -941,6 +942,19 @@ fn signed(head: &[Line]) -> Option<String> {
         let twice = head.get(k + 1).is_some_and(|next| next.text == line.text);
         (after_label || beside_byline || twice).then_some(name)
     })
+}
+
+/// A name that a date follows on its line, as a byline without its "By" reads ("Melissa Ozawa
+/// December 18, 2025", "Faith Katunga • Oct 20, 2025", "Rachael Hogg - 12/03/2026").
+fn dated_name(line: &Line) -> Option<String> {
+    if line.words > 12 || dates::find(&line.text).is_none() {
+        return None;
+    }
+    let name = person(&line.text)
+        .filter(|n| (2..=4).contains(&n.split(' ').count()) && !n.contains(':'))?;
+    let rest = line.text.strip_prefix(name.as_str())?.trim_start();
+    let date_next = rest.starts_with(|c: char| !c.is_alphabetic()) || dates::is_date_line(rest);
+    date_next.then_some(name)
 }
 
 /// The line after a label line ("Written by", then the name) within 40 lines of the body start.
