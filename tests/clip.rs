@@ -438,6 +438,14 @@ fn paragraphs(topic: &str) -> String {
     "what is once sprung cannot necessarily be unsprung",
     Some("Dan Davies")
 )]
+#[case::the_authors_portrait_under_the_deck_is_not_the_title(
+    "Edge Notes\nSubscribeSign in\nThe Edge-First Manifesto\nCloud as a coordination layer. Edge as the execution environment.\n\
+     Marco Bambini's avatar\nMarco Bambini\nDec 19, 2025\nShare\n",
+    "software that works offline",
+    "",
+    "The Edge-First Manifesto",
+    Some("Marco Bambini")
+)]
 #[case::a_question_headline_opening_the_text(
     "Home\nServices\nHeating and cooling\nRequest An Estimate\nEnd-of-Summer AC Maintenance Tips: Prevent Breakdowns Before Next Year\n\
      Fall Allergies in Montana: Improve Indoor Air Quality Before You Close the Windows\n\

@@ -258,7 +258,9 @@ fn classify(line: &mut Line) {
             && (POSTED.is_match(text) || UPDATED.is_match(text))
             && dates::find(text).is_some())
         || (line.words <= 25 && BYLINE.find(text).is_some_and(|m| m.start() <= 16))
-        || (line.words <= 12 && SECTIONS.is_match(text));
+        || (line.words <= 12 && SECTIONS.is_match(text))
+        // The author's picture, as its alternative text reads ("Jane Doe's avatar").
+        || (line.words <= 8 && PORTRAIT.is_match(text));
 }
 
 /// Menu entries copied without the breaks between them ("How to Invest MoneyWhat to Invest
