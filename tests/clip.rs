@@ -838,6 +838,48 @@ fn a_saved_page_declares_its_metadata(
     assert!(article.body.starts_with("Three of the largest"));
 }
 
+/// A copy's `<time>` marked as the publication's date is the article's date wherever it
+/// stands (above the headline too), and one marked as an update's is not, unless it is marked
+/// as both (WordPress prints `class="entry-date published updated"` until a post is edited).
+#[rstest]
+#[case::the_update_printed_first(
+    r#"<p class="meta"><time class="updated" datetime="2024-07-13T04:39:11+00:00" itemprop="dateModified">July 13, 2024</time>
+       <time class="entry-date published" datetime="2020-10-10T03:14:38+00:00" itemprop="datePublished">October 10, 2020</time></p>
+       <h1>Smelters cut output as prices slide</h1>"#,
+    (2020, 10, 10)
+)]
+#[case::published_and_updated_at_once(
+    r#"<h1>Smelters cut output as prices slide</h1>
+       <span class="posted-on"><time class="entry-date published updated" datetime="2023-09-27T19:20:00-04:00">September 27, 2023</time></span>
+       <span class="updated-on"><time class="entry-date updated" datetime="2025-11-23T19:13:49-05:00">Last updated on November 23, 2025</time></span>"#,
+    (2023, 9, 27)
+)]
+#[case::the_date_above_the_headline(
+    r#"<div class="kicker"><time datetime="2025-03-02" itemprop="datePublished">2 March 2025</time></div>
+       <h1>Smelters cut output as prices slide</h1><p>By Ana Kovac</p><time datetime="2025-03-04">Updated</time>"#,
+    (2025, 3, 2)
+)]
+fn a_time_marked_as_the_publications_dates_the_article(
+    #[case] head: &str,
+    #[case] date: (i32, u32, u32),
+) {
+    let html = format!(
+        "{head}<p>Three of the largest aluminium smelters in the region said on Friday that they would run at half capacity until the new year.</p>\
+         <p>Traders expect prices to climb before the winter, when the smelters usually buy most of their power.</p>\
+         <div class=\"comments\"><time datetime=\"2025-12-01T06:01:55-04:00\">6:01 AM</time> Great piece.</div>"
+    );
+    let article = Library::extract(&Clip {
+        html: Some(html),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, "Smelters cut output as prices slide");
+    assert_eq!(
+        article.published,
+        NaiveDate::from_ymd_opt(date.0, date.1, date.2)
+    );
+}
+
 /// Tag and section links after the title are the article's (WordPress marks categories
 /// `rel="category tag"`); the site's menu before it and a tag cloud of dozens are not.
 #[test]

@@ -176,7 +176,9 @@ pub struct Page {
     pub headings: Vec<Heading>,
     /// An element marked as the author (`rel`/`itemprop="author"`, an author or byline class).
     pub author: Option<String>,
-    /// The first `<time datetime>` after the heading (before it: the page header's date).
+    /// The first `<time datetime>` the page marks as the publication's (`itemprop=
+    /// "datePublished"`, class `published`), wherever it stands; else the first after the
+    /// heading (before it: the page header's date) that is not marked as an update's.
     pub published: Option<NaiveDate>,
     /// An element that hides text (a form, an `<svg>`…) never closes. A DOM parser then hides
     /// what follows, where this reader (and, for foreign elements, a browser) shows it.
@@ -213,6 +215,14 @@ static TAG_LINK: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SECTION_LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)rel\s*=\s*["'][^"']*\bcategory\b|href\s*=\s*["'][^"']*/(?:category|categoria|categories)/[^"'/]"#)
+        .expect("valid regex")
+});
+static PUBLISHED_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)itemprop\s*=\s*["']datePublished["']|class\s*=\s*["'][^"']*(?:(?-u:\b)published|post-date|publish-date)[^"']*["']"#)
+        .expect("valid regex")
+});
+static MODIFIED_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)itemprop\s*=\s*["']dateModified["']|class\s*=\s*["'][^"']*(?:modified|updated)[^"']*["']"#)
         .expect("valid regex")
 });
 static DATETIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -299,6 +309,7 @@ pub fn read(html: &str) -> Page {
     // (its name, where its text starts); lines counted so far (up to `counted` in `out`).
     let mut heading: Option<(u8, bool, usize)> = None;
     let mut seen_h1 = false;
+    let mut marked_published = None;
     let (mut lines, mut counted) = (0usize, 0usize);
     let mut authors: Vec<(String, usize)> = Vec::new();
     // An open tag or section link after the title: which, and where its text starts.
@@ -382,14 +393,24 @@ pub fn read(html: &str) -> Page {
                 seen_h1 |= level == 1;
                 heading = Some((level, HEADLINE_MARK.is_match(tag), out.len()));
             }
-            if name == "time" && seen_h1 && page.published.is_none() {
-                page.published = DATETIME.captures(tag).and_then(|c| {
+            if name == "time" {
+                let date = DATETIME.captures(tag).and_then(|c| {
                     NaiveDate::from_ymd_opt(
                         c[1].parse().ok()?,
                         c[2].parse().ok()?,
                         c[3].parse().ok()?,
                     )
                 });
+                // An update's date is not the article's, unless the page marks it as both
+                // (WordPress: `class="entry-date published updated"`).
+                let published = PUBLISHED_MARK.is_match(tag);
+                let modified = !published && MODIFIED_MARK.is_match(tag);
+                if published && marked_published.is_none() {
+                    marked_published = date;
+                }
+                if seen_h1 && page.published.is_none() && !modified {
+                    page.published = date;
+                }
             }
             if page.author.is_none()
                 && authors.len() < 8
@@ -461,6 +482,7 @@ pub fn read(html: &str) -> Page {
         }
     }
     push_text(&mut out, rest);
+    page.published = marked_published.or(page.published);
     page.text = out;
     page
 }
