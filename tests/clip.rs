@@ -446,6 +446,14 @@ fn paragraphs(topic: &str) -> String {
     "The Edge-First Manifesto",
     Some("Marco Bambini")
 )]
+#[case::a_breadcrumb_that_names_the_headline_in_other_words(
+    "Hiking Hub\nGuides\nYou are here: Hiking Hub » Gear » Budget GPS units for hiking, compared and reviewed\n\
+     The best budget GPS units for hiking in 2026\nUpdated on 3 Mar 2026\n",
+    "budget GPS units for hiking",
+    "",
+    "The best budget GPS units for hiking in 2026",
+    None
+)]
 #[case::a_question_headline_opening_the_text(
     "Home\nServices\nHeating and cooling\nRequest An Estimate\nEnd-of-Summer AC Maintenance Tips: Prevent Breakdowns Before Next Year\n\
      Fall Allergies in Montana: Improve Indoor Air Quality Before You Close the Windows\n\

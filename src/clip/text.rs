@@ -328,6 +328,8 @@ static NUMBERED: LazyLock<Regex> =
 fn looks_like_title(line: &Line, repeats: usize) -> bool {
     (3..=30).contains(&line.words)
         && !NUMBERED.is_match(&line.text)
+        // A breadcrumb ("You are here: Home » Guides » …") names the title but is not one.
+        && BREADCRUMB.find_iter(&line.text).count() < 2
         && !line.bullet
         && !line.text.ends_with(['.', '>', '›', '»', '/', '→'])
         && !is_meta(line)
