@@ -109,6 +109,40 @@ fn changes_a_crash_left_unindexed_are_replayed_on_open() {
 }
 
 #[test]
+fn searches_answer_at_opening_while_another_program_holds_the_write_lock() {
+    use std::time::{Duration, Instant};
+
+    // Another program (a backup tool, the sqlite3 shell) holds the database's write lock
+    // while Lode opens a library whose index is one change behind: the opening catches the
+    // index up, and searching waits for that, never for the other program's lock.
+    let (t, _) = populated();
+    let mut blocker = None;
+    let t = t.reopen_after(|dir| {
+        let conn = lode::testing::connect(&dir.join("lode.db")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO notes (title, language, body, content_hash, created_at, updated_at)
+             VALUES ('Harbour log', 'en', 'Stevedores unloaded the cormorant-marked crates at dawn.', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+             INSERT INTO index_outbox (note_id) VALUES (last_insert_rowid());
+             BEGIN IMMEDIATE;",
+        )
+        .unwrap();
+        blocker = Some(conn);
+    });
+    let started = Instant::now();
+    assert_eq!(t.search("stevedores").hits.len(), 1, "the opening caught up");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the search waited {:?}, for another program's lock",
+        started.elapsed()
+    );
+    blocker.unwrap().execute_batch("COMMIT").unwrap();
+    t.lib.tag(t.ids("stevedores")[0], &["port"]).unwrap();
+    t.lib.flush_index().unwrap();
+    assert_eq!(t.ids("tag:port").len(), 1, "and the index goes on");
+    assert!(t.lib.check().unwrap().ok());
+}
+
+#[test]
 fn a_clip_becomes_searchable_without_an_explicit_flush() {
     let t = TestLibrary::new();
     let id = t.clip_text(&article("Debounced", &["The indexer commits on its own shortly after the last change, so a search finds this without any help."])).id;

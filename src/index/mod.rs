@@ -1214,8 +1214,8 @@ impl Indexer {
     fn commit(&mut self, seq: i64) -> Result<()> {
         commit_with_payload(self.writer()?, seq)?;
         self.published(seq)?;
-        // Pruning is housekeeping: when it fails (the database busy), the next commit prunes.
-        let _ = store::outbox::prune(&self.conn, seq);
+        // Pruning is housekeeping: when the database is busy, a later commit prunes.
+        let _ = store::outbox::prune_if_free(&self.conn, seq);
         Ok(())
     }
 

@@ -38,6 +38,9 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_live_notes.sql"),
 ];
 
+/// How long a connection waits for a lock another connection holds before it fails.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Opens `path` with Lode's pragmas: WAL, `synchronous=FULL` (a clip that returned is on
 /// disk), foreign keys on, and a busy timeout so a second process waits instead of failing.
 pub fn connect(path: &Path) -> Result<Connection> {
@@ -45,7 +48,7 @@ pub fn connect(path: &Path) -> Result<Connection> {
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -59,7 +62,7 @@ pub fn connect(path: &Path) -> Result<Connection> {
 pub fn connect_reader(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "query_only", "ON")?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
@@ -87,7 +90,7 @@ pub fn connect_read_only(path: &Path) -> Result<Connection> {
             conn
         }
     };
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)

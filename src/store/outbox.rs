@@ -34,9 +34,15 @@ pub fn last_seq(conn: &Connection) -> Result<i64> {
     Ok(seq)
 }
 
-/// Forgets entries the index has durably applied.
-pub fn prune(conn: &Connection, up_to: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM index_outbox WHERE seq <= ?1")?
-        .execute([up_to])?;
+/// Forgets entries the index has durably applied, if the database's write lock is free now:
+/// housekeeping never waits for another connection's write (which may take seconds), and
+/// entries left behind are forgotten by a later call.
+pub fn prune_if_free(conn: &Connection, up_to: i64) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    let pruned = conn
+        .prepare_cached("DELETE FROM index_outbox WHERE seq <= ?1")
+        .and_then(|mut stmt| stmt.execute([up_to]));
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    pruned?;
     Ok(())
 }
