@@ -129,7 +129,11 @@ fn searches_answer_at_opening_while_another_program_holds_the_write_lock() {
         blocker = Some(conn);
     });
     let started = Instant::now();
-    assert_eq!(t.search("stevedores").hits.len(), 1, "the opening caught up");
+    assert_eq!(
+        t.search("stevedores").hits.len(),
+        1,
+        "the opening caught up"
+    );
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "the search waited {:?}, for another program's lock",
