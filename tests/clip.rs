@@ -678,6 +678,47 @@ fn greener_cars_under(lines: &str) -> lode::Article {
     .unwrap()
 }
 
+/// Where no rule names the author, the model that scores every name near the title and after
+/// the body does, when it is confident: a byline printed after the article's opening
+/// paragraphs, and the author's box after a long article (the portrait's text, then
+/// the name). A name the text merely mentions stays no one's.
+#[rstest]
+#[case::a_byline_after_the_opening_paragraphs(
+    "Choosing a greener car for long drives\n\
+     A new generation of hybrids has landed in the showrooms, and the old advice about range and refuelling no longer holds for most drivers.\n\
+     Charging on the road is easier than it was, and the prices of the cars have come down as well.\n\
+     By Dana Whitfield December 2, 2025\n",
+    "",
+    Some("Dana Whitfield")
+)]
+#[case::the_authors_box_after_a_long_article(
+    "Choosing a greener car for long drives\n",
+    "About the author\nDana Whitfield\nDana Whitfield\nSubscribe to updates from author\n",
+    Some("Dana Whitfield")
+)]
+#[case::a_name_the_article_mentions(
+    "Choosing a greener car for long drives\n",
+    "Dana Whitfield\nSubscribe to updates\n",
+    None
+)]
+fn the_author_no_rule_names_is_the_models_confident_guess(
+    #[case] head: &str,
+    #[case] after: &str,
+    #[case] author: Option<&str>,
+) {
+    let body: String = (1..=15)
+        .map(|leg| paragraphs(&format!("greener cars on leg {leg} of the route")))
+        .collect();
+    let text = format!("Field Guides\n{head}{body}{after}© 2026 Field Guides\n");
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, "Choosing a greener car for long drives");
+    assert_eq!(article.author.as_deref(), author);
+}
+
 /// An author link whose text is a phrase ("Full bio", "Sign in") names no one: the byline
 /// beside it does.
 #[test]

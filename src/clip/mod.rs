@@ -17,6 +17,13 @@ mod text;
 
 pub use page::{Completion, Detail, complete, set_detail};
 
+/// For `scripts/train-clipper`: what the author model sees. Not part of the API.
+#[doc(hidden)]
+pub mod training {
+    pub use super::text::author::{Candidate, FEATURES};
+    pub use super::text::author_candidates;
+}
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;

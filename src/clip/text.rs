@@ -17,6 +17,8 @@ use super::dates;
 use super::person::person;
 use super::tags::{self, Vocabulary};
 
+pub mod author;
+
 struct Line {
     text: String,
     words: usize,
@@ -519,6 +521,22 @@ fn densest_block(lines: &[Line]) -> Option<(usize, usize)> {
 }
 
 pub fn extract(page: &str, url: Option<&str>) -> Article {
+    extract_inner(page, url, None)
+}
+
+/// The author candidates the model scores on `page` (for `scripts/train-clipper`), whatever the
+/// rules find.
+pub fn author_candidates(page: &str) -> Vec<author::Candidate> {
+    let mut candidates = Vec::new();
+    extract_inner(page, None, Some(&mut candidates));
+    candidates
+}
+
+fn extract_inner(
+    page: &str,
+    url: Option<&str>,
+    candidates: Option<&mut Vec<author::Candidate>>,
+) -> Article {
     let lines = lines_of(page);
     let mut article = Article::default();
     if lines.is_empty() {
@@ -692,7 +710,12 @@ pub fn extract(page: &str, url: Option<&str>) -> Article {
                 .find_map(byline)
         })
         .or_else(|| lines[..meta_from.min(start)].iter().rev().find_map(byline))
-        .or_else(|| labelled(&lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)));
+        .or_else(|| labelled(&lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)))
+        // Else the name the model finds likeliest, when it is confident.
+        .or_else(|| author::guess(&lines, title_at, start, end));
+    if let Some(candidates) = candidates {
+        *candidates = author::candidates(&lines, title_at, start, end);
+    }
     // The article's date: between title and body; else one labelled "Posted on" around the
     // body (some pages sign off with it); else a date line (not an "updated" one) in the block
     // of labels that often follows the opening; else the closest before the body.
