@@ -1099,3 +1099,30 @@ fn a_page_that_names_no_site_is_named_after_its_address(#[case] url: &str, #[cas
     .unwrap();
     assert_eq!(article.site.as_deref(), Some(site));
 }
+
+/// A copied page's menus can hold thousands of elements (a shop's or a portal's mega-menu).
+/// The DOM reader would remove them unread, so they do not count against what it parses:
+/// the article is read through its structure as without them.
+#[test]
+fn a_mega_menu_does_not_keep_the_page_from_its_structure() {
+    let page = fixture("fieldnotes_blog.html");
+    let links: String = (0..6_000)
+        .map(|i| format!("<li><a href=\"/topic/{i}\">Topic {i}</a></li>"))
+        .collect();
+    let menu = format!("<nav class=\"mega\"><ul>{links}</ul><button>Close</button></nav>");
+    let with_menu = page.replacen(
+        "<div class=\"site\">",
+        &format!("<div class=\"site\">{menu}"),
+        1,
+    );
+    let read = |html: String| {
+        Library::extract(&Clip {
+            html: Some(html),
+            ..Clip::default()
+        })
+        .unwrap()
+    };
+    let (plain, menued) = (read(page), read(with_menu));
+    assert_eq!(menued.body, plain.body);
+    assert_eq!(menued.title, plain.title);
+}

@@ -50,6 +50,13 @@ const BLOCKS: [&str; 30] = [
     "form",
 ];
 
+/// Skipped elements that rs-trafilatura's cleaning removes with their contents whatever they
+/// hold (not forms, footers or figures, which it keeps in some places), so that it need not
+/// parse them: a quarter of a copied page's elements are in one.
+const DROPPED_FOR_DOM: [&str; 10] = [
+    "script", "style", "iframe", "svg", "math", "object", "nav", "aside", "button", "select",
+];
+
 /// Elements that hold no article text: site navigation, side bars, footers, forms, and
 /// figures (an image and its caption).
 const BOILERPLATE_TAGS: [&str; 8] = [
@@ -185,6 +192,9 @@ pub struct Page {
     pub unclosed: bool,
     /// What the page's `<head>`, meta tags and JSON-LD say about the article.
     pub meta: Meta,
+    /// The byte ranges of whole elements skipped here that the DOM reader removes unread
+    /// too ([`DROPPED_FOR_DOM`]), in page order and disjoint: see [`Page::for_dom`].
+    pub dropped: Vec<std::ops::Range<usize>>,
     /// The labels of tag links (`rel="tag"`, `/tag/…`) and section links (`rel="category"`,
     /// `/category/…`) after the first `<h1>` (before it: the site's menus); at most 41.
     pub tags: Vec<String>,
@@ -230,6 +240,18 @@ static DATETIME: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 impl Page {
+    /// `html` (the page this was read from) without its [`Page::dropped`] elements.
+    pub fn for_dom(&self, html: &str) -> String {
+        let mut kept = String::with_capacity(html.len());
+        let mut from = 0;
+        for range in &self.dropped {
+            kept.push_str(&html[from..range.start]);
+            from = range.end;
+        }
+        kept.push_str(&html[from..]);
+        kept
+    }
+
     /// The article's title: among the headings before its `body`, the one whose words the
     /// opening paragraphs use, marked as a headline, an `<h1>`, close to the body. (A blog's
     /// `<h1>` is often its own name, and the post's title an `<h2>`, or a second `<h1>`.)
@@ -349,7 +371,14 @@ pub fn read(html: &str) -> Page {
                         page.meta.read_json_ld(&rest[..at]);
                     }
                     let after = &rest[at..];
-                    after.find('>').map_or("", |gt| &after[gt + 1..])
+                    let after = after.find('>').map_or("", |gt| &after[gt + 1..]);
+                    // JSON-LD stays: the extractor may take the article's text from it.
+                    if DROPPED_FOR_DOM.contains(&name.as_str())
+                        && find_ascii_ci(tag, "ld+json").is_none()
+                    {
+                        page.dropped.push(tag_start..html.len() - after.len());
+                    }
+                    after
                 }
                 // An <svg> or <math> that never closes holds only itself: browsers leave
                 // foreign content at the next HTML paragraph, so the text after it stays.
@@ -378,6 +407,9 @@ pub fn read(html: &str) -> Page {
             let skipped =
                 end.filter(|&end| name != "figure" || !skips.holds_structure(content, end));
             if let Some(end) = skipped {
+                if DROPPED_FOR_DOM.contains(&name.as_str()) {
+                    page.dropped.push(tag_start..end);
+                }
                 rest = &html[end..];
                 out.push('\n');
                 continue;

@@ -295,7 +295,8 @@ pub fn extract(clip: &Clip) -> Result<Article> {
             .html
             .as_deref()
             .filter(|_| !page.unclosed)
-            .and_then(main_text::locate);
+            // Parsed without the elements the extractor would remove unread.
+            .and_then(|html| main_text::locate(&page.for_dom(html)));
         let located = main
             .map(|main| text::polish(&main_text::mask(&lines, &canonical_text(&main))))
             .filter(|body| !body.is_empty());
