@@ -1126,3 +1126,42 @@ fn a_mega_menu_does_not_keep_the_page_from_its_structure() {
     assert_eq!(menued.body, plain.body);
     assert_eq!(menued.title, plain.title);
 }
+
+/// What an HTML page marks as its author's: a label or a date there is no name (and the byline
+/// the text prints is read instead), a login link is nobody's, and a portrait's description
+/// names the author when nothing else does.
+#[rstest]
+#[case::an_update_label_in_the_byline(
+    r#"<div class="page-byline"><div class="page-byline__item">Last Updated: 2025-02-22</div></div><p>By Dana Whitfield</p>"#,
+    Some("Dana Whitfield")
+)]
+#[case::a_short_month_in_the_authors_element(
+    r#"<div class="author-meta">Sep 16, 2025</div>"#,
+    None
+)]
+#[case::a_login_link(r#"<a href="/user/login">Login</a>"#, None)]
+#[case::the_portrait_in_the_authors_box(
+    r#"<div class="post-author__image"><img src="a.png" alt="Avatar for Ana Erkic"></div>"#,
+    Some("Ana Erkic")
+)]
+#[case::a_portrait_marked_as_the_authors(
+    r#"<img class="author-photo" src="b.png" alt="Lisa Greene-Lewis">"#,
+    Some("Lisa Greene-Lewis")
+)]
+fn an_html_authors_element_names_no_label_and_its_portrait_names_the_author(
+    #[case] marks: &str,
+    #[case] author: Option<&str>,
+) {
+    let body: String = paragraphs("greener cars")
+        .split("\n\n")
+        .map(|p| format!("<p>{}</p>", p.trim()))
+        .collect();
+    let html = format!("<h1>Choosing a greener car for long drives</h1>{marks}{body}");
+    let article = Library::extract(&Clip {
+        html: Some(html),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, "Choosing a greener car for long drives");
+    assert_eq!(article.author.as_deref(), author);
+}

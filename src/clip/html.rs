@@ -183,6 +183,9 @@ pub struct Page {
     pub headings: Vec<Heading>,
     /// An element marked as the author (`rel`/`itemprop="author"`, an author or byline class).
     pub author: Option<String>,
+    /// The name a portrait's description gives (`alt="Avatar for Jane Doe"`), in or marked as
+    /// the author's element: when nothing else names the author.
+    pub portrait: Option<String>,
     /// The first `<time datetime>` the page marks as the publication's (`itemprop=
     /// "datePublished"`, class `published`), wherever it stands; else the first after the
     /// heading (before it: the page header's date) that is not marked as an update's.
@@ -217,6 +220,14 @@ static HEADLINE_MARK: LazyLock<Regex> = LazyLock::new(|| {
 });
 static AUTHOR_MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)(?:rel|itemprop)\s*=\s*["']author["']|class\s*=\s*["'][^"']*(?:author|byline|writer)[^"']*["']|href\s*=\s*["'][^"']*/(?:author|authors|autore|autori|writers?|contributors?|staff|people|user)/[^"']"#)
+        .expect("valid regex")
+});
+/// An image's description, and a portrait's: "Avatar for Jane Doe", "Headshot of Jane Doe".
+static ALT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?-u:\b)alt\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid regex")
+});
+static PORTRAIT_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:avatar|gravatar|headshot|picture|photo|image|portrait)\s+(?:for|of)\s+)?(.*?)(?:'s\s+(?:avatar|picture|photo|profile(?:\s+picture)?))?$")
         .expect("valid regex")
 });
 static TAG_LINK: LazyLock<Regex> = LazyLock::new(|| {
@@ -334,6 +345,8 @@ pub fn read(html: &str) -> Page {
     let mut marked_published = None;
     let (mut lines, mut counted) = (0usize, 0usize);
     let mut authors: Vec<(String, usize)> = Vec::new();
+    // The name a portrait's description gives, in or marked as the author's element.
+    let mut portrait: Option<String> = None;
     // An open tag or section link after the title: which, and where its text starts.
     let mut label_link: Option<(bool, usize)> = None;
     let mut out = String::with_capacity(html.len() / 2);
@@ -444,6 +457,16 @@ pub fn read(html: &str) -> Page {
                     page.published = date;
                 }
             }
+            if name == "img"
+                && page.author.is_none()
+                && portrait.is_none()
+                && (!authors.is_empty() || AUTHOR_MARK.is_match(tag))
+            {
+                portrait = (ALT.captures(tag))
+                    .and_then(|c| c.get(1).or(c.get(2)))
+                    .map(|alt| decoded(alt.as_str()))
+                    .and_then(|alt| person(&PORTRAIT_OF.replace(&alt, "$1")));
+            }
             if page.author.is_none()
                 && authors.len() < 8
                 && AUTHOR_MARK.is_match(tag)
@@ -515,6 +538,7 @@ pub fn read(html: &str) -> Page {
     }
     push_text(&mut out, rest);
     page.published = marked_published.or(page.published);
+    page.portrait = portrait;
     page.text = out;
     page
 }

@@ -354,8 +354,9 @@ pub fn extract(clip: &Clip) -> Result<Article> {
             article.title = canonical_text(&without_site(&title, site.as_deref()));
         }
         article.author = (meta.author.clone().or(html.author))
-            .map(|a| canonical_text(&a))
-            .or(article.author);
+            .or(article.author)
+            .or(html.portrait)
+            .map(|a| canonical_text(&a));
         article.published = meta.published.or(html.published).or(article.published);
         article.site = site;
         // An article has a few sections and a dozen tags at most: more links are a category

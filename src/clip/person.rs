@@ -54,6 +54,22 @@ const NOT_NAMES: &[&str] = &[
     "fri",
     "sat",
     "sun",
+    "feb",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "login",
+    "logout",
+    "register",
+    "account",
+    "comments",
+    "subscribe",
     "january",
     "february",
     "march",
@@ -102,6 +118,12 @@ pub fn person(byline: &str) -> Option<String> {
     for word in text.split(' ') {
         // A copy glues the byline's next part to the name ("Conor AllisonBy Conor Allison",
         // "Jane DoeJanuary 5"): the name ends where the glued part starts.
+        // A label other than a byline's ("Last Updated:", "Category:") is not a name, nor
+        // what it labels.
+        if word.ends_with(':') {
+            words.clear();
+            break;
+        }
         let (word, glued) = match glued_tail(word) {
             Some(at) if not_name(&word[at..]) => (&word[..at], true),
             _ => (word, false),
