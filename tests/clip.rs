@@ -1128,8 +1128,9 @@ fn a_mega_menu_does_not_keep_the_page_from_its_structure() {
 }
 
 /// What an HTML page marks as its author's: a label or a date there is no name (and the byline
-/// the text prints is read instead), a login link is nobody's, and a portrait's description
-/// names the author when nothing else does.
+/// the text prints is read instead), a login link is nobody's, a name in lower case or a user
+/// name is one (a phrase is not), and a portrait's description names the author when nothing
+/// else does.
 #[rstest]
 #[case::an_update_label_in_the_byline(
     r#"<div class="page-byline"><div class="page-byline__item">Last Updated: 2025-02-22</div></div><p>By Dana Whitfield</p>"#,
@@ -1147,6 +1148,18 @@ fn a_mega_menu_does_not_keep_the_page_from_its_structure() {
 #[case::a_portrait_marked_as_the_authors(
     r#"<img class="author-photo" src="b.png" alt="Lisa Greene-Lewis">"#,
     Some("Lisa Greene-Lewis")
+)]
+#[case::a_name_in_lower_case(
+    r#"<a class="Blog-meta-item--author" href="/blog?author=59a4">annette thurmon</a>"#,
+    Some("annette thurmon")
+)]
+#[case::a_user_name(
+    r#"<span itemprop="author"><a href="/author/jdoe42/">jdoe42</a></span>"#,
+    Some("jdoe42")
+)]
+#[case::a_phrase_in_lower_case(
+    r#"<a class="author-link" href="/author/x/">view all posts</a>"#,
+    None
 )]
 fn an_html_authors_element_names_no_label_and_its_portrait_names_the_author(
     #[case] marks: &str,

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use super::dates;
 use super::meta::Meta;
-use super::person::person;
+use super::person::{handle, person};
 use regex::Regex;
 
 const SKIPPED: [&str; 9] = [
@@ -515,7 +515,9 @@ pub fn read(html: &str) -> Page {
             // The innermost marked element first: "By" in one, the name in the next.
             if let Some(at) = authors.iter().rposition(|(open, _)| *open == name) {
                 let (_, from) = authors.remove(at);
-                page.author = page.author.take().or_else(|| person(&out[from..]));
+                page.author = (page.author.take())
+                    .or_else(|| person(&out[from..]))
+                    .or_else(|| handle(&out[from..]));
             }
         }
         // A table row is a line, its cells separated by bars.

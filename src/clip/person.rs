@@ -150,3 +150,38 @@ pub fn person(byline: &str) -> Option<String> {
             .is_some_and(char::is_lowercase);
     ((1..=5).contains(&words.len()) && !phrase).then(|| words.join(" "))
 }
+
+/// Words of the phrases an author's element holds beside a name ("view all posts", "more
+/// from", "leggi tutti gli articoli"): a lower-case text with one of them is no name.
+const PHRASE_WORDS: &[&str] = &[
+    "all", "more", "view", "see", "read", "posts", "post", "articles", "article", "stories", "the",
+    "of", "and", "from", "to", "in", "on", "at", "for", "with", "my", "your", "our", "this", "is",
+    "was", "no", "guest", "team", "tutti", "gli", "articoli", "leggi", "altri",
+];
+
+/// A user name, or a name written in lower case ("annette thurmon", "jdoe42"), in the text of
+/// an element the page marks as its author's: one to three words of letters (a user name may
+/// hold digits, dots, dashes and underscores), none of them a byline's other words.
+pub fn handle(marked: &str) -> Option<String> {
+    let text = super::one_spaced(marked);
+    let text = BYLINE_LABEL
+        .find(&text)
+        .map_or(&text[..], |m| &text[m.end()..])
+        .trim();
+    let words: Vec<&str> = text.split(' ').collect();
+    let is_word = |w: &&str| {
+        w.chars().next().is_some_and(char::is_lowercase)
+            && w.chars().count() >= 2
+            && w.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            && w.chars().any(char::is_alphabetic)
+            && !NOT_NAMES.contains(&w.to_lowercase().as_str())
+            && !PHRASE_WORDS.contains(w)
+    };
+    let user = words.len() == 1 && is_word(&words[0]);
+    let lower_name = (2..=3).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| is_word(w) && w.chars().all(char::is_alphabetic));
+    (user || lower_name).then(|| text.to_string())
+}
