@@ -116,14 +116,14 @@ pub fn person(byline: &str) -> Option<String> {
     };
     let mut words: Vec<&str> = Vec::new();
     for word in text.split(' ') {
-        // A copy glues the byline's next part to the name ("Conor AllisonBy Conor Allison",
-        // "Jane DoeJanuary 5"): the name ends where the glued part starts.
         // A label other than a byline's ("Last Updated:", "Category:") is not a name, nor
         // what it labels.
         if word.ends_with(':') {
             words.clear();
             break;
         }
+        // A copy glues the byline's next part to the name ("Conor AllisonBy Conor Allison",
+        // "Jane DoeJanuary 5"): the name ends where the glued part starts.
         let (word, glued) = match glued_tail(word) {
             Some(at) if not_name(&word[at..]) => (&word[..at], true),
             _ => (word, false),
