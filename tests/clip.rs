@@ -270,6 +270,49 @@ fn bodies_are_canonical_nfc_without_invisible_characters() {
     );
 }
 
+/// A page whose UTF-8 its server declared as Windows-1252 shows `’` as `â€™` (and some bytes as
+/// invisible control characters): the clip has what its author wrote.
+#[rstest]
+#[case::text(false)]
+#[case::html(true)]
+fn a_page_decoded_twice_is_repaired(#[case] as_html: bool) {
+    let title = "A DIY Investor\u{e2}\u{80}\u{99}s Guide to Retirement Calculators";
+    let opening = "Caf\u{c3}\u{a9} owners and teachers alike ask the same question: \
+        what\u{e2}\u{20ac}\u{2122}s enough to retire on \u{f0}\u{178}\u{2018}\u{8d} and when\u{c2} can I stop?";
+    let german = "Ein \u{201e}Gru\u{df}\u{201c} aus Berlin bleibt, wie er geschrieben wurde.";
+    let body = paragraphs("retirement calculators");
+    let clip = if as_html {
+        Clip {
+            html: Some(format!(
+                "<h1>{title}</h1><p>{opening}</p><p>{german}</p>{}",
+                body.split("\n\n").map(|p| format!("<p>{p}</p>")).collect::<String>()
+            )),
+            ..Clip::default()
+        }
+    } else {
+        Clip {
+            text: Some(article(title, &[opening, german, &body])),
+            ..Clip::default()
+        }
+    };
+    let article = Library::extract(&clip).unwrap();
+    assert_eq!(
+        article.title,
+        "A DIY Investor\u{2019}s Guide to Retirement Calculators"
+    );
+    assert_body(
+        &article.body,
+        &[
+            "Caf\u{e9} owners",
+            "what\u{2019}s enough",
+            "when can I stop?",
+            "\u{1f44d}",
+            "\u{201e}Gru\u{df}\u{201c}",
+        ],
+        &["\u{e2}", "\u{c3}"],
+    );
+}
+
 /// Each of `kept` is in `body`, none of `junk` is.
 fn assert_body(body: &str, kept: &[&str], junk: &[&str]) {
     for kept in kept {

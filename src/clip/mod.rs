@@ -10,6 +10,7 @@ mod dates;
 mod html;
 mod main_text;
 mod meta;
+mod mojibake;
 mod page;
 mod person;
 mod tags;
@@ -468,12 +469,14 @@ fn merge(main: Article, other: Article) -> Article {
     }
 }
 
-/// Line ends to LF, Unicode NFC, no zero-width or bidi control characters, no NBSP.
+/// Mis-decoded characters repaired ([`mojibake`]), line ends to LF, Unicode NFC, no
+/// zero-width or bidi control characters, no NBSP.
 pub fn canonical_text(s: &str) -> String {
+    let s = mojibake::repaired(s);
     let s = if s.contains('\r') {
         s.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        s.to_string()
+        s.into_owned()
     };
     // Most text is NFC and clean already: composing it again is the costliest step, and
     // rebuilding it char by char the next, so ask first.
