@@ -668,6 +668,8 @@ fn an_articles_byline_footer_gives_author_and_date() {
 #[case::an_iso_date_with_its_time("2022-11-23T08:10+02:00", (2022, 11, 23))]
 #[case::month_first_when_the_day_cannot_be_a_month("Posted on 12/19/2025", (2025, 12, 19))]
 #[case::day_first_otherwise("Posted on 03/01/2017", (2017, 1, 3))]
+#[case::month_first_when_the_page_writes_so("8/1/2025\nUpdated 8/27/2025", (2025, 8, 1))]
+#[case::day_first_when_the_page_writes_both("8/1/2025\nUpdated 8/27/2025\n27/8/2025", (2025, 1, 8))]
 fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32, u32, u32)) {
     let article = greener_cars_under(line);
     assert_eq!(article.title, "Choosing a greener car for long drives");

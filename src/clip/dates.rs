@@ -86,8 +86,34 @@ fn unglued(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The first date written in `line`, if any.
+/// The first date written in `line`, if any; numeric dates read day first (see
+/// [`find_ordered`]).
 pub fn find(line: &str) -> Option<NaiveDate> {
+    find_ordered(line, false)
+}
+
+/// Whether a page writes its numeric dates month first: one of them cannot be read day first
+/// (`12/19/2025`), and none cannot be read month first (`19/12/2025`).
+pub fn month_first<'a>(lines: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut month_first, mut day_first) = (false, false);
+    for line in lines {
+        if !line.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        for c in NUMERIC_DMY.captures_iter(line) {
+            let (Ok(a), Ok(b)) = (c[1].parse::<u32>(), c[2].parse::<u32>()) else {
+                continue;
+            };
+            month_first |= (1..=12).contains(&a) && (13..=31).contains(&b);
+            day_first |= (13..=31).contains(&a) && (1..=12).contains(&b);
+        }
+    }
+    month_first && !day_first
+}
+
+/// The first date written in `line`, if any; a numeric date that reads both ways (`8/1/2025`)
+/// month first when `month_first`, else day first.
+pub fn find_ordered(line: &str, month_first: bool) -> Option<NaiveDate> {
     // Every date has a year: most lines have no digit and need no search.
     if !line.bytes().any(|b| b.is_ascii_digit()) {
         return None;
@@ -112,10 +138,16 @@ pub fn find(line: &str) -> Option<NaiveDate> {
     if let Some(c) = ISO.captures(line) {
         return ymd(&c[1], c[2].parse().ok()?, &c[3]);
     }
-    // Day first, as most of the world writes it; month first when the day cannot be a month
-    // (12/19/2025).
+    // Day first, as most of the world writes it, unless the page writes month first; the
+    // other way when the day cannot be a month (12/19/2025).
     let c = NUMERIC_DMY.captures(line)?;
-    ymd(&c[3], c[2].parse().ok()?, &c[1]).or_else(|| ymd(&c[3], c[1].parse().ok()?, &c[2]))
+    let day_then_month = || ymd(&c[3], c[2].parse().ok()?, &c[1]);
+    let month_then_day = || ymd(&c[3], c[1].parse().ok()?, &c[2]);
+    if month_first {
+        month_then_day().or_else(day_then_month)
+    } else {
+        day_then_month().or_else(month_then_day)
+    }
 }
 
 /// A line that is only a date (with perhaps a weekday, a time or a label like "Published").

@@ -719,14 +719,18 @@ fn extract_inner(
     // The article's date: between title and body; else one labelled "Posted on" around the
     // body (some pages sign off with it); else a date line (not an "updated" one) in the block
     // of labels that often follows the opening; else the closest before the body.
+    // Numeric dates read the way the page writes them (`8/27/2025` elsewhere: `8/1/2025` is
+    // August's).
+    let month_first = dates::month_first(lines.iter().map(|l| l.text.as_str()));
+    let date = |line: &str| dates::find_ordered(line, month_first);
     article.published = head
         .iter()
-        .find_map(|l| dates::find(&l.text))
+        .find_map(|l| date(&l.text))
         .or_else(|| {
             lines[start.saturating_sub(40)..lines.len().min(end + 15)]
                 .iter()
                 .filter(|l| l.words <= 12 && POSTED.is_match(&l.text))
-                .find_map(|l| dates::find(&l.text))
+                .find_map(|l| date(&l.text))
         })
         .or_else(|| {
             let near = (start + 1..lines.len().min(start + 40))
@@ -734,13 +738,13 @@ fn extract_inner(
             near.filter(|&i| {
                 !UPDATED.is_match(&lines[i].text) && !UPDATED.is_match(&lines[i - 1].text)
             })
-            .find_map(|i| dates::find(&lines[i].text))
+            .find_map(|i| date(&lines[i].text))
         })
         .or_else(|| {
             lines[..start]
                 .iter()
                 .rev()
-                .find_map(|l| dates::find(&l.text))
+                .find_map(|l| date(&l.text))
         });
     article.sections = head
         .iter()
