@@ -285,7 +285,9 @@ fn a_page_decoded_twice_is_repaired(#[case] as_html: bool) {
         Clip {
             html: Some(format!(
                 "<h1>{title}</h1><p>{opening}</p><p>{german}</p>{}",
-                body.split("\n\n").map(|p| format!("<p>{p}</p>")).collect::<String>()
+                body.split("\n\n")
+                    .map(|p| format!("<p>{p}</p>"))
+                    .collect::<String>()
             )),
             ..Clip::default()
         }

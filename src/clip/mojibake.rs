@@ -114,4 +114,3 @@ pub fn repaired(s: &str) -> Cow<'_, str> {
     out.push_str(&s[copied..]);
     Cow::Owned(out)
 }
-

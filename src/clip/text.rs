@@ -740,12 +740,7 @@ fn extract_inner(
             })
             .find_map(|i| date(&lines[i].text))
         })
-        .or_else(|| {
-            lines[..start]
-                .iter()
-                .rev()
-                .find_map(|l| date(&l.text))
-        });
+        .or_else(|| lines[..start].iter().rev().find_map(|l| date(&l.text)));
     article.sections = head
         .iter()
         .find_map(|l| {
