@@ -9,7 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use lode_desktop::clipboard::read_directly;
-use wl_clipboard_rs::copy::{MimeSource, MimeType, Options, Source};
+use wl_clipboard_rs::copy::{self, MimeSource, MimeType, Options, Source};
+use wl_clipboard_rs::paste;
 
 const PAGE: &str = "https://www.eunews.it/en/2026/01/12/rare-earths/";
 
@@ -55,8 +56,13 @@ fn sway(runtime: &Path) -> Option<(Child, String)> {
     None
 }
 
-/// The selection offered as a browser offers it, served from a thread of this process.
+/// The selection offered as a browser offers it, served from a thread of this process. That
+/// thread sets the selection in its own time, so the last one is cleared first (a round trip
+/// to the compositor) and the new one waited for: on a busy machine a read right after the
+/// copy got the selection before it.
 fn offer(flavours: Vec<(&str, Vec<u8>)>) {
+    copy::clear(copy::ClipboardType::Regular, copy::Seat::All).expect("the selection clears");
+    let types: Vec<String> = flavours.iter().map(|(mime, _)| mime.to_string()).collect();
     let sources = (flavours.into_iter())
         .map(|(mime, bytes)| MimeSource {
             source: Source::Bytes(bytes.into_boxed_slice()),
@@ -66,6 +72,19 @@ fn offer(flavours: Vec<(&str, Vec<u8>)>) {
     Options::new()
         .copy_multi(sources)
         .expect("the compositor takes the selection");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let offered =
+            paste::get_mime_types(paste::ClipboardType::Regular, paste::Seat::Unspecified);
+        if offered.is_ok_and(|offered| types.iter().all(|t| offered.contains(t))) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the compositor never offered {types:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 fn utf16(s: &str) -> Vec<u8> {
@@ -109,7 +128,8 @@ fn a_browsers_copy_on_wayland_comes_with_its_text_html_and_address() {
     let _ = compositor.wait();
     let _ = std::fs::remove_dir_all(&runtime);
     let output = String::from_utf8_lossy(&checked.stdout);
-    assert!(checked.status.success(), "{output}");
+    let errors = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.status.success(), "{output}\n{errors}");
     assert!(output.contains("1 passed"), "{output}");
 }
 
