@@ -561,6 +561,23 @@ fn paragraphs(topic: &str) -> String {
     "The shells we would buy again, and the ones we sent back",
     None
 )]
+#[case::an_images_description_a_line_above_the_headline(
+    "Spine Clinic\nSchedule\nwoman with back pain on home office chairs\nBest Office Chairs to Prevent Back Pain\n\
+     Authored by: Jane Doe\nOctober 9, 2025\n",
+    "office chairs for back pain",
+    "",
+    "Best Office Chairs to Prevent Back Pain",
+    Some("Jane Doe")
+)]
+#[case::the_name_under_the_authors_portrait_above_the_date(
+    "Go Remote\nSubscribeSign in\nI Quit Being a Digital Nomad (and What It Taught Me)\n\
+     Years of remote work across many countries, and what it cost.\n\
+     Andrea Valeria - Remote Jobs's avatar\nAndrea Valeria - Remote Jobs\nDec 17, 2025\n",
+    "remote jobs",
+    "",
+    "I Quit Being a Digital Nomad (and What It Taught Me)",
+    Some("Andrea Valeria")
+)]
 fn the_text_title_is_the_headline_over_the_article(
     #[case] head: &str,
     #[case] topic: &str,

@@ -437,6 +437,13 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
         if i < first && (!looks_like_title(line, repeats) || line.text.ends_with(':')) {
             continue;
         }
+        // The name under the author's portrait ("Jane Doe's avatar", then "Jane Doe").
+        if i > 0
+            && PORTRAIT.is_match(&lines[i - 1].text)
+            && lines[i - 1].text.contains(line.text.as_str())
+        {
+            continue;
+        }
         let overlap = overlap_of(line);
         let distance = first.saturating_sub(i) as f64;
         // A heading that comes back after some of the article's prose is a table of
@@ -466,7 +473,10 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
         let score = 3.0 * overlap + if crumb_and_heading { 1.0 } else { 0.0 }
             - if deck { 2.0 } else { 0.0 }
             + match meta_at {
-                Some(0..=2) => 1.5,
+                // The byline or date right under it, as under a headline (an image's
+                // description or a category line sits a line farther).
+                Some(0) => 1.75,
+                Some(1..=2) => 1.5,
                 Some(_) => 0.75,
                 None => 0.0,
             }
