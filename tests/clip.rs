@@ -578,6 +578,14 @@ fn paragraphs(topic: &str) -> String {
     "I Quit Being a Digital Nomad (and What It Taught Me)",
     Some("Andrea Valeria")
 )]
+#[case::a_headline_over_its_byline_that_the_blog_lists_again_below(
+    "Pinny Travels\nDestinations\nVideos\nThe Rain Shell Guide for First Time Hikers\nGear Reviews\nDec 23, 2025\n\
+     Written By Linny Park\n",
+    "rain shells",
+    "You may also like\nThe Rain Shell Guide for First Time Hikers\nThe Rain Shell Guide for First Time Hikers\n",
+    "The Rain Shell Guide for First Time Hikers",
+    Some("Linny Park")
+)]
 fn the_text_title_is_the_headline_over_the_article(
     #[case] head: &str,
     #[case] topic: &str,

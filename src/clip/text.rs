@@ -424,10 +424,11 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
         let line = &lines[i];
         // A title comes back more than twice when the page prints its heading twice in a row
         // (and a breadcrumb names it), or when a blog lists the post again beside it: then
-        // it is still one right above the article, or one printed twice.
+        // it is still one right above the article or right above its byline or date, or one
+        // printed twice.
         let twice_in_a_row = (i > 0 && lines[i - 1].text == line.text)
             || lines.get(i + 1).is_some_and(|l| l.text == line.text);
-        let repeats = if i + 2 >= first {
+        let repeats = if i + 2 >= first || meta_within(i, 3).is_some() {
             4
         } else if twice_in_a_row {
             3
