@@ -586,6 +586,14 @@ fn paragraphs(topic: &str) -> String {
     "The Rain Shell Guide for First Time Hikers",
     Some("Linny Park")
 )]
+#[case::a_headline_over_a_byline_without_by_and_its_images_description(
+    "Fieldcraft Weekly\nGuides\nThe Rain Shell Guide: Ten We Tested [2025]\nJane Doe\u{2022}Updated on Jul 4, 2025 \u{2022}8 min read\n\
+     Share\nLink Copied!\nThe Rain Shell Guide Ten We Tested 2025\n",
+    "rain shells",
+    "",
+    "The Rain Shell Guide: Ten We Tested [2025]",
+    Some("Jane Doe")
+)]
 fn the_text_title_is_the_headline_over_the_article(
     #[case] head: &str,
     #[case] topic: &str,

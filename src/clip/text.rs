@@ -262,7 +262,9 @@ fn classify(line: &mut Line) {
         || (line.words <= 25 && BYLINE.find(text).is_some_and(|m| m.start() <= 16))
         || (line.words <= 12 && SECTIONS.is_match(text))
         // The author's picture, as its alternative text reads ("Jane Doe's avatar").
-        || (line.words <= 8 && PORTRAIT.is_match(text));
+        || (line.words <= 8 && PORTRAIT.is_match(text))
+        // A byline without its "By": "Jane Doe • Updated on Jul 4, 2024".
+        || dated_name(line).is_some();
 }
 
 /// Menu entries copied without the breaks between them ("How to Invest MoneyWhat to Invest
