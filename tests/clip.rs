@@ -594,6 +594,14 @@ fn paragraphs(topic: &str) -> String {
     "The Rain Shell Guide: Ten We Tested [2025]",
     Some("Jane Doe")
 )]
+#[case::a_headline_over_its_authors_name_printed_twice(
+    "Fieldcraft Weekly\nGear\nThe Rain Shells We Tested for 2025 and Beyond\nBrinda Gulati\nBrinda Gulati\nContent Editor\n\
+     The Rain Shells We Tested for 2025 and Beyond cover\nOctober 26, 2025\n",
+    "rain shells",
+    "",
+    "The Rain Shells We Tested for 2025 and Beyond",
+    Some("Brinda Gulati")
+)]
 fn the_text_title_is_the_headline_over_the_article(
     #[case] head: &str,
     #[case] topic: &str,

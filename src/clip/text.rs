@@ -408,7 +408,18 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
             found as f64 / words.len().max(OVERLAP_WORDS) as f64
         }
     };
-    let meta_within = |i: usize, n: usize| lines[i + 1..].iter().take(n).position(|l| l.meta);
+    // Where the next byline or date is among the `n` lines under line `i`; a name printed twice
+    // in a row (the portrait's text, then the name) is one.
+    let meta_within = |i: usize, n: usize| {
+        (i + 1..lines.len().min(i + 1 + n)).position(|k| {
+            lines[k].meta
+                || (lines
+                    .get(k + 1)
+                    .is_some_and(|next| next.text == lines[k].text)
+                    && (2..=4).contains(&lines[k].words)
+                    && person(&lines[k].text).is_some_and(|name| name == lines[k].text))
+        })
+    };
     let inside = (first..lines.len().min(first + 8))
         .filter(|&i| headline(i) && !lines[i].stop && lines[i].repeats == 1)
         .filter(|&i| i == first || meta_within(i, 3).is_some());
