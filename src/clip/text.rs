@@ -997,7 +997,12 @@ fn signed(head: &[Line]) -> Option<String> {
 /// A name that a date follows on its line, as a byline without its "By" reads ("Melissa Ozawa
 /// December 18, 2025", "Faith Katunga • Oct 20, 2025", "Rachael Hogg - 12/03/2026").
 fn dated_name(line: &Line) -> Option<String> {
-    if line.words > 12 || dates::find(&line.text).is_none() {
+    // Cheap tests first: every line is asked (a name is capitalised, a date holds digits).
+    if line.words > 12
+        || !line.text.starts_with(char::is_uppercase)
+        || !line.text.bytes().any(|b| b.is_ascii_digit())
+        || dates::find(&line.text).is_none()
+    {
         return None;
     }
     let name = person(&line.text)
