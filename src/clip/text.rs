@@ -416,8 +416,7 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
                 || (lines
                     .get(k + 1)
                     .is_some_and(|next| next.text == lines[k].text)
-                    && (2..=4).contains(&lines[k].words)
-                    && person(&lines[k].text).is_some_and(|name| name == lines[k].text))
+                    && name_line(&lines[k]).is_some())
         })
     };
     let inside = (first..lines.len().min(first + 8))
@@ -981,8 +980,7 @@ static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
 /// (a "By" label, a date, the author's picture): "Dan Davies" above "Dec 12, 2025".
 fn signed(head: &[Line]) -> Option<String> {
     head.iter().enumerate().find_map(|(k, line)| {
-        let name = person(&line.text)
-            .filter(|name| *name == line.text && (2..=4).contains(&line.words))?;
+        let name = name_line(line)?;
         let after_label = k > 0 && AUTHOR_LABEL.is_match(&head[k - 1].text);
         let beside_byline = line.repeats <= 2
             && head[k.saturating_sub(2)..head.len().min(k + 3)]
@@ -992,6 +990,14 @@ fn signed(head: &[Line]) -> Option<String> {
         let twice = head.get(k + 1).is_some_and(|next| next.text == line.text);
         (after_label || beside_byline || twice).then_some(name)
     })
+}
+
+/// A line that is a name and nothing else ("Dan Davies").
+fn name_line(line: &Line) -> Option<String> {
+    if !(2..=4).contains(&line.words) {
+        return None;
+    }
+    person(&line.text).filter(|name| *name == line.text)
 }
 
 /// A name that a date follows on its line, as a byline without its "By" reads ("Melissa Ozawa
