@@ -713,6 +713,8 @@ fn an_articles_byline_footer_gives_author_and_date() {
 #[case::day_first_otherwise("Posted on 03/01/2017", (2017, 1, 3))]
 #[case::month_first_when_the_page_writes_so("8/1/2025\nUpdated 8/27/2025", (2025, 8, 1))]
 #[case::day_first_when_the_page_writes_both("8/1/2025\nUpdated 8/27/2025\n27/8/2025", (2025, 1, 8))]
+#[case::dashes_between_the_parts("Published: 10-30-2025", (2025, 10, 30))]
+#[case::dashes_day_first("Pubblicato il 05-11-2025", (2025, 11, 5))]
 fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32, u32, u32)) {
     let article = greener_cars_under(line);
     assert_eq!(article.title, "Choosing a greener car for long drives");
@@ -995,6 +997,16 @@ fn a_saved_page_declares_its_metadata(
     r#"<div class="kicker"><time datetime="2025-03-02" itemprop="datePublished">2 March 2025</time></div>
        <h1>Smelters cut output as prices slide</h1><p>By Ana Kovac</p><time datetime="2025-03-04">Updated</time>"#,
     (2025, 3, 2)
+)]
+#[case::the_day_the_page_shows_in_its_time_zone(
+    r#"<h1>Smelters cut output as prices slide</h1>
+       <span class="byline"><time datetime="2026-02-24T04:13:00Z">February 23, 2026</time></span>"#,
+    (2026, 2, 23)
+)]
+#[case::the_attribute_when_the_page_shows_no_day(
+    r#"<h1>Smelters cut output as prices slide</h1>
+       <span class="byline"><time datetime="2026-02-24T04:13:00Z">3 hours ago</time></span>"#,
+    (2026, 2, 24)
 )]
 fn a_time_marked_as_the_publications_dates_the_article(
     #[case] head: &str,

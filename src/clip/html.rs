@@ -439,12 +439,20 @@ pub fn read(html: &str) -> Page {
                 heading = Some((level, HEADLINE_MARK.is_match(tag), out.len()));
             }
             if name == "time" {
-                let date = DATETIME.captures(tag).and_then(|c| {
+                let attribute = DATETIME.captures(tag).and_then(|c| {
                     NaiveDate::from_ymd_opt(
                         c[1].parse().ok()?,
                         c[2].parse().ok()?,
                         c[3].parse().ok()?,
                     )
+                });
+                // The day the page shows, in its reader's time zone (`datetime="…-24T04:13Z"`
+                // shows "February 23"), unless it is no date ("2 hours ago") or another one.
+                // (A date shown with no attribute is as often a promoted event's.)
+                let date = attribute.map(|a| {
+                    shown_date(rest)
+                        .filter(|s| (*s - a).num_days().abs() <= 1)
+                        .unwrap_or(a)
                 });
                 // An update's date is not the article's, unless the page marks it as both
                 // (WordPress: `class="entry-date published updated"`).
@@ -543,6 +551,27 @@ pub fn read(html: &str) -> Page {
     page.portrait = portrait;
     page.text = out;
     page
+}
+
+/// The date an element's text shows, read from `rest` (what follows its start tag) up to
+/// its end tag (within a few hundred bytes).
+fn shown_date(rest: &str) -> Option<NaiveDate> {
+    let mut end = rest.len().min(300);
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    let inner = &rest[..find_ascii_ci(&rest[..end], "</time")?];
+    // Its text, without the tags inside it (`<span>`s around the parts).
+    let mut text = String::with_capacity(inner.len());
+    for (k, part) in inner.split('<').enumerate() {
+        text.push(' ');
+        text.push_str(if k == 0 {
+            part
+        } else {
+            part.split_once('>').map_or("", |(_, t)| t)
+        });
+    }
+    dates::find(&decoded(&text))
 }
 
 fn find_ascii_ci(haystack: impl AsRef<[u8]>, needle: impl AsRef<[u8]>) -> Option<usize> {
