@@ -56,15 +56,8 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?:T|(?-u:\b))").expect("valid regex")
 });
 static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})(?-u:\b)").expect("valid regex")
+    Regex::new(r"(?-u:\b)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?-u:\b)").expect("valid regex")
 });
-
-/// The numeric dates in `line`: `19/12/2025`, `19.12.2025`, `12-19-2025`, one separator
-/// throughout (`1/2-2025` is not a date). Captures: 1 and 3 the day and the month in either
-/// order, 5 the year.
-fn numeric_dates(line: &str) -> impl Iterator<Item = regex::Captures<'_>> {
-    NUMERIC_DMY.captures_iter(line).filter(|c| c[2] == c[4])
-}
 
 /// `line` with a space where a copy glued a label, a name or a count to a date ("date12 Nov
 /// 2025", "Jane DoeFebruary 3, 2026Comment"): between a letter and a digit, a lower-case and
@@ -107,8 +100,8 @@ pub fn month_first<'a>(lines: impl IntoIterator<Item = &'a str>) -> bool {
         if !line.bytes().any(|b| b.is_ascii_digit()) {
             continue;
         }
-        for c in numeric_dates(line) {
-            let (Ok(a), Ok(b)) = (c[1].parse::<u32>(), c[3].parse::<u32>()) else {
+        for c in NUMERIC_DMY.captures_iter(line) {
+            let (Ok(a), Ok(b)) = (c[1].parse::<u32>(), c[2].parse::<u32>()) else {
                 continue;
             };
             month_first |= (1..=12).contains(&a) && (13..=31).contains(&b);
@@ -147,9 +140,9 @@ pub fn find_ordered(line: &str, month_first: bool) -> Option<NaiveDate> {
     }
     // Day first, as most of the world writes it, unless the page writes month first; the
     // other way when the day cannot be a month (12/19/2025).
-    let c = numeric_dates(line).next()?;
-    let day_then_month = || ymd(&c[5], c[3].parse().ok()?, &c[1]);
-    let month_then_day = || ymd(&c[5], c[1].parse().ok()?, &c[3]);
+    let c = NUMERIC_DMY.captures(line)?;
+    let day_then_month = || ymd(&c[3], c[2].parse().ok()?, &c[1]);
+    let month_then_day = || ymd(&c[3], c[1].parse().ok()?, &c[2]);
     if month_first {
         month_then_day().or_else(day_then_month)
     } else {
