@@ -58,6 +58,9 @@ const ABOVE_TITLE: usize = 10;
 const UNDER_TITLE: usize = 40;
 const BODY_OPENING: usize = 5;
 const AFTER_BODY: usize = 15;
+/// The body's last lines, which may be the author's box ("Jane Doe", then "Jane is …"): they
+/// count as after the body.
+const BODY_CLOSING: usize = 5;
 
 static WEIGHTS: LazyLock<Vec<f64>> = LazyLock::new(|| parse_weights(WEIGHTS_FILE));
 const WEIGHTS_FILE: &str = include_str!("author_weights.txt");
@@ -117,8 +120,25 @@ pub(super) fn guess(
         .map(|(_, name)| name)
 }
 
+/// Whether the next line or the one after is the author's bio: it opens with the name, or its
+/// first word, then "is", "was" or a comma and lower case ("Jane Doe is a reporter…", "Jane, a
+/// reporter…"; not "Snow Hill, MD").
+fn opens_bio(lines: &[Line], i: usize, name: &str) -> bool {
+    let first = name.split(' ').next().unwrap_or(name);
+    lines[i + 1..lines.len().min(i + 3)].iter().any(|l| {
+        [name, first].iter().any(|n| {
+            l.text.strip_prefix(n).is_some_and(|r| {
+                r.starts_with(" is ")
+                    || r.starts_with(" was ")
+                    || r.strip_prefix(", ")
+                        .is_some_and(|r| r.starts_with(char::is_lowercase))
+            })
+        })
+    })
+}
+
 /// Where a line stands: above the title, the title, between it and the body, the body's
-/// opening lines, after the body.
+/// opening lines, after the body (or among its last lines).
 #[derive(Clone, Copy, PartialEq)]
 enum Place {
     AboveTitle,
@@ -137,9 +157,12 @@ pub(super) fn candidates(
 ) -> Vec<Candidate> {
     let head_from = title.unwrap_or(start);
     let head_to = start.min(head_from + UNDER_TITLE);
+    let opening_end = lines.len().min(start + BODY_OPENING).max(start);
+    // An author box the body ran into ends it: its last lines count as after it.
+    let closing_from = (end + 1).saturating_sub(BODY_CLOSING).max(opening_end);
     let places = (head_from.saturating_sub(ABOVE_TITLE)..head_to)
-        .chain(start..lines.len().min(start + BODY_OPENING).max(start))
-        .chain(end + 1..lines.len().min(end + 1 + AFTER_BODY).max(end + 1))
+        .chain(start..opening_end)
+        .chain(closing_from..lines.len().min(end + 1 + AFTER_BODY).max(closing_from))
         .map(|i| {
             let place = if i < head_from {
                 Place::AboveTitle
@@ -147,7 +170,7 @@ pub(super) fn candidates(
                 Place::Title
             } else if i < start {
                 Place::UnderTitle
-            } else if i <= end {
+            } else if i < opening_end && i <= end {
                 Place::BodyOpening
             } else {
                 Place::AfterBody
@@ -266,8 +289,7 @@ fn features(
         dates::find(&line.text).is_some(),
         near(&|l| dates::find(&l.text).is_some()),
         next == line.text || previous == line.text,
-        next.strip_prefix(name)
-            .is_some_and(|r| r.starts_with(" is ") || r.starts_with(", ")),
+        opens_bio(lines, i, name),
         near(&|l| PORTRAIT.is_match(&l.text)),
         lines[footer_from..]
             .iter()
