@@ -1,5 +1,5 @@
-//! The author when no rule names one. Every name-like line near the title and right after the
-//! body is a candidate, described by its shape and place (a "By", alone on its line, beside a
+//! The author when no rule names one. Every name-like line near the title, at the body's end
+//! and right after it is a candidate, described by its shape and place (a "By", alone on its line, beside a
 //! date or a portrait, between the title and the body, its words never written in lower case
 //! elsewhere on the page…); a logistic model over those features, trained on the clip bench's
 //! tune half by `scripts/train-clipper` (weights in `author_weights.txt`), scores them, and the
@@ -53,7 +53,8 @@ pub const FEATURES: &[&str] = &[
 /// most are real bylines: a reporter, a company's blog), at 0.50 it finds one author fewer.
 const THRESHOLD: f64 = 0.45;
 /// Candidates come from this many lines above the title, under it (before the body), at the
-/// body's opening and after the body: a bounded number, whatever the page.
+/// body's opening, at its end ([`BODY_CLOSING`]) and after it: a bounded number, whatever the
+/// page.
 const ABOVE_TITLE: usize = 10;
 const UNDER_TITLE: usize = 40;
 const BODY_OPENING: usize = 5;
@@ -148,7 +149,8 @@ enum Place {
     AfterBody,
 }
 
-/// Every name on the lines around the title, at the body's opening and after the body.
+/// Every name on the lines around the title, at the body's opening, among its last lines and
+/// after the body.
 pub(super) fn candidates(
     lines: &[Line],
     title: Option<usize>,
