@@ -769,8 +769,8 @@ fn greener_cars_under(lines: &str) -> lode::Article {
 /// Where no rule names the author, the model that scores every name near the title and after
 /// the body does, when it is confident: a byline printed after the article's opening
 /// paragraphs, and the author's box after a long article (the portrait's text, then
-/// the name; or the two, then a bio the body runs into). A name the text merely
-/// mentions stays no one's.
+/// the name; or the two, then a bio the body runs into), also over a menu's "By …" above the
+/// title. A name the text merely mentions stays no one's.
 #[rstest]
 #[case::a_byline_after_the_opening_paragraphs(
     "Choosing a greener car for long drives\n\
@@ -788,6 +788,11 @@ fn greener_cars_under(lines: &str) -> lode::Article {
 #[case::the_authors_box_the_body_runs_into(
     "Choosing a greener car for long drives\n",
     "Dana Whitfield\nDana Whitfield\nDana is a motoring writer who has driven electric cars across Europe since 2015, and she tests every car she writes about on the same long route.\n",
+    Some("Dana Whitfield")
+)]
+#[case::the_authors_box_over_a_menus_by_above_the_title(
+    "Programs\nBy Modality\nChoosing a greener car for long drives\n",
+    "About the author\nDana Whitfield\nDana Whitfield\nSubscribe to updates from author\n",
     Some("Dana Whitfield")
 )]
 #[case::a_name_the_article_mentions(

@@ -732,10 +732,12 @@ fn extract_inner(
                 .filter(|l| l.meta)
                 .find_map(byline)
         })
+        // Else the name the model finds likeliest, when it is confident: before the weakest
+        // rules, a byline above the head (a menu's `By Modality`) and the line after a lone
+        // label (`Author`, then whatever comes next).
+        .or_else(|| author::guess(&lines, title_at, start, end))
         .or_else(|| lines[..meta_from.min(start)].iter().rev().find_map(byline))
-        .or_else(|| labelled(&lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)))
-        // Else the name the model finds likeliest, when it is confident.
-        .or_else(|| author::guess(&lines, title_at, start, end));
+        .or_else(|| labelled(&lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)));
     if let Some(candidates) = candidates {
         *candidates = author::candidates(&lines, title_at, start, end);
     }
