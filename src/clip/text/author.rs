@@ -1,9 +1,10 @@
-//! The author when no rule names one. Every name-like line near the title, at the body's end
-//! and right after it is a candidate, described by its shape and place (a "By", alone on its line, beside a
-//! date or a portrait, between the title and the body, its words never written in lower case
-//! elsewhere on the page…); a logistic model over those features, trained on the clip bench's
-//! tune half by `scripts/train-clipper` (weights in `author_weights.txt`), scores them, and the
-//! best is taken when the model is confident enough.
+//! The author when the byline rules name no one (the weakest, a "By" above the title and the
+//! line after a lone label, come after it). Every name-like line near the title, at the body's
+//! end and right after it is a candidate, described by its shape and place (a "By", alone on
+//! its line, beside a date or a portrait, between the title and the body, its words never
+//! written in lower case elsewhere on the page…); a logistic model over those features, trained
+//! on the clip bench's tune half by `scripts/train-clipper` (weights in `author_weights.txt`),
+//! scores them, and the best is taken when the model is confident enough.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
