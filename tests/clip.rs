@@ -1038,45 +1038,6 @@ fn a_time_marked_as_the_publications_dates_the_article(
     );
 }
 
-/// The date an article's own footer or aside shows dates it when nothing else does: the HTML
-/// reading skips those boxes as boilerplate, but the page shows the date (and a copy's text
-/// carries it). A side bar's dates, beside the article, are other posts'.
-#[rstest]
-#[case::in_the_articles_footer(
-    r#"<aside class="sidebar"><h3>Recent posts</h3><time datetime="2026-01-02">January 2, 2026</time></aside>
-       <article>{body}<footer class="entry-footer"><span class="posted-on">Posted on
-       <time datetime="2025-08-12T11:15:06Z">August 12, 2025</time></span></footer></article>"#,
-    Some((2025, 8, 12))
-)]
-#[case::in_the_articles_aside(
-    r#"<article><aside><time datetime="2021-06-06">June 6, 2021</time></aside>{body}</article>"#,
-    Some((2021, 6, 6))
-)]
-#[case::only_in_a_side_bar(
-    r#"<article>{body}</article>
-       <aside class="sidebar"><h3>Recent posts</h3><time datetime="2026-01-02">January 2, 2026</time></aside>"#,
-    None
-)]
-fn the_date_in_an_articles_own_footer_dates_it(
-    #[case] page: &str,
-    #[case] date: Option<(i32, u32, u32)>,
-) {
-    let body = "<h1>Smelters cut output as prices slide</h1>\
-         <p>Three of the largest aluminium smelters in the region said on Friday that they would run at half capacity until the new year.</p>\
-         <p>Traders expect prices to climb before the winter, when the smelters usually buy most of their power.</p>";
-    let article = Library::extract(&Clip {
-        html: Some(page.replace("{body}", body)),
-        ..Clip::default()
-    })
-    .unwrap();
-    assert_eq!(article.title, "Smelters cut output as prices slide");
-    assert!(article.body.starts_with("Three of the largest"));
-    assert_eq!(
-        article.published,
-        date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
-    );
-}
-
 /// Tag and section links after the title are the article's (WordPress marks categories
 /// `rel="category tag"`); the site's menu before it and a tag cloud of dozens are not.
 #[test]

@@ -190,10 +190,6 @@ pub struct Page {
     /// "datePublished"`, class `published`), wherever it stands; else the first after the
     /// heading (before it: the page header's date) that is not marked as an update's.
     pub published: Option<NaiveDate>,
-    /// The first such `<time>` in a box the text skips (an `<aside>`, a `<footer>`) inside an
-    /// `<article>`: the article's own footer often carries its date, when nothing else does.
-    /// (Outside an article such boxes are side bars, whose dates are other posts'.)
-    pub published_in_box: Option<NaiveDate>,
     /// An element that hides text (a form, an `<svg>`…) never closes. A DOM parser then hides
     /// what follows, where this reader (and, for foreign elements, a browser) shows it.
     pub unclosed: bool,
@@ -347,8 +343,6 @@ pub fn read(html: &str) -> Page {
     let mut heading: Option<(u8, bool, usize)> = None;
     let mut seen_h1 = false;
     let mut marked_published = None;
-    // How many `<article>` elements are open here.
-    let mut articles = 0usize;
     let (mut lines, mut counted) = (0usize, 0usize);
     let mut authors: Vec<(String, usize)> = Vec::new();
     // The name a portrait's description gives, in or marked as the author's element.
@@ -379,13 +373,6 @@ pub fn read(html: &str) -> Page {
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_ascii_lowercase();
-        if name == "article" {
-            articles = if closing {
-                articles.saturating_sub(1)
-            } else {
-                articles + 1
-            };
-        }
         if !closing && SKIPPED.contains(&name.as_str()) && !tag.ends_with('/') {
             let from = html.len() - rest.len();
             rest = match skips.skipped_close(&name, from).map(|at| at - from) {
@@ -433,9 +420,6 @@ pub fn read(html: &str) -> Page {
             let skipped =
                 end.filter(|&end| name != "figure" || !skips.holds_structure(content, end));
             if let Some(end) = skipped {
-                if articles > 0 && page.published_in_box.is_none() {
-                    page.published_in_box = first_time(&html[content..end]);
-                }
                 if DROPPED_FOR_DOM.contains(&name.as_str()) {
                     page.dropped.push(tag_start..end);
                 }
@@ -455,7 +439,25 @@ pub fn read(html: &str) -> Page {
                 heading = Some((level, HEADLINE_MARK.is_match(tag), out.len()));
             }
             if name == "time" {
-                let (date, published, modified) = time_date(tag, rest);
+                let attribute = DATETIME.captures(tag).and_then(|c| {
+                    NaiveDate::from_ymd_opt(
+                        c[1].parse().ok()?,
+                        c[2].parse().ok()?,
+                        c[3].parse().ok()?,
+                    )
+                });
+                // The day the page shows, in its reader's time zone (`datetime="…-24T04:13Z"`
+                // shows "February 23"), unless it is no date ("2 hours ago") or another one.
+                // (A date shown with no attribute is as often a promoted event's.)
+                let date = attribute.map(|a| {
+                    shown_date(rest)
+                        .filter(|s| (*s - a).num_days().abs() <= 1)
+                        .unwrap_or(a)
+                });
+                // An update's date is not the article's, unless the page marks it as both
+                // (WordPress: `class="entry-date published updated"`).
+                let published = PUBLISHED_MARK.is_match(tag);
+                let modified = !published && MODIFIED_MARK.is_match(tag);
                 if published && marked_published.is_none() {
                     marked_published = date;
                 }
@@ -549,47 +551,6 @@ pub fn read(html: &str) -> Page {
     page.portrait = portrait;
     page.text = out;
     page
-}
-
-/// A `<time>`'s date (its `datetime`, shown as its text shows it), and whether the page marks
-/// it as the publication's or as an update's; `tag` is its start tag's inside, `rest` what
-/// follows it.
-fn time_date(tag: &str, rest: &str) -> (Option<NaiveDate>, bool, bool) {
-    let attribute = DATETIME.captures(tag).and_then(|c| {
-        NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
-    });
-    // The day the page shows, in its reader's time zone (`datetime="…-24T04:13Z"` shows
-    // "February 23"), unless it is no date ("2 hours ago") or another one. (A date shown with
-    // no attribute is as often a promoted event's.)
-    let date = attribute.map(|a| {
-        shown_date(rest)
-            .filter(|s| (*s - a).num_days().abs() <= 1)
-            .unwrap_or(a)
-    });
-    // An update's date is not the article's, unless the page marks it as both (WordPress:
-    // `class="entry-date published updated"`).
-    let published = PUBLISHED_MARK.is_match(tag);
-    let modified = !published && MODIFIED_MARK.is_match(tag);
-    (date, published, modified)
-}
-
-/// The date of the first `<time>` in `html` that is not only an update's.
-fn first_time(html: &str) -> Option<NaiveDate> {
-    let mut from = 0;
-    while let Some(at) = find_ascii_ci(&html[from..], "<time") {
-        let start = from + at + "<time".len();
-        let Some(gt) = html[start..].find('>') else {
-            break;
-        };
-        let (tag, rest) = (&html[start..start + gt], &html[start + gt + 1..]);
-        match time_date(tag, rest) {
-            (Some(date), _, false) if !tag.starts_with(|c: char| c.is_ascii_alphanumeric()) => {
-                return Some(date);
-            }
-            _ => from = start + gt + 1,
-        }
-    }
-    None
 }
 
 /// The date an element's text shows, read from `rest` (what follows its start tag) up to

@@ -358,10 +358,7 @@ pub fn extract(clip: &Clip) -> Result<Article> {
             .or(article.author)
             .or(html.portrait)
             .map(|a| canonical_text(&a));
-        // An article's footer or aside is skipped as boilerplate; its date is the last resort.
-        article.published = (meta.published.or(html.published))
-            .or(article.published)
-            .or(html.published_in_box);
+        article.published = meta.published.or(html.published).or(article.published);
         article.site = site;
         // An article has a few sections and a dozen tags at most: more links are a category
         // menu or a tag cloud, not this article's.
