@@ -723,8 +723,8 @@ fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32
 }
 
 /// Bylines as copies print them: the label glued to the name, a name with no label that a
-/// portrait's text repeats right above it, a name with the date after it on its line, and a
-/// name with the next part glued to it.
+/// portrait's text repeats right above it, a name with the date after it on its line, a name
+/// with the next part glued to it, and a user's name in lower case after a byline's label.
 #[rstest]
 #[case::by_glued_to_the_name("ByShivya Nath 12th February 2025", "Shivya Nath")]
 #[case::by_and_a_colon_without_a_space("By:Great Day Editorial Team", "Great Day Editorial Team")]
@@ -736,6 +736,10 @@ fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32
 #[case::a_name_with_a_particle_then_the_date("Jordie van Rijn 21 February 2026", "Jordie van Rijn")]
 #[case::the_date_glued_to_the_name("By Scott YoungNovember 11, 2024", "Scott Young")]
 #[case::the_byline_glued_twice("Conor AllisonBy Conor AllisonJanuary 5, 2026", "Conor Allison")]
+#[case::a_user_after_by("by ibby", "ibby")]
+#[case::a_lower_case_name_then_a_count("Written by joshua becker · 99 Comments", "joshua becker")]
+#[case::a_user_after_the_date("Posted on July 1, 2024 by infuy", "infuy")]
+#[case::a_user_glued_to_the_date("by thegrangehallFebruary 3, 2025", "thegrangehall")]
 fn a_byline_as_a_copy_prints_it_is_read(#[case] lines: &str, #[case] author: &str) {
     let article = greener_cars_under(lines);
     assert_eq!(article.title, "Choosing a greener car for long drives");
@@ -749,6 +753,8 @@ fn a_byline_as_a_copy_prints_it_is_read(#[case] lines: &str, #[case] author: &st
 #[case::a_name_once("Ryan Carrigan")]
 #[case::a_source_and_a_date("Source: Russian Defense Ministry, 12 March 2025")]
 #[case::a_date_then_words("December 18, 2025 Travel News")]
+#[case::a_phrase_after_by("By the way")]
+#[case::lower_case_words_after_by("by popular demand")]
 fn what_only_looks_like_a_byline_is_not_one(#[case] line: &str) {
     assert_eq!(greener_cars_under(line).author, None);
 }

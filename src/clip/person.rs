@@ -168,6 +168,12 @@ pub fn handle(marked: &str) -> Option<String> {
         .find(&text)
         .map_or(&text[..], |m| &text[m.end()..])
         .trim();
+    // A copy glues the byline's next part to the name ("thegrangehallFebruary 3, 2025").
+    let first = text.split(' ').next().unwrap_or_default();
+    let text = match glued_tail(first) {
+        Some(at) if NOT_NAMES.contains(&first[at..].to_lowercase().as_str()) => &first[..at],
+        _ => text,
+    };
     let words: Vec<&str> = text.split(' ').collect();
     let is_word = |w: &&str| {
         w.chars().next().is_some_and(char::is_lowercase)

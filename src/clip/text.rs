@@ -14,7 +14,7 @@ use regex::Regex;
 
 use super::Article;
 use super::dates;
-use super::person::person;
+use super::person::{handle, person};
 use super::tags::{self, Vocabulary};
 
 pub mod author;
@@ -723,6 +723,8 @@ fn extract_inner(
     article.author = head
         .iter()
         .find_map(byline)
+        // A byline naming a user, in lower case.
+        .or_else(|| head.iter().find_map(handle_byline))
         .or_else(|| signed(head))
         .or_else(|| head.iter().find_map(dated_name))
         // A sign-off right after the body ("Written by Jane Doe").
@@ -970,6 +972,23 @@ static PORTRAIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)avatar|profile (?:image|photo|picture)|headshot|author (?:image|photo)")
         .expect("valid regex")
 });
+/// A byline that names a user in lower case ("by ibby", "Written by joshua becker · 99
+/// Comments", "Posted on July 1, 2024 by infuy"): its label opens the line or follows a date,
+/// and only a separator, a date or a count follows the name. After a bare "by", one word
+/// ("by popular demand" is no byline).
+static HANDLE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i:^((?:written|posted|published)\s+)?by|(\d{4})\s+by):?\s+(\S+(?:\s\S+){0,2}?)\s*(?:$|[·|•]|\d)")
+        .expect("valid regex")
+});
+
+fn handle_byline(line: &Line) -> Option<String> {
+    let c = HANDLE_BYLINE.captures(&line.text)?;
+    let name = &c[3];
+    let labelled = c.get(1).is_some() || c.get(2).is_some();
+    (line.words <= 10 && (labelled || !name.contains(' ')))
+        .then(|| handle(name))
+        .flatten()
+}
 static POSTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:posted|published|pubblicato)(?:\s+on|\s+il)?(?-u:\b)")
         .expect("valid regex")
