@@ -982,10 +982,13 @@ static HANDLE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn handle_byline(line: &Line) -> Option<String> {
+    if line.words > 10 {
+        return None;
+    }
     let c = HANDLE_BYLINE.captures(&line.text)?;
     let name = &c[3];
     let labelled = c.get(1).is_some() || c.get(2).is_some();
-    (line.words <= 10 && (labelled || !name.contains(' ')))
+    (labelled || !name.contains(' '))
         .then(|| handle(name))
         .flatten()
 }
