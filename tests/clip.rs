@@ -724,7 +724,8 @@ fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32
 
 /// Bylines as copies print them: the label glued to the name, a name with no label that a
 /// portrait's text repeats right above it, a name with the date after it on its line, a name
-/// with the next part glued to it, and a user's name in lower case after a byline's label.
+/// with the next part glued to it, a user's name in lower case after a byline's label, and the
+/// writer's byline under an editor's or a photographer's credit.
 #[rstest]
 #[case::by_glued_to_the_name("ByShivya Nath 12th February 2025", "Shivya Nath")]
 #[case::by_and_a_colon_without_a_space("By:Great Day Editorial Team", "Great Day Editorial Team")]
@@ -740,6 +741,8 @@ fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32
 #[case::a_lower_case_name_then_a_count("Written by joshua becker · 99 Comments", "joshua becker")]
 #[case::a_user_after_the_date("Posted on July 1, 2024 by infuy", "infuy")]
 #[case::a_user_glued_to_the_date("by thegrangehallFebruary 3, 2025", "thegrangehall")]
+#[case::an_editor_credited_above("Edited by: Kristina Zagame\nBy Emily Walker", "Emily Walker")]
+#[case::a_photographer_credited_above("Photo by Jason Kempin\nBy Ryan Reed", "Ryan Reed")]
 fn a_byline_as_a_copy_prints_it_is_read(#[case] lines: &str, #[case] author: &str) {
     let article = greener_cars_under(lines);
     assert_eq!(article.title, "Choosing a greener car for long drives");
@@ -747,7 +750,8 @@ fn a_byline_as_a_copy_prints_it_is_read(#[case] lines: &str, #[case] author: &st
 }
 
 /// A word that starts with "by" is not a byline, a name alone on its line, once, is not an
-/// author without a date or a label beside it, and a labelled source or a date first is no name.
+/// author without a date or a label beside it, a labelled source or a date first is no name, and
+/// neither is the credit of a site's engine or designer.
 #[rstest]
 #[case::a_word_starting_with_by("Bypass Roads Explained")]
 #[case::a_name_once("Ryan Carrigan")]
@@ -755,6 +759,8 @@ fn a_byline_as_a_copy_prints_it_is_read(#[case] lines: &str, #[case] author: &st
 #[case::a_date_then_words("December 18, 2025 Travel News")]
 #[case::a_phrase_after_by("By the way")]
 #[case::lower_case_words_after_by("by popular demand")]
+#[case::the_sites_engine("Powered by Outside")]
+#[case::a_designer("Design by Ozero")]
 fn what_only_looks_like_a_byline_is_not_one(#[case] line: &str) {
     assert_eq!(greener_cars_under(line).author, None);
 }

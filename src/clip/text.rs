@@ -73,6 +73,11 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// A credit that names someone other than the writer: "Edited by", "Photos by", "Powered by".
+static ROLE_BEFORE_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:edit(?:ed)?|checked|illustrat\w*|photo\w*|images?|design(?:ed)?|powered|produced|translated|sponsored|narrated|moderated|hosted|curated|supported)\s+by\b")
+        .expect("valid regex")
+});
 static SECTIONS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:in|In|IN)\s+(\p{Lu}.*)$").expect("valid regex"));
 static TAGS: LazyLock<Regex> = LazyLock::new(|| {
@@ -718,6 +723,7 @@ fn extract_inner(
         (l.words <= 25)
             .then(|| BYLINE.captures(&l.text))
             .flatten()
+            .filter(|c| !ROLE_BEFORE_BY.is_match(&l.text[..c.get(1).map_or(0, |m| m.start())]))
             .and_then(|c| person(&c[1]))
     };
     article.author = head
