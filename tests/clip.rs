@@ -782,7 +782,8 @@ fn greener_cars_under(lines: &str) -> lode::Article {
 /// the body does, when it is confident: a byline printed after the article's opening
 /// paragraphs, and the author's box after a long article (the portrait's text, then
 /// the name; or the two, then a bio the body runs into), also over a menu's "By …" above the
-/// title. A name the text merely mentions stays no one's.
+/// title, and a person's name alone under the title near the date. A name the text merely
+/// mentions stays no one's, and so does a heading's phrase where a name would stand.
 #[rstest]
 #[case::a_byline_after_the_opening_paragraphs(
     "Choosing a greener car for long drives\n\
@@ -810,6 +811,16 @@ fn greener_cars_under(lines: &str) -> lode::Article {
 #[case::a_name_the_article_mentions(
     "Choosing a greener car for long drives\n",
     "Dana Whitfield\nSubscribe to updates\n",
+    None
+)]
+#[case::a_name_alone_under_the_title_beside_the_date(
+    "Choosing a greener car for long drives\nDana Whitfield\nLast checked December 2, 2025 · 6 min read\n",
+    "",
+    Some("Dana Whitfield")
+)]
+#[case::a_phrase_alone_under_the_title_beside_the_date(
+    "Choosing a greener car for long drives\nOpen Navigation\nLast checked December 2, 2025 · 6 min read\n",
+    "",
     None
 )]
 fn the_author_no_rule_names_is_the_models_confident_guess(
