@@ -841,6 +841,32 @@ fn the_author_no_rule_names_is_the_models_confident_guess(
     assert_eq!(article.author.as_deref(), author);
 }
 
+/// A byline rule reads one line; the model weighs every name around the article. Where it is
+/// sure of the author's box after the body and doubts the rule's name (a publisher's credit, a
+/// menu's "Shop by Category"), the box names the author; a byline it finds likely stays.
+#[rstest]
+#[case::a_publishers_credit("Published by Outdoor Media\n", "Dana Whitfield")]
+#[case::a_menus_by("Shop by Category\n", "Dana Whitfield")]
+#[case::a_writers_byline("By Sam Ortega\n", "Sam Ortega")]
+fn a_rules_doubtful_name_gives_way_to_the_models_sure_one(
+    #[case] under_title: &str,
+    #[case] author: &str,
+) {
+    let body: String = (1..=15)
+        .map(|leg| paragraphs(&format!("greener cars on leg {leg} of the route")))
+        .collect();
+    let text = format!(
+        "Field Guides\nChoosing a greener car for long drives\n{under_title}{body}About the author\nDana Whitfield\nDana Whitfield\nDana is a motoring writer who has driven electric cars across Europe since 2015, and she tests every car she writes about on the same long route.\n© 2026 Field Guides\n"
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, "Choosing a greener car for long drives");
+    assert_eq!(article.author.as_deref(), Some(author));
+}
+
 /// An author link whose text is a phrase ("Full bio", "Sign in") names no one: the byline
 /// beside it does.
 #[test]

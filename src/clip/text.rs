@@ -726,7 +726,7 @@ fn extract_inner(
             .filter(|c| !ROLE_BEFORE_BY.is_match(&l.text[..c.get(1).map_or(0, |m| m.start())]))
             .and_then(|c| person(&c[1]))
     };
-    article.author = head
+    let ruled = head
         .iter()
         .find_map(byline)
         // A byline naming a user, in lower case.
@@ -739,7 +739,10 @@ fn extract_inner(
                 .iter()
                 .filter(|l| l.meta)
                 .find_map(byline)
-        })
+        });
+    article.author = ruled
+        // The model may overrule a rule's name it doubts for one it is sure of.
+        .map(|name| author::review(&lines, title_at, start, end, name))
         // Else the name the model finds likeliest, when it is confident: before the weakest
         // rules, a byline above the head (a menu's `By Modality`) and the line after a lone
         // label (`Author`, then whatever comes next).
