@@ -142,6 +142,18 @@ impl Candidate {
     }
 }
 
+/// Every candidate's name and score; none without weights.
+fn scored(lines: &[Line], title: Option<usize>, start: usize, end: usize) -> Vec<(f64, String)> {
+    let weights = &*WEIGHTS;
+    if weights.is_empty() {
+        return Vec::new();
+    }
+    candidates(lines, title, start, end)
+        .into_iter()
+        .map(|c| (c.score(weights), c.name))
+        .collect()
+}
+
 /// The best candidate the model is confident about.
 pub(super) fn guess(
     lines: &[Line],
@@ -149,13 +161,8 @@ pub(super) fn guess(
     start: usize,
     end: usize,
 ) -> Option<String> {
-    let weights = &*WEIGHTS;
-    if weights.is_empty() {
-        return None;
-    }
-    candidates(lines, title, start, end)
+    scored(lines, title, start, end)
         .into_iter()
-        .map(|c| (c.score(weights), c.name))
         .filter(|(score, _)| *score >= THRESHOLD)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, name)| name)
@@ -171,14 +178,7 @@ pub(super) fn review(
     end: usize,
     ruled: String,
 ) -> String {
-    let weights = &*WEIGHTS;
-    if weights.is_empty() {
-        return ruled;
-    }
-    let scored: Vec<(f64, String)> = candidates(lines, title, start, end)
-        .into_iter()
-        .map(|c| (c.score(weights), c.name))
-        .collect();
+    let scored = scored(lines, title, start, end);
     let ruled_score = scored
         .iter()
         .filter(|(_, name)| *name == ruled)
