@@ -701,6 +701,60 @@ fn an_articles_byline_footer_gives_author_and_date() {
     assert!(!article.body.contains("Privacy"));
 }
 
+/// A headline the line reading takes for a paragraph (a long question in sentence case): the
+/// page's `<h1>` says it is the title, and the byline and date under it are the article's.
+#[rstest]
+#[case::the_html_alone(false)]
+#[case::with_the_copied_text(true)]
+fn the_byline_and_date_under_the_pages_headline_are_read(#[case] with_text: bool) {
+    let title = "Graphic design or illustration: which degree is right for you and for the career you plan?";
+    let byline = "March 15, 2022 · 3 min read · By Dana Whitfield";
+    let opening = [
+        "Wondering what the difference is between a degree in graphic design and one in illustration? These two programs share a first year, and then they part ways for good.",
+        "We spent three months talking to graduates of both programs about their work, and kept notes on what each degree prepared them for and what it did not.",
+        "What follows is what we learned about the two degrees, which jobs their graduates hold today, and which one we would choose again.",
+    ];
+    let html = format!(
+        r#"<header><a href="/">Skip to main content</a><div>Field Notes Home</div><div>Sign in</div></header><h1>{title}</h1><div class="meta">{byline}</div><p>{}</p>"#,
+        opening.join("</p><p>")
+    );
+    let text = format!(
+        "Skip to main content\nField Notes Home\nSign in\n{title}\n{byline}\n{}\n",
+        opening.join("\n")
+    );
+    let article = Library::extract(&Clip {
+        html: Some(html),
+        text: with_text.then_some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, title);
+    assert_eq!(article.author.as_deref(), Some("Dana Whitfield"));
+    assert_eq!(article.published, NaiveDate::from_ymd_opt(2022, 3, 15));
+}
+
+/// The byline and date may stand over the headline; a list of dated posts after the article
+/// does not date it.
+#[test]
+fn a_date_over_the_headline_dates_the_article() {
+    let text = format!(
+        "Field Notes\nHome\nGuides\nDana Whitfield\nSeptember 4, 2025\nWhat a Year of Road Trips Taught Us About Greener Cars\n{}\
+         Recent posts\nCharging on the road, one winter later\nDecember 16, 2025 No Comments\n\
+         The tyres we would buy again\nDecember 9, 2025 No Comments\n© 2026 Field Notes\n",
+        paragraphs("greener cars")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(
+        article.title,
+        "What a Year of Road Trips Taught Us About Greener Cars"
+    );
+    assert_eq!(article.published, NaiveDate::from_ymd_opt(2025, 9, 4));
+}
+
 /// A copy glues inline labels, names and counts to the date next to them.
 #[rstest]
 #[case::a_label_before("date12 Nov 2025\ndate8 min read", (2025, 11, 12))]

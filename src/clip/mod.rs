@@ -286,7 +286,9 @@ pub fn extract(clip: &Clip) -> Result<Article> {
         .and_then(source_url)
         .or_else(|| clip.text.as_deref().and_then(url_in_text));
     let url = source.as_deref();
-    let from_text = lines_from_text.map(|text| text::extract(&text, url));
+    let from_text = lines_from_text
+        .as_deref()
+        .map(|text| text::extract(text, url));
     // The HTML's article, and whether its body was located in the DOM (else it is the line
     // classifier's, like the text's).
     let from_html = html.as_ref().map(|page| {
@@ -303,9 +305,9 @@ pub fn extract(clip: &Clip) -> Result<Article> {
             .filter(|body| !body.is_empty());
         // The lines give the metadata (the text flavour's lines as well, when there is one),
         // and the body the line reading finds.
-        let mut article = match (&located, &from_text) {
-            (Some(_), Some(t)) => t.clone(),
-            _ => text::extract(&lines, url),
+        let (mut article, read) = match (&located, &from_text, &lines_from_text) {
+            (Some(_), Some(t), Some(text)) => (t.clone(), text.as_str()),
+            _ => (text::extract(&lines, url), lines.as_str()),
         };
         // A DOM-located body with under a fifth of the words the lines hold as article is a
         // fragment of it (a section, a teaser block, the text before a table): the DOM chose
@@ -318,6 +320,17 @@ pub fn extract(clip: &Clip) -> Result<Article> {
         let located = body.is_some();
         if let Some(body) = body {
             article.body = body.join("\n\n");
+        }
+        // The byline and the date are read around the title: when the page's own title (its
+        // declared one, else its headline) is another line than the one the reading took,
+        // they are read again around it.
+        let title = (page.meta.title.as_deref())
+            .map(canonical_text)
+            .or_else(|| page.title(&article.body).map(|t| canonical_text(&t)));
+        if let Some(title) = title.filter(|t| *t != article.title) {
+            let again = text::extract_titled(read, url, &title);
+            article.author = again.author.or(article.author);
+            article.published = again.published.or(article.published);
         }
         (article, located)
     });

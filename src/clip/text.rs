@@ -549,14 +549,20 @@ fn densest_block(lines: &[Line]) -> Option<(usize, usize)> {
 }
 
 pub fn extract(page: &str, url: Option<&str>) -> Article {
-    extract_inner(page, url, None)
+    extract_inner(page, url, None, None)
+}
+
+/// The article `page` holds when its title is known to be `title` (a line of it: the HTML's
+/// headline), which the page's byline and date are read around.
+pub fn extract_titled(page: &str, url: Option<&str>, title: &str) -> Article {
+    extract_inner(page, url, None, Some(title))
 }
 
 /// The author candidates the model scores on `page` (for `scripts/train-clipper`), whatever the
 /// rules find.
 pub fn author_candidates(page: &str) -> Vec<author::Candidate> {
     let mut candidates = Vec::new();
-    extract_inner(page, None, Some(&mut candidates));
+    extract_inner(page, None, Some(&mut candidates), None);
     candidates
 }
 
@@ -564,6 +570,7 @@ fn extract_inner(
     page: &str,
     url: Option<&str>,
     candidates: Option<&mut Vec<author::Candidate>>,
+    title: Option<&str>,
 ) -> Article {
     let lines = lines_of(page);
     let mut article = Article::default();
@@ -596,7 +603,19 @@ fn extract_inner(
 
     // Where the body starts: after the title and its metadata, or the densest block.
     let block = densest_block(&lines);
-    let title_at = title_at.or_else(|| {
+    // A title known beforehand is its line nearest before the densest run, else its first.
+    let known = title.and_then(|title| {
+        let at: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].text == title)
+            .collect();
+        let first = block.map_or(usize::MAX, |(first, _)| first);
+        at.iter()
+            .rev()
+            .find(|&&i| i < first)
+            .or(at.first())
+            .copied()
+    });
+    let title_at = known.or(title_at).or_else(|| {
         let (first, _) = block?;
         let before = best_title(&lines, first);
         // A page that starts with a short line and then its text: a plain note.
@@ -752,9 +771,10 @@ fn extract_inner(
     if let Some(candidates) = candidates {
         *candidates = author::candidates(&lines, title_at, start, end);
     }
-    // The article's date: between title and body; else one labelled "Posted on" around the
-    // body (some pages sign off with it); else a date line (not an "updated" one) in the block
-    // of labels that often follows the opening; else the closest before the body.
+    // The article's date: between title and body; else in the three lines over the title (a
+    // byline may stand above the headline); else one labelled "Posted on" around the body
+    // (some pages sign off with it); else a date line (not an "updated" one) in the block of
+    // labels that often follows the opening; else the closest before the body.
     // Numeric dates read the way the page writes them (`8/27/2025` elsewhere: `8/1/2025` is
     // August's).
     let month_first = dates::month_first(lines.iter().map(|l| l.text.as_str()));
@@ -762,6 +782,13 @@ fn extract_inner(
     article.published = head
         .iter()
         .find_map(|l| date(&l.text))
+        .or_else(|| {
+            let t = title_at?;
+            lines[t.saturating_sub(3)..t]
+                .iter()
+                .rev()
+                .find_map(|l| date(&l.text))
+        })
         .or_else(|| {
             lines[start.saturating_sub(40)..lines.len().min(end + 15)]
                 .iter()
