@@ -602,6 +602,14 @@ fn paragraphs(topic: &str) -> String {
     "The Rain Shells We Tested for 2025 and Beyond",
     Some("Brinda Gulati")
 )]
+#[case::a_headline_under_its_categories(
+    "Fieldcraft Weekly\nAbout\nBest Of, Rain Shells, Hiking Guides\nThe Complete Guide to Rain Shells for First Time Hikers\n\
+     October 26, 2025\n",
+    "rain shells",
+    "",
+    "The Complete Guide to Rain Shells for First Time Hikers",
+    None
+)]
 fn the_text_title_is_the_headline_over_the_article(
     #[case] head: &str,
     #[case] topic: &str,

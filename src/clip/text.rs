@@ -478,6 +478,9 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
                 && !UI_WORDS.is_match(&above.text)
                 && overlap_of(above) * 2.0 >= overlap
                 && overlap > 0.0
+                // A list of categories over the headline is none ("Asia, Packing & Planning,
+                // Travel Inspiration").
+                && above.text.matches(", ").count() < 2
         };
         // The same words as a breadcrumb's last crumb and as the heading, a few lines apart
         // (a menu repeated in the header and the footer is farther apart).
