@@ -763,6 +763,74 @@ fn a_date_over_the_headline_dates_the_article() {
     assert_eq!(article.published, NaiveDate::from_ymd_opt(2025, 9, 4));
 }
 
+/// The date a page's address carries (`/2024/09/16/…`) dates an article the page itself
+/// leaves undated: the address the clipboard names, else the one a copy's link to a place in
+/// the page shows (a skip link, made absolute by the copy).
+#[rstest]
+#[case::the_clipboards_address(
+    Some("https://news.example.com/2024/09/16/rare-earths-deal/"),
+    r#"<a href="/">Home</a>"#,
+    Some((2024, 9, 16))
+)]
+#[case::a_blogs_address_without_zeros(
+    Some("https://example.com/blog/2016/3/24/my-favourite-patterns?utm_source=feed"),
+    "",
+    Some((2016, 3, 24))
+)]
+#[case::a_skip_link_to_the_article(
+    None,
+    r#"<a class="skip-link" href="https://news.example.com/2024/09/16/rare-earths-deal/#content">Skip to content</a>"#,
+    Some((2024, 9, 16))
+)]
+#[case::a_link_to_a_place_the_page_does_not_have(
+    None,
+    r#"<a href="https://news.example.com/2024/09/16/rare-earths-deal/#comments">3 comments</a>"#,
+    None
+)]
+#[case::no_date_in_the_address(
+    Some("https://news.example.com/markets/2024/rare-earths-deal-1234/5/6"),
+    "",
+    None
+)]
+fn the_date_in_the_pages_address_dates_an_undated_article(
+    #[case] url: Option<&str>,
+    #[case] header: &str,
+    #[case] date: Option<(i32, u32, u32)>,
+) {
+    let html = format!(
+        r#"<header>{header}<a href="/markets">Markets</a></header><main id="content"><h1>Rare earths: the deal that changes the supply chain</h1><p>{}</p></main>"#,
+        paragraphs("rare earth magnets").replace("\n\n", "</p><p>")
+    );
+    let article = Library::extract(&Clip {
+        html: Some(html),
+        url: url.map(String::from),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(
+        article.published,
+        date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+    );
+}
+
+/// A text copy whose only dates are those of other posts listed after the article: the
+/// clipboard's address dates it.
+#[test]
+fn the_address_dates_a_text_copy_before_the_dates_of_other_posts() {
+    let text = format!(
+        "Field Notes\nWhat a Year of Road Trips Taught Us About Greener Cars\n{}Recent posts\n\
+         Charging on the road, one winter later\nDecember 16, 2025 No Comments\n© 2026 Field Notes\n",
+        paragraphs("greener cars")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        url: Some("https://fieldnotes.example.org/2025/09/04/road-trips/".into()),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.published, NaiveDate::from_ymd_opt(2025, 9, 4));
+}
+
 /// A copy glues inline labels, names and counts to the date next to them.
 #[rstest]
 #[case::a_label_before("date12 Nov 2025\ndate8 min read", (2025, 11, 12))]

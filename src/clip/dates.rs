@@ -150,6 +150,23 @@ pub fn find_ordered(line: &str, month_first: bool) -> Option<NaiveDate> {
     }
 }
 
+/// The date an address's path carries (`/2024/09/16/slug`, `/blog/2016/3/24/slug`): a
+/// year, a month and a day, each a segment of its own.
+pub fn in_address(address: &str) -> Option<NaiveDate> {
+    let rest = address.split_once("://").map_or(address, |(_, rest)| rest);
+    let path = rest.split(['?', '#']).next()?;
+    let number = |s: &str, digits: std::ops::RangeInclusive<usize>| {
+        (digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    segments.windows(3).find_map(|w| {
+        let year = number(w[0], 4..=4).filter(|y| (1990..=2100).contains(y))?;
+        NaiveDate::from_ymd_opt(year as i32, number(w[1], 1..=2)?, number(w[2], 1..=2)?)
+    })
+}
+
 /// A line that is only a date (with perhaps a weekday, a time or a label like "Published").
 pub fn is_date_line(line: &str) -> bool {
     let Some(_) = find(line) else { return false };

@@ -202,6 +202,11 @@ pub struct Page {
     /// `/category/…`) after the first `<h1>` (before it: the site's menus); at most 41.
     pub tags: Vec<String>,
     pub sections: Vec<String>,
+    /// The page's own address, as a link to one of its own elements before the headline shows
+    /// it (a skip link, `href="https://example.com/2024/09/16/post/#content"`: a copy makes
+    /// links absolute). For the date its path may carry, never for the clip's source: a site
+    /// may point every page's skip link at its home page.
+    pub address: Option<String>,
 }
 
 #[derive(Debug)]
@@ -245,6 +250,10 @@ static PUBLISHED_MARK: LazyLock<Regex> = LazyLock::new(|| {
 static MODIFIED_MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)itemprop\s*=\s*["']dateModified["']|class\s*=\s*["'][^"']*(?:modified|updated)[^"']*["']"#)
         .expect("valid regex")
+});
+/// A link to a place in a page, written absolute: its address and the place's id.
+static LINK_TO_PLACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)href\s*=\s*["'](https?://[^"'#\s]+)#([\w-]{1,64})["']"#).expect("valid regex")
 });
 static DATETIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)datetime\s*=\s*["'](\d{4})-(\d{2})-(\d{2})"#).expect("valid regex")
@@ -349,6 +358,9 @@ pub fn read(html: &str) -> Page {
     let mut portrait: Option<String> = None;
     // An open tag or section link after the title: which, and where its text starts.
     let mut label_link: Option<(bool, usize)> = None;
+    // Links to places in a page before the headline: the first to a place in this one is the
+    // page's own address.
+    let mut links_to_places: Vec<(String, String)> = Vec::new();
     let mut out = String::with_capacity(html.len() / 2);
     let mut skips = Skips::new(html);
     let mut rest = html;
@@ -482,6 +494,13 @@ pub fn read(html: &str) -> Page {
             {
                 authors.push((name.clone(), out.len()));
             }
+            if name == "a"
+                && !seen_h1
+                && links_to_places.len() < 8
+                && let Some(c) = LINK_TO_PLACE.captures(tag)
+            {
+                links_to_places.push((c[1].to_string(), c[2].to_string()));
+            }
             if name == "a" && seen_h1 && label_link.is_none() {
                 // WordPress marks category links `rel="category tag"`: a section first.
                 if SECTION_LINK.is_match(tag) {
@@ -548,6 +567,13 @@ pub fn read(html: &str) -> Page {
     }
     push_text(&mut out, rest);
     page.published = marked_published.or(page.published);
+    page.address = (links_to_places.into_iter())
+        .find(|(_, id)| {
+            [format!(" id=\"{id}\""), format!(" id='{id}'")]
+                .iter()
+                .any(|attribute| html.contains(attribute.as_str()))
+        })
+        .map(|(address, _)| address);
     page.portrait = portrait;
     page.text = out;
     page

@@ -347,6 +347,15 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     if article.body.trim().is_empty() {
         return Err(Error::EmptyClip);
     }
+    // The date the page's address carries (`/2024/09/16/…`): the clipboard's address, else the
+    // one the page's links to its own places show. It comes after what the page declares and
+    // marks, before what the line reading found.
+    let address_date = (source.as_deref())
+        .or(html.as_ref().and_then(|h| h.address.as_deref()))
+        .and_then(dates::in_address);
+    if html.is_none() {
+        article.published = address_date.or(article.published);
+    }
     // When the page declares another title, its `<h1>` (the site's name, or the headline
     // worded for the page) is not the body's first paragraph either.
     let mut headings: Vec<String> = Vec::new();
@@ -371,7 +380,9 @@ pub fn extract(clip: &Clip) -> Result<Article> {
             .or(article.author)
             .or(html.portrait)
             .map(|a| canonical_text(&a));
-        article.published = meta.published.or(html.published).or(article.published);
+        article.published = (meta.published.or(html.published))
+            .or(address_date)
+            .or(article.published);
         article.site = site;
         // An article has a few sections and a dozen tags at most: more links are a category
         // menu or a tag cloud, not this article's.
