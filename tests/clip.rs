@@ -782,6 +782,11 @@ fn a_date_over_the_headline_dates_the_article() {
     r#"<a class="skip-link" href="https://news.example.com/2024/09/16/rare-earths-deal/#content">Skip to content</a>"#,
     Some((2024, 9, 16))
 )]
+#[case::a_skip_link_when_the_clipboards_address_has_no_date(
+    Some("https://news.example.com/?p=4812"),
+    r#"<a class="skip-link" href="https://news.example.com/2024/09/16/rare-earths-deal/#content">Skip to content</a>"#,
+    Some((2024, 9, 16))
+)]
 #[case::a_link_to_a_place_the_page_does_not_have(
     None,
     r#"<a href="https://news.example.com/2024/09/16/rare-earths-deal/#comments">3 comments</a>"#,

@@ -347,12 +347,11 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     if article.body.trim().is_empty() {
         return Err(Error::EmptyClip);
     }
-    // The date the page's address carries (`/2024/09/16/…`): the clipboard's address, else the
-    // one the page's links to its own places show. It comes after what the page declares and
+    // The date the page's address carries (`/2024/09/16/…`): the clipboard's address's, else
+    // the one the page's links to its own places show. It comes after what the page declares and
     // marks, before what the line reading found.
-    let address_date = (source.as_deref())
-        .or(html.as_ref().and_then(|h| h.address.as_deref()))
-        .and_then(dates::in_address);
+    let address_date = (source.as_deref().and_then(dates::in_address))
+        .or_else(|| (html.as_ref()?.address.as_deref()).and_then(dates::in_address));
     if html.is_none() {
         article.published = address_date.or(article.published);
     }
