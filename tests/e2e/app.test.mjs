@@ -378,7 +378,7 @@ test("a clip's page completes its details in the background: the reader says whi
     const html = path.join(h.home, "niobium.html");
     fs.writeFileSync(text, `${paragraphs.join("\n\n")}\n`);
     fs.writeFileSync(html, paragraphs.map((p) => `<p>${p}</p>`).join(""));
-    const url = `http://127.0.0.1:${server.address().port}/2026/03/04/niobium-exports`;
+    const url = `http://127.0.0.1:${server.address().port}/news/niobium-exports`;
     await h.setBrowserClipboard(text, html, url, "chromium");
     await s.keys("Control", "Shift", "v");
     await s.waitFor(".notice", { test: (x) => x.includes("Completed from the article's page") });
