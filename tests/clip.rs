@@ -445,6 +445,10 @@ fn a_text_page_skips_the_disclosure_and_keeps_lists_and_headings() {
     r#"<h1 class="pub-title">Back of Mind</h1><nav><a href="/">Home</a></nav><h1 class="post-title">What is once sprung cannot be unsprung</h1><time datetime="2025-03-02">2 March 2025</time><p>Economists like to think that a system that has been pushed out of shape will spring back once the push stops, but many systems do not.</p><p>The word for this is hysteresis, and once you start looking for it you find it in labour markets, in institutions and in habits.</p>"#,
     "What is once sprung cannot be unsprung"
 )]
+#[case::the_sites_name_linked_home_over_an_h2_headline(
+    r#"<header><h1 class="site-title"><a href="https://fieldnotes.example/" rel="home">Field Notes on Ore</a></h1></header><main><article><h2>Why the smelter queue keeps growing</h2><p>Three refineries said on Friday that they would run at half capacity until the new year, and the queue of ore carriers grew again.</p><p>Traders expect prices to climb before the winter, when the northern routes close.</p></article></main>"#,
+    "Why the smelter queue keeps growing"
+)]
 fn the_html_title_is_the_heading_that_opens_the_article(#[case] html: &str, #[case] title: &str) {
     let article = Library::extract(&Clip {
         html: Some(html.into()),

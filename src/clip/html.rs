@@ -215,6 +215,8 @@ pub struct Heading {
     pub text: String,
     /// Marked as the page's title (`itemprop="headline"`, a title or headline class).
     pub marked: bool,
+    /// Its text is a link to the site's home page: the site's name (a logo), not a headline.
+    pub home: bool,
     /// Its line in [`Page::text`].
     pub line: usize,
 }
@@ -249,6 +251,11 @@ static PUBLISHED_MARK: LazyLock<Regex> = LazyLock::new(|| {
 });
 static MODIFIED_MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)itemprop\s*=\s*["']dateModified["']|class\s*=\s*["'][^"']*(?:modified|updated)[^"']*["']"#)
+        .expect("valid regex")
+});
+/// A link that opens an element's content and leads to the site's home page.
+static HOME_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)^\s*<a\s[^>]*?href\s*=\s*["'](?:https?://[^/"'#?]+)?/?["']"#)
         .expect("valid regex")
 });
 /// A link to a place in a page, written absolute: its address and the place's id.
@@ -301,7 +308,10 @@ impl Page {
             let in_body = paragraphs
                 .get(1..anchor)
                 .is_some_and(|lead| lead.contains(&heading.text.as_str()));
-            if in_body || !(1..=30).contains(&heading.text.split_whitespace().count()) {
+            if in_body
+                || heading.home
+                || !(1..=30).contains(&heading.text.split_whitespace().count())
+            {
                 continue;
             }
             let words = long_words(&heading.text);
@@ -349,7 +359,7 @@ pub fn read(html: &str) -> Page {
     let mut page = Page::default();
     // An open h1/h2 (level, marked, where its text starts in `out`) and an open author element
     // (its name, where its text starts); lines counted so far (up to `counted` in `out`).
-    let mut heading: Option<(u8, bool, usize)> = None;
+    let mut heading: Option<(u8, bool, bool, usize)> = None;
     let mut seen_h1 = false;
     let mut marked_published = None;
     let (mut lines, mut counted) = (0usize, 0usize);
@@ -448,7 +458,8 @@ pub fn read(html: &str) -> Page {
             {
                 let level = if name == "h1" { 1 } else { 2 };
                 seen_h1 |= level == 1;
-                heading = Some((level, HEADLINE_MARK.is_match(tag), out.len()));
+                let home = HOME_LINK.is_match(rest);
+                heading = Some((level, HEADLINE_MARK.is_match(tag), home, out.len()));
             }
             if name == "time" {
                 let attribute = DATETIME.captures(tag).and_then(|c| {
@@ -524,7 +535,7 @@ pub fn read(html: &str) -> Page {
                 }
             }
             if matches!(name.as_str(), "h1" | "h2")
-                && let Some((level, marked, from)) = heading.take()
+                && let Some((level, marked, home, from)) = heading.take()
             {
                 lines += memchr::memchr_iter(b'\n', &out.as_bytes()[counted..from]).count();
                 counted = from;
@@ -534,6 +545,7 @@ pub fn read(html: &str) -> Page {
                         level,
                         text,
                         marked,
+                        home,
                         // The block's own line break comes first.
                         line: lines + 1,
                     });
