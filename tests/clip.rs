@@ -614,6 +614,20 @@ fn paragraphs(topic: &str) -> String {
     "The Complete Guide to Rain Shells for First Time Hikers",
     None
 )]
+#[case::a_headline_over_its_images_description_in_lower_case(
+    "Fieldcraft Weekly\nGuides\nHow to Pick One: A Five-Step Guide\nrain shells drying on a line after a hike\nOctober 26, 2025\n",
+    "rain shells",
+    "",
+    "How to Pick One: A Five-Step Guide",
+    None
+)]
+#[case::a_blog_that_writes_its_headings_in_lower_case(
+    "Fieldcraft Weekly\nSubscribe\nwhat we learned about rain shells this year\nnotes from a wet season\nOctober 26, 2025\n",
+    "rain shells",
+    "",
+    "what we learned about rain shells this year",
+    None
+)]
 fn the_text_title_is_the_headline_over_the_article(
     #[case] head: &str,
     #[case] topic: &str,

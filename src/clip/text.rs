@@ -346,6 +346,16 @@ fn looks_like_title(line: &Line, repeats: usize) -> bool {
         && line.repeats <= repeats
 }
 
+/// Its first word in lower case (an image's description, "solar panels on roof", "12-month
+/// planner"), not a name's ("iPhone", "n8n", "rustc_codegen_gcc").
+fn lower_cased_start(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or_default();
+    let word = first
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-')
+        .trim_end_matches([',', ':', ';', '?', '!']);
+    !word.is_empty() && word.chars().all(char::is_lowercase)
+}
+
 static UI_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)(?-u:\b)(share|pin it|pinterest|tweet|email|print|follow|subscribe|sign (in|up)|log ?in|menu|search|table of contents|contents|skip to|cookie|advertis\w*|updated|published|posted|read more|comments?|newsletter|photo|image|credit|listen|min read|home)(?-u:\b)",
@@ -506,6 +516,15 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
             - 0.04 * distance.min(25.0)
             - if line.words <= 6 && UI_WORDS.is_match(&line.text) {
                 5.0
+            } else {
+                0.0
+            }
+            // An image's description in lower case, unless the page writes its headings so
+            // (the deck under it too).
+            - if lower_cased_start(&line.text)
+                && !lines.get(i + 1).is_some_and(|l| lower_cased_start(&l.text))
+            {
+                2.0
             } else {
                 0.0
             }
