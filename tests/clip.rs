@@ -866,12 +866,39 @@ fn the_address_dates_a_text_copy_before_the_dates_of_other_posts() {
 #[case::day_first_otherwise("Posted on 03/01/2017", (2017, 1, 3))]
 #[case::month_first_when_the_page_writes_so("8/1/2025\nUpdated 8/27/2025", (2025, 8, 1))]
 #[case::day_first_when_the_page_writes_both("8/1/2025\nUpdated 8/27/2025\n27/8/2025", (2025, 1, 8))]
+#[case::month_first_with_hyphens("Published: 10-30-2025", (2025, 10, 30))]
+#[case::day_first_with_hyphens("Published: 03-01-2017", (2017, 1, 3))]
+#[case::a_two_digit_year_after_a_label("Published on 01/25/26", (2026, 1, 25))]
 fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32, u32, u32)) {
     let article = greener_cars_under(line);
     assert_eq!(article.title, "Choosing a greener car for long drives");
     assert_eq!(
         article.published,
         NaiveDate::from_ymd_opt(date.0, date.1, date.2)
+    );
+}
+
+/// A sentence that mentions a date with a two-digit year is the article's, not its date line.
+#[test]
+fn a_sentence_with_a_short_date_stays_in_the_body() {
+    let text = format!(
+        "Field Guides\nChoosing a greener car for long drives\nBy Dana Whitfield, 12 January 2026\n{}\
+         Below is the original announcement from 12/16/25\n\
+         The makers promised a range of six hundred kilometres on a charge, and most of the cars we drove came close to it in summer.\n",
+        paragraphs("greener cars")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.published, NaiveDate::from_ymd_opt(2026, 1, 12));
+    assert!(
+        article
+            .body
+            .contains("Below is the original announcement from 12/16/25"),
+        "{}",
+        article.body
     );
 }
 

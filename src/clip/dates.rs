@@ -55,9 +55,23 @@ static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?:T|(?-u:\b))").expect("valid regex")
 });
+/// A numeric date: day and month either way round, then the year, each separated by the same
+/// `/`, `.` or `-` (`30.10.2025`, `10-30-2025`); the year may be written with two digits
+/// after slashes (`01/25/26`, as some American publishers print it).
 static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?-u:\b)").expect("valid regex")
+    Regex::new(r"(?-u:\b)(\d{1,2})(?:/(\d{1,2})/(\d{4}|\d{2})|\.(\d{1,2})\.(\d{4})|-(\d{1,2})-(\d{4}))(?-u:\b)")
+        .expect("valid regex")
 });
+
+/// A numeric date's first and second numbers and its year (two-digit years in this century).
+fn numeric_parts(c: &regex::Captures<'_>) -> Option<(u32, u32, i32)> {
+    let (second, year) = [(2, 3), (4, 5), (6, 7)]
+        .iter()
+        .find_map(|&(m, y)| Some((c.get(m)?, c.get(y)?)))?;
+    let year: i32 = year.as_str().parse().ok()?;
+    let year = if year < 100 { 2000 + year } else { year };
+    Some((c[1].parse().ok()?, second.as_str().parse().ok()?, year))
+}
 
 /// `line` with a space where a copy glued a label, a name or a count to a date ("date12 Nov
 /// 2025", "Jane DoeFebruary 3, 2026Comment"): between a letter and a digit, a lower-case and
@@ -101,7 +115,7 @@ pub fn month_first<'a>(lines: impl IntoIterator<Item = &'a str>) -> bool {
             continue;
         }
         for c in NUMERIC_DMY.captures_iter(line) {
-            let (Ok(a), Ok(b)) = (c[1].parse::<u32>(), c[2].parse::<u32>()) else {
+            let Some((a, b, _)) = numeric_parts(&c) else {
                 continue;
             };
             month_first |= (1..=12).contains(&a) && (13..=31).contains(&b);
@@ -141,8 +155,14 @@ pub fn find_ordered(line: &str, month_first: bool) -> Option<NaiveDate> {
     // Day first, as most of the world writes it, unless the page writes month first; the
     // other way when the day cannot be a month (12/19/2025).
     let c = NUMERIC_DMY.captures(line)?;
-    let day_then_month = || ymd(&c[3], c[2].parse().ok()?, &c[1]);
-    let month_then_day = || ymd(&c[3], c[1].parse().ok()?, &c[2]);
+    // A two-digit year only on a line that is a label and the date ("Published on 01/25/26"):
+    // in a sentence, `12/16/25` may be a count or a score.
+    if c.get(3).is_some_and(|y| y.len() == 2) && line.split_whitespace().count() > 4 {
+        return None;
+    }
+    let (first, second, year) = numeric_parts(&c)?;
+    let day_then_month = || NaiveDate::from_ymd_opt(year, second, first);
+    let month_then_day = || NaiveDate::from_ymd_opt(year, first, second);
     if month_first {
         month_then_day().or_else(day_then_month)
     } else {
