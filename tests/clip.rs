@@ -878,6 +878,21 @@ fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32
     );
 }
 
+/// A page that shows no date but the day it was last updated, after the article, is dated so.
+#[test]
+fn a_page_dated_only_by_its_last_update_takes_that_date() {
+    let text = format!(
+        "Field Guides\nChoosing a greener car for long drives\n{}Last updated: November 13, 2025\nPrivacy policy\n",
+        paragraphs("greener cars")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.published, NaiveDate::from_ymd_opt(2025, 11, 13));
+}
+
 /// A sentence that mentions a date with a two-digit year is the article's, not its date line.
 #[test]
 fn a_sentence_with_a_short_date_stays_in_the_body() {

@@ -796,7 +796,8 @@ fn extract_inner(
     // The article's date: between title and body; else in the three lines over the title (a
     // byline may stand above the headline); else one labelled "Posted on" around the body
     // (some pages sign off with it); else a date line (not an "updated" one) in the block of
-    // labels that often follows the opening; else the closest before the body.
+    // labels that often follows the opening; else the closest before the body; else the day
+    // the page says it was last updated, in or right after the body.
     // Numeric dates read the way the page writes them (`8/27/2025` elsewhere: `8/1/2025` is
     // August's).
     let month_first = dates::month_first(lines.iter().map(|l| l.text.as_str()));
@@ -825,7 +826,13 @@ fn extract_inner(
             })
             .find_map(|i| date(&lines[i].text))
         })
-        .or_else(|| lines[..start].iter().rev().find_map(|l| date(&l.text)));
+        .or_else(|| lines[..start].iter().rev().find_map(|l| date(&l.text)))
+        .or_else(|| {
+            lines[start..lines.len().min(end + 15)]
+                .iter()
+                .filter(|l| l.words <= 12 && UPDATED.is_match(&l.text))
+                .find_map(|l| date(&l.text))
+        });
     article.sections = head
         .iter()
         .find_map(|l| {
