@@ -893,6 +893,23 @@ fn a_page_dated_only_by_its_last_update_takes_that_date() {
     assert_eq!(article.published, NaiveDate::from_ymd_opt(2025, 11, 13));
 }
 
+/// A blog that prints its post's date only in the line right after the post (WordPress's
+/// classic footer) is dated by it.
+#[test]
+fn a_date_right_after_the_post_dates_an_undated_page() {
+    let text = format!(
+        "Field Guides\nChoosing a greener car for long drives\n{}Tags: hybrids, charging\n\
+         Monday, August 11th, 2025 at 11:00 am | Categories: Cars, Travel |\nPrivacy policy\n",
+        paragraphs("greener cars")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.published, NaiveDate::from_ymd_opt(2025, 8, 11));
+}
+
 /// A sentence that mentions a date with a two-digit year is the article's, not its date line.
 #[test]
 fn a_sentence_with_a_short_date_stays_in_the_body() {

@@ -797,7 +797,8 @@ fn extract_inner(
     // byline may stand above the headline); else one labelled "Posted on" around the body
     // (some pages sign off with it); else a date line (not an "updated" one) in the block of
     // labels that often follows the opening; else the closest before the body; else the day
-    // the page says it was last updated, in or right after the body.
+    // the page says it was last updated, in or right after the body; else one in the lines
+    // right after the body (a blog's footer: "Monday, August 11th, 2025 | Categories: …").
     // Numeric dates read the way the page writes them (`8/27/2025` elsewhere: `8/1/2025` is
     // August's).
     let month_first = dates::month_first(lines.iter().map(|l| l.text.as_str()));
@@ -831,6 +832,12 @@ fn extract_inner(
             lines[start..lines.len().min(end + 15)]
                 .iter()
                 .filter(|l| l.words <= 12 && UPDATED.is_match(&l.text))
+                .find_map(|l| date(&l.text))
+        })
+        .or_else(|| {
+            lines[(end + 1).min(lines.len())..lines.len().min(end + 4)]
+                .iter()
+                .filter(|l| l.words <= 15)
                 .find_map(|l| date(&l.text))
         });
     article.sections = head
