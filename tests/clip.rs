@@ -653,6 +653,42 @@ fn the_text_title_is_the_headline_over_the_article(
     );
 }
 
+/// A headline that ends with the name of the site or of its section keeps only its own words
+/// when the page prints that name elsewhere (a menu's line, its copyright line); a last part
+/// printed nowhere else is the headline's.
+#[rstest]
+#[case::a_section_the_menu_names(
+    "Opinion\nWhy hybrids won the long drive | Opinion\n",
+    "",
+    "Why hybrids won the long drive"
+)]
+#[case::a_site_the_copyright_names(
+    "Why hybrids won the long drive – Field Notes\n",
+    "© Field Notes 2025\n",
+    "Why hybrids won the long drive"
+)]
+#[case::a_part_of_the_headline(
+    "Why hybrids won the long drive – Part 1\n",
+    "",
+    "Why hybrids won the long drive – Part 1"
+)]
+fn a_headline_loses_the_site_name_it_ends_with(
+    #[case] head: &str,
+    #[case] tail: &str,
+    #[case] title: &str,
+) {
+    let text = format!(
+        "Field Notes\n{head}By Dana Whitfield, 12 January 2026\n{}{tail}",
+        paragraphs("greener cars")
+    );
+    let article = Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert_eq!(article.title, title);
+}
+
 /// Menu entries copied without breaks between them are one long line with no full stop; it
 /// is not the article's first paragraph.
 #[test]

@@ -360,7 +360,7 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     let mut headings: Vec<String> = Vec::new();
     // What the page declares about itself beats its marks (heading, byline, `<time>`, tag and
     // section links), which beat what the text suggests.
-    if let Some(html) = html {
+    if let Some(html) = &html {
         if html.meta.title.is_some() {
             headings = (html.headings.iter())
                 .filter(|h| h.level == 1)
@@ -375,9 +375,9 @@ pub fn extract(clip: &Clip) -> Result<Article> {
         if let Some(title) = title {
             article.title = canonical_text(&without_site(&title, site.as_deref()));
         }
-        article.author = (meta.author.clone().or(html.author))
+        article.author = (meta.author.clone().or(html.author.clone()))
             .or(article.author)
-            .or(html.portrait)
+            .or(html.portrait.clone())
             .map(|a| canonical_text(&a));
         article.published = (meta.published.or(html.published))
             .or(address_date)
@@ -398,6 +398,12 @@ pub fn extract(clip: &Clip) -> Result<Article> {
                 *field = labels.iter().map(|l| canonical_text(l)).collect();
             }
         }
+    }
+    if let Some(page) = lines_from_text
+        .as_deref()
+        .or(html.as_ref().map(|h| h.text.as_str()))
+    {
+        article.title = without_printed_suffix(&article.title, page);
     }
     article.url = source;
     article.body = canonical_body(&article.body);
@@ -463,6 +469,38 @@ fn without_site(title: &str, site: Option<&str>) -> String {
         (!rest.is_empty()).then(|| rest.to_string())
     })
     .unwrap_or_else(|| title.to_string())
+}
+
+/// A title without a last part the page prints elsewhere as a name: on a line of its own or in
+/// its copyright line ("Title | Opinion", "Title – Artlyst" over "© Artlyst 2025").
+fn without_printed_suffix(title: &str, page: &str) -> String {
+    let Some((at, separator)) = [" | ", " – ", " — ", " - ", " · "]
+        .iter()
+        .filter_map(|s| Some((title.rfind(s)?, s.len())))
+        .max()
+    else {
+        return title.to_string();
+    };
+    let (head, suffix) = (title[..at].trim(), title[at + separator..].trim());
+    let suffix_words = suffix.split_whitespace().count();
+    if !(1..=5).contains(&suffix_words) || head.split_whitespace().count() < 3 {
+        return title.to_string();
+    }
+    let lower = suffix.to_lowercase();
+    let printed = page.lines().map(str::trim).any(|line| {
+        line.eq_ignore_ascii_case(suffix)
+            || (line.len() < 200
+                && (line.contains('©')
+                    || line
+                        .get(..9)
+                        .is_some_and(|w| w.eq_ignore_ascii_case("copyright")))
+                && one_spaced(&line.to_lowercase()).contains(&lower))
+    });
+    if printed {
+        head.to_string()
+    } else {
+        title.to_string()
+    }
 }
 
 /// `main` with the fields it lacks taken from `other`.
