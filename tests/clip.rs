@@ -689,6 +689,29 @@ fn a_headline_loses_the_site_name_it_ends_with(
     assert_eq!(article.title, title);
 }
 
+/// A table of contents' label ("Table of Contents", with its "Show" toggle) is the page's
+/// control, not the article's text.
+#[test]
+fn a_table_of_contents_label_is_not_body() {
+    let html = format!(
+        "<h1>Choosing a greener car for long drives</h1><article><div class=\"toc\">Table of Contents <span>Show</span></div>{}</article>",
+        paragraphs("greener cars")
+            .lines()
+            .map(|p| format!("<p>{p}</p>"))
+            .collect::<String>()
+    );
+    let article = Library::extract(&Clip {
+        html: Some(html),
+        ..Clip::default()
+    })
+    .unwrap();
+    assert!(
+        article.body.starts_with("Most people who go looking for"),
+        "{}",
+        article.body
+    );
+}
+
 /// Menu entries copied without breaks between them are one long line with no full stop; it
 /// is not the article's first paragraph.
 #[test]

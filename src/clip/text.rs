@@ -936,7 +936,7 @@ static SITE_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
 /// A line that is only a control or a label: "Share", "Posted on", "Advertisement".
 static UI_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:share|print|email|follow|subscribe|menu|home|search|advert(?:isement)?|skip advertisement|posted(?:\s+on)?|updated(?:\s+(?:on|at))?|published(?:\s+on)?|reading\s+time|written\s+by|listen(?:\s+to\s+this\s+article)?)\s*[:.…]*$",
+        r"(?i)^(?:share|print|email|follow|subscribe|menu|home|search|advert(?:isement)?|skip advertisement|posted(?:\s+on)?|updated(?:\s+(?:on|at))?|published(?:\s+on)?|reading\s+time|written\s+by|listen(?:\s+to\s+this\s+article)?|table\s+of\s+contents(?:\s+(?:show|hide|toggle))?)\s*[:.…]*$",
     )
     .expect("valid regex")
 });
@@ -969,7 +969,7 @@ pub fn polish<'a>(body: &[&'a str]) -> Vec<&'a str> {
             || line.caption
             || (line.words <= 12 && dates::is_date_line(&line.text))
             || (line.words <= 6 && BYLINE.find(&line.text).is_some_and(|m| m.start() == 0))
-            || (line.words <= 3 && UI_LABEL.is_match(&line.text))
+            || (line.words <= 4 && UI_LABEL.is_match(&line.text))
             || (line.words >= 6 && is_shouted(&line.text));
         if !boilerplate {
             kept.push(*raw);
