@@ -937,11 +937,21 @@ fn a_date_glued_to_its_neighbours_is_read(#[case] line: &str, #[case] date: (i32
     );
 }
 
-/// A page that shows no date but the day it was last updated, after the article, is dated so.
-#[test]
-fn a_page_dated_only_by_its_last_update_takes_that_date() {
+/// A page that shows no date before or in its article is dated by the lines after it: the day
+/// it was last updated, or a blog's footer line right after the post (WordPress's classic
+/// theme).
+#[rstest]
+#[case::its_last_update("Last updated: November 13, 2025\n", (2025, 11, 13))]
+#[case::a_footer_line_right_after_the_post(
+    "Tags: hybrids, charging\nMonday, August 11th, 2025 at 11:00 am | Categories: Cars, Travel |\n",
+    (2025, 8, 11)
+)]
+fn an_undated_page_is_dated_by_the_lines_after_its_article(
+    #[case] tail: &str,
+    #[case] date: (i32, u32, u32),
+) {
     let text = format!(
-        "Field Guides\nChoosing a greener car for long drives\n{}Last updated: November 13, 2025\nPrivacy policy\n",
+        "Field Guides\nChoosing a greener car for long drives\n{}{tail}Privacy policy\n",
         paragraphs("greener cars")
     );
     let article = Library::extract(&Clip {
@@ -949,24 +959,10 @@ fn a_page_dated_only_by_its_last_update_takes_that_date() {
         ..Clip::default()
     })
     .unwrap();
-    assert_eq!(article.published, NaiveDate::from_ymd_opt(2025, 11, 13));
-}
-
-/// A blog that prints its post's date only in the line right after the post (WordPress's
-/// classic footer) is dated by it.
-#[test]
-fn a_date_right_after_the_post_dates_an_undated_page() {
-    let text = format!(
-        "Field Guides\nChoosing a greener car for long drives\n{}Tags: hybrids, charging\n\
-         Monday, August 11th, 2025 at 11:00 am | Categories: Cars, Travel |\nPrivacy policy\n",
-        paragraphs("greener cars")
+    assert_eq!(
+        article.published,
+        NaiveDate::from_ymd_opt(date.0, date.1, date.2)
     );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
-    assert_eq!(article.published, NaiveDate::from_ymd_opt(2025, 8, 11));
 }
 
 /// A sentence that mentions a date with a two-digit year is the article's, not its date line.
