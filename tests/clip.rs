@@ -254,12 +254,7 @@ fn bodies_are_canonical_nfc_without_invisible_characters() {
             "{nfd}: la domanda\u{200b} di gas\u{202e} cresce ancora in tutta Europa e i prezzi salgono per famiglie e imprese."
         )],
     );
-    let body = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap()
-    .body;
+    let body = from_text(text).body;
     assert!(
         body.contains("Perché l'energia costa di più"),
         "NFD is composed to NFC: {body}"
@@ -459,6 +454,15 @@ fn the_html_title_is_the_heading_that_opens_the_article(#[case] html: &str, #[ca
     assert!(!article.body.starts_with(title), "the title is not body");
 }
 
+/// The article Lode extracts from a text copy alone.
+fn from_text(text: String) -> lode::Article {
+    Library::extract(&Clip {
+        text: Some(text),
+        ..Clip::default()
+    })
+    .unwrap()
+}
+
 /// Three paragraphs of an article about `topic`, long enough to be its body.
 fn paragraphs(topic: &str) -> String {
     format!(
@@ -639,11 +643,7 @@ fn the_text_title_is_the_headline_over_the_article(
         "{head}{}{tail}Privacy policy\nTerms of use\n",
         paragraphs(topic)
     );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_eq!(article.title, title);
     assert_eq!(article.author.as_deref(), author);
     assert!(
@@ -681,11 +681,7 @@ fn a_headline_loses_the_site_name_it_ends_with(
         "Field Notes\n{head}By Dana Whitfield, 12 January 2026\n{}{tail}",
         paragraphs("greener cars")
     );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_eq!(article.title, title);
 }
 
@@ -722,11 +718,7 @@ fn a_menu_copied_as_one_line_is_not_a_paragraph() {
          How to Invest MoneyWhat to Invest InHow to Invest in StocksHow to Invest in ETFsHow to Invest in Index FundsHow to Invest in BondsFinancial DictionaryStock Market 101Types of StocksStock Market SectorsStock Market Indexes\n{}",
         paragraphs("index funds")
     );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_eq!(
         article.title,
         "How to Invest in Index Funds: A Beginner's Guide"
@@ -746,11 +738,7 @@ fn a_caption_above_its_photo_credit_is_not_the_body() {
          Photo: Connie Park\nBy Kimber Streams\n{}",
         paragraphs("cheap laptops")
     );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_eq!(article.title, "The best cheap laptops under $500");
     assert_eq!(article.author.as_deref(), Some("Kimber Streams"));
     assert!(article.body.starts_with("Most people who go looking for"));
@@ -828,11 +816,7 @@ fn a_date_over_the_headline_dates_the_article() {
          The tyres we would buy again\nDecember 9, 2025 No Comments\n© 2026 Field Notes\n",
         paragraphs("greener cars")
     );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_eq!(
         article.title,
         "What a Year of Road Trips Taught Us About Greener Cars"
@@ -954,11 +938,7 @@ fn an_undated_page_is_dated_by_the_lines_after_its_article(
         "Field Guides\nChoosing a greener car for long drives\n{}{tail}Privacy policy\n",
         paragraphs("greener cars")
     );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_eq!(
         article.published,
         NaiveDate::from_ymd_opt(date.0, date.1, date.2)
@@ -974,11 +954,7 @@ fn a_sentence_with_a_short_date_stays_in_the_body() {
          The makers promised a range of six hundred kilometres on a charge, and most of the cars we drove came close to it in summer.\n",
         paragraphs("greener cars")
     );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_eq!(article.published, NaiveDate::from_ymd_opt(2026, 1, 12));
     assert!(
         article
@@ -1038,11 +1014,7 @@ fn greener_cars_under(lines: &str) -> lode::Article {
         "Field Guides\nChoosing a greener car for long drives\n{lines}\n{}",
         paragraphs("greener cars")
     );
-    Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap()
+    from_text(text)
 }
 
 /// Where no rule names the author, the model that scores every name near the title and after
@@ -1099,11 +1071,7 @@ fn the_author_no_rule_names_is_the_models_confident_guess(
         .map(|leg| paragraphs(&format!("greener cars on leg {leg} of the route")))
         .collect();
     let text = format!("Field Guides\n{head}{body}{after}© 2026 Field Guides\n");
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_eq!(article.title, "Choosing a greener car for long drives");
     assert_eq!(article.author.as_deref(), author);
 }
@@ -1125,11 +1093,7 @@ fn a_rules_doubtful_name_gives_way_to_the_models_sure_one(
     let text = format!(
         "Field Guides\nChoosing a greener car for long drives\n{under_title}{body}About the author\nDana Whitfield\nDana Whitfield\nDana is a motoring writer who has driven electric cars across Europe since 2015, and she tests every car she writes about on the same long route.\n© 2026 Field Guides\n"
     );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_eq!(article.title, "Choosing a greener car for long drives");
     assert_eq!(article.author.as_deref(), Some(author));
 }
@@ -1159,11 +1123,7 @@ fn a_newsletter_post_ends_before_its_subscription_box_and_comments() {
          Great post, and it matches what we saw in the electronics trade during the last two years of shortages.\n",
         paragraphs("supply chains")
     );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_eq!(article.title, "Why supply chains bend but rarely break");
     assert_eq!(article.author.as_deref(), Some("Dana Whitfield"));
     assert_body(
@@ -1220,11 +1180,7 @@ fn captions_credited_name_slash_outlet_are_not_body() {
          News\nLimo operator's statements to be allowed in court\n",
         paragraphs("power cuts")
     );
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_body(
         &article.body,
         &["announced a day in advance"],
@@ -1450,11 +1406,7 @@ fn a_page_that_prints_its_address_gives_the_clip_its_source() {
             ),
         ),
     ] {
-        let article = Library::extract(&Clip {
-            text: Some(text),
-            ..Clip::default()
-        })
-        .unwrap();
+        let article = from_text(text);
         assert_eq!(
             article.url.as_deref(),
             Some("https://www.eunews.it/en/2026/01/12/kazakhstan-rare-earths"),
@@ -1470,11 +1422,7 @@ fn a_page_that_prints_its_address_gives_the_clip_its_source() {
     let middle = text.len() / 2;
     let at = text[middle..].find("\n\n").unwrap() + middle;
     text.insert_str(at, "\n\nhttps://example.org/elsewhere\n\n");
-    let article = Library::extract(&Clip {
-        text: Some(text),
-        ..Clip::default()
-    })
-    .unwrap();
+    let article = from_text(text);
     assert_eq!(article.url, None);
 }
 
