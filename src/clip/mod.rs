@@ -289,50 +289,9 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     let from_text = lines_from_text
         .as_deref()
         .map(|text| text::extract(text, url));
-    // The HTML's article, and whether its body was located in the DOM (else it is the line
-    // classifier's, like the text's).
-    let from_html = html.as_ref().map(|page| {
-        let lines = canonical_text(&page.text);
-        // Broken markup: the DOM would hide text the page shows; the lines alone decide.
-        let main = clip
-            .html
-            .as_deref()
-            .filter(|_| !page.unclosed)
-            // Parsed without the elements the extractor would remove unread.
-            .and_then(|html| main_text::locate(&page.for_dom(html)));
-        let located = main
-            .map(|main| text::polish(&main_text::mask(&lines, &canonical_text(&main))))
-            .filter(|body| !body.is_empty());
-        // The lines give the metadata (the text flavour's lines as well, when there is one),
-        // and the body the line reading finds.
-        let (mut article, read) = match (&located, &from_text, &lines_from_text) {
-            (Some(_), Some(t), Some(text)) => (t.clone(), text.as_str()),
-            _ => (text::extract(&lines, url), lines.as_str()),
-        };
-        // A DOM-located body with under a fifth of the words the lines hold as article is a
-        // fragment of it (a section, a teaser block, the text before a table): the DOM chose
-        // the wrong container, and the line reading is kept.
-        let line_words = article.body.split_whitespace().count();
-        let body = located.filter(|body| {
-            let words: usize = body.iter().map(|p| p.split_whitespace().count()).sum();
-            words * FRAGMENT_SHARE >= line_words
-        });
-        let located = body.is_some();
-        if let Some(body) = body {
-            article.body = body.join("\n\n");
-        }
-        // The byline and the date are read around the title: when the page's own title (its
-        // declared one, else its headline) is another line than the one the reading took,
-        // they are read again around it.
-        let title = (page.meta.title.as_deref())
-            .map(canonical_text)
-            .or_else(|| page.title(&article.body).map(|t| canonical_text(&t)));
-        if let Some(title) = title.filter(|t| *t != article.title) {
-            let again = text::extract_titled(read, url, &title);
-            article.author = again.author.or(article.author);
-            article.published = again.published.or(article.published);
-        }
-        (article, located)
+    let from_html = (html.as_ref()).map(|page| {
+        let text = from_text.as_ref().zip(lines_from_text.as_deref());
+        read_html(page, clip.html.as_deref().unwrap_or_default(), text, url)
     });
     // Both flavours: the HTML's body when the DOM located it, or else unless it lost much of
     // what the text holds; the metadata the chosen one lacks comes from the other.
@@ -352,52 +311,20 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     // marks, before what the line reading found.
     let address_date = (source.as_deref().and_then(dates::in_address))
         .or_else(|| (html.as_ref()?.address.as_deref()).and_then(dates::in_address));
-    if html.is_none() {
-        article.published = address_date.or(article.published);
-    }
     // When the page declares another title, its `<h1>` (the site's name, or the headline
     // worded for the page) is not the body's first paragraph either.
     let mut headings: Vec<String> = Vec::new();
-    // What the page declares about itself beats its marks (heading, byline, `<time>`, tag and
-    // section links), which beat what the text suggests.
-    if let Some(html) = &html {
-        if html.meta.title.is_some() {
-            headings = (html.headings.iter())
-                .filter(|h| h.level == 1)
-                .map(|h| canonical_text(&h.text))
-                .collect();
-        }
-        let meta = &html.meta;
-        let site = meta.site.clone().or(article.site.take());
-        let title = (meta.title.clone())
-            .or_else(|| html.title(&article.body))
-            .or_else(|| meta.page_title.clone());
-        if let Some(title) = title {
-            article.title = canonical_text(&without_site(&title, site.as_deref()));
-        }
-        article.author = (meta.author.clone().or(html.author.clone()))
-            .or(article.author)
-            .or(html.portrait.clone())
-            .map(|a| canonical_text(&a));
-        article.published = (meta.published.or(html.published))
-            .or(address_date)
-            .or(article.published);
-        article.site = site;
-        // An article has a few sections and a dozen tags at most: more links are a category
-        // menu or a tag cloud, not this article's.
-        for (field, declared, linked, most) in [
-            (&mut article.sections, &meta.sections, &html.sections, 3),
-            (&mut article.tags, &meta.tags, &html.tags, 12),
-        ] {
-            let labels = if declared.is_empty() && linked.len() <= most {
-                linked
-            } else {
-                declared
-            };
-            if field.is_empty() {
-                *field = labels.iter().map(|l| canonical_text(l)).collect();
+    match &html {
+        Some(html) => {
+            if html.meta.title.is_some() {
+                headings = (html.headings.iter())
+                    .filter(|h| h.level == 1)
+                    .map(|h| canonical_text(&h.text))
+                    .collect();
             }
+            with_page_marks(&mut article, html, address_date);
         }
+        None => article.published = address_date.or(article.published),
     }
     if let Some(page) = lines_from_text
         .as_deref()
@@ -421,6 +348,93 @@ pub fn extract(clip: &Clip) -> Result<Article> {
     }
     article.language = detect_language(&article.body, &article.title).to_string();
     Ok(bounded_article(article))
+}
+
+/// The HTML flavour's article (`page`, read from `markup`), and whether its body was located
+/// in the DOM (else it is the line classifier's, like the text's). `text` is the text
+/// flavour's reading and lines, when the clip has one.
+fn read_html(
+    page: &html::Page,
+    markup: &str,
+    text: Option<(&Article, &str)>,
+    url: Option<&str>,
+) -> (Article, bool) {
+    let lines = canonical_text(&page.text);
+    // Broken markup: the DOM would hide text the page shows; the lines alone decide.
+    let main = (!page.unclosed)
+        // Parsed without the elements the extractor would remove unread.
+        .then(|| main_text::locate(&page.for_dom(markup)))
+        .flatten();
+    let located = main
+        .map(|main| text::polish(&main_text::mask(&lines, &canonical_text(&main))))
+        .filter(|body| !body.is_empty());
+    // The lines give the metadata (the text flavour's lines as well, when there is one),
+    // and the body the line reading finds.
+    let (mut article, read) = match (&located, text) {
+        (Some(_), Some((t, text))) => (t.clone(), text),
+        _ => (text::extract(&lines, url), lines.as_str()),
+    };
+    // A DOM-located body with under a fifth of the words the lines hold as article is a
+    // fragment of it (a section, a teaser block, the text before a table): the DOM chose
+    // the wrong container, and the line reading is kept.
+    let line_words = article.body.split_whitespace().count();
+    let body = located.filter(|body| {
+        let words: usize = body.iter().map(|p| p.split_whitespace().count()).sum();
+        words * FRAGMENT_SHARE >= line_words
+    });
+    let located = body.is_some();
+    if let Some(body) = body {
+        article.body = body.join("\n\n");
+    }
+    // The byline and the date are read around the title: when the page's own title (its
+    // declared one, else its headline) is another line than the one the reading took,
+    // they are read again around it.
+    let title = (page.meta.title.as_deref())
+        .map(canonical_text)
+        .or_else(|| page.title(&article.body).map(|t| canonical_text(&t)));
+    if let Some(title) = title.filter(|t| *t != article.title) {
+        let again = text::extract_titled(read, url, &title);
+        article.author = again.author.or(article.author);
+        article.published = again.published.or(article.published);
+    }
+    (article, located)
+}
+
+/// What the page declares about itself beats its marks (heading, byline, `<time>`, tag and
+/// section links), which beat what the text suggests; the date its address carries comes
+/// after its marks.
+fn with_page_marks(article: &mut Article, html: &html::Page, address_date: Option<NaiveDate>) {
+    let meta = &html.meta;
+    let site = meta.site.clone().or(article.site.take());
+    let title = (meta.title.clone())
+        .or_else(|| html.title(&article.body))
+        .or_else(|| meta.page_title.clone());
+    if let Some(title) = title {
+        article.title = canonical_text(&without_site(&title, site.as_deref()));
+    }
+    article.author = (meta.author.clone().or(html.author.clone()))
+        .or(article.author.take())
+        .or(html.portrait.clone())
+        .map(|a| canonical_text(&a));
+    article.published = (meta.published.or(html.published))
+        .or(address_date)
+        .or(article.published);
+    article.site = site;
+    // An article has a few sections and a dozen tags at most: more links are a category
+    // menu or a tag cloud, not this article's.
+    for (field, declared, linked, most) in [
+        (&mut article.sections, &meta.sections, &html.sections, 3),
+        (&mut article.tags, &meta.tags, &html.tags, 12),
+    ] {
+        let labels = if declared.is_empty() && linked.len() <= most {
+            linked
+        } else {
+            declared
+        };
+        if field.is_empty() {
+            *field = labels.iter().map(|l| canonical_text(l)).collect();
+        }
+    }
 }
 
 /// An article's tags and sections made safe to store (see [`bounded_labels`]).
