@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use chrono::NaiveDate;
 use regex::Regex;
 
 use super::Article;
@@ -601,27 +602,8 @@ fn extract_inner(
     }
 
     // The breadcrumb names the title (its last crumb) and the sections (the middle ones).
-    let mut crumbs: Vec<String> = Vec::new();
-    let mut title_at = None;
-    // Bounded (the head of the page, a few lines after the crumb), so hostile input that is
-    // all breadcrumbs stays linear.
-    for (i, line) in lines.iter().enumerate().take(400) {
-        if line.words > SHORT_LINE_WORDS {
-            continue;
-        }
-        let parts: Vec<&str> = BREADCRUMB.split(&line.text).collect();
-        if parts.len() >= 3
-            && parts[0].len() <= 20
-            && let Some(at) = lines[i + 1..]
-                .iter()
-                .take(40)
-                .position(|l| l.text == parts[parts.len() - 1])
-        {
-            crumbs = parts.iter().map(|s| s.to_string()).collect();
-            title_at = Some(i + 1 + at);
-            break;
-        }
-    }
+    let (crumbs, title_at) = breadcrumb(&lines).unzip();
+    let crumbs = crumbs.unwrap_or_default();
 
     // Where the body starts: after the title and its metadata, or the densest block.
     let block = densest_block(&lines);
@@ -648,38 +630,7 @@ fn extract_inner(
         )
     });
     let meta_from = title_at.map_or(0, |t| t + 1);
-    let mut standfirst = None;
-    let mut start = None;
-    // Every line since the title is short, like an image's text ("A hiker on a ridge"): the
-    // next long line is still the first after the title.
-    let mut only_short = true;
-    for i in meta_from..lines.len() {
-        let line = &lines[i];
-        let opens = only_short;
-        only_short &= line.words <= 6 && !line.paragraph && !line.sentence;
-        if line.stop {
-            break;
-        }
-        if is_meta(line) {
-            continue;
-        }
-        if is_paragraph(line) || (standfirst.is_none() && line.words >= 8 && opens) {
-            // The first long line after the title is the standfirst when metadata follows it.
-            let meta_follows = lines[i + 1..]
-                .iter()
-                .take_while(|l| !is_paragraph(l) || is_caption(l))
-                .any(is_meta)
-                || lines.get(i + 1).is_some_and(is_meta);
-            if opens && standfirst.is_none() && meta_follows && title_at.is_some() {
-                standfirst = Some(line.text.clone());
-                continue;
-            }
-            if is_paragraph(line) {
-                start = Some(i);
-                break;
-            }
-        }
-    }
+    let (start, mut standfirst) = opening(&lines, meta_from, title_at.is_some());
     let Some(start) = start.or(block.map(|(first, _)| first)) else {
         article.title = lines[0].text.clone();
         article.body = lines
@@ -719,127 +670,17 @@ fn extract_inner(
     }
 
     let title = title_at.map(|t| lines[t].text.clone());
-    let mut body = Vec::new();
-    // After a line that ends with a colon, the lines up to the next paragraph are the list it
-    // announces (a copied list carries no bullets).
-    let mut in_list = false;
-    for i in start..=end {
-        let line = &lines[i];
-        let next_is_paragraph = lines.get(i + 1).is_some_and(is_paragraph);
-        let keep = if is_paragraph(line) || (line.sentence && !line.meta) {
-            !CREDIT.is_match(&line.text)
-        } else if in_list || line.text.ends_with(':') {
-            line.words <= 25
-                && line.repeats == 1
-                && !line.caption
-                && !line.stop
-                && !(line.words <= 3 && UI_WORDS.is_match(&line.text))
-        } else {
-            // Subheadings and list items stay; captions, alt texts, credits and dates go.
-            let subheading = (2..=15).contains(&line.words)
-                && next_is_paragraph
-                && line.repeats == 1
-                && !line.bullet
-                && !is_meta(line)
-                && line.text.chars().filter(|c| c.is_alphabetic()).count() >= 8
-                && !CREDIT.is_match(&line.text);
-            let list_item = line.bullet && line.words >= 4 && line.repeats == 1;
-            subheading || list_item
-        };
-        if keep && Some(&line.text) != title.as_ref() && !CROSS_LINK.is_match(&line.text) {
-            body.push(line.text.as_str());
-        }
-        if keep && line.text.ends_with(':') {
-            in_list = true;
-        } else if is_paragraph(line) {
-            in_list = false;
-        }
-    }
+    let mut body = body_lines(&lines, start..=end, title.as_deref());
 
     trim_sign_off(&mut body);
 
     // Metadata: first from the lines between the title and the body, then from the whole page.
     let head = &lines[meta_from.min(start)..start];
-    let byline = |l: &Line| {
-        (l.words <= 25)
-            .then(|| BYLINE.captures(&l.text))
-            .flatten()
-            .filter(|c| !ROLE_BEFORE_BY.is_match(&l.text[..c.get(1).map_or(0, |m| m.start())]))
-            .and_then(|c| person(&c[1]))
-    };
-    let ruled = head
-        .iter()
-        .find_map(byline)
-        // A byline naming a user, in lower case.
-        .or_else(|| head.iter().find_map(handle_byline))
-        .or_else(|| signed(head))
-        .or_else(|| head.iter().find_map(dated_name))
-        // A sign-off right after the body ("Written by Jane Doe").
-        .or_else(|| {
-            lines[end.saturating_sub(2)..lines.len().min(end + 4)]
-                .iter()
-                .filter(|l| l.meta)
-                .find_map(byline)
-        });
-    article.author = ruled
-        // The model may overrule a rule's name it doubts for one it is sure of.
-        .map(|name| author::review(&lines, title_at, start, end, name))
-        // Else the name the model finds likeliest, when it is confident: before the weakest
-        // rules, a byline above the head (a menu's `By Modality`) and the line after a lone
-        // label (`Author`, then whatever comes next).
-        .or_else(|| author::guess(&lines, title_at, start, end))
-        .or_else(|| lines[..meta_from.min(start)].iter().rev().find_map(byline))
-        .or_else(|| labelled(&lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)));
+    article.author = author(&lines, title_at, meta_from, start, end);
     if let Some(candidates) = candidates {
         *candidates = author::candidates(&lines, title_at, start, end);
     }
-    // The article's date: between title and body; else in the three lines over the title (a
-    // byline may stand above the headline); else one labelled "Posted on" around the body
-    // (some pages sign off with it); else a date line (not an "updated" one) in the block of
-    // labels that often follows the opening; else the closest before the body; else the day
-    // the page says it was last updated, in or right after the body; else one in the lines
-    // right after the body (a blog's footer: "Monday, August 11th, 2025 | Categories: …").
-    // Numeric dates read the way the page writes them (`8/27/2025` elsewhere: `8/1/2025` is
-    // August's).
-    let month_first = dates::month_first(lines.iter().map(|l| l.text.as_str()));
-    let date = |line: &str| dates::find_ordered(line, month_first);
-    article.published = head
-        .iter()
-        .find_map(|l| date(&l.text))
-        .or_else(|| {
-            let t = title_at?;
-            lines[t.saturating_sub(3)..t]
-                .iter()
-                .rev()
-                .find_map(|l| date(&l.text))
-        })
-        .or_else(|| {
-            lines[start.saturating_sub(40)..lines.len().min(end + 15)]
-                .iter()
-                .filter(|l| l.words <= 12 && POSTED.is_match(&l.text))
-                .find_map(|l| date(&l.text))
-        })
-        .or_else(|| {
-            let near = (start + 1..lines.len().min(start + 40))
-                .filter(|&i| dates::is_date_line(&lines[i].text));
-            near.filter(|&i| {
-                !UPDATED.is_match(&lines[i].text) && !UPDATED.is_match(&lines[i - 1].text)
-            })
-            .find_map(|i| date(&lines[i].text))
-        })
-        .or_else(|| lines[..start].iter().rev().find_map(|l| date(&l.text)))
-        .or_else(|| {
-            lines[start..lines.len().min(end + 15)]
-                .iter()
-                .filter(|l| l.words <= 12 && UPDATED.is_match(&l.text))
-                .find_map(|l| date(&l.text))
-        })
-        .or_else(|| {
-            lines[(end + 1).min(lines.len())..lines.len().min(end + 4)]
-                .iter()
-                .filter(|l| l.words <= 15)
-                .find_map(|l| date(&l.text))
-        });
+    article.published = published(&lines, title_at, meta_from, start, end);
     article.sections = head
         .iter()
         .find_map(|l| {
@@ -886,6 +727,209 @@ fn extract_inner(
     article.standfirst = standfirst;
     article.body = body.join("\n\n");
     article
+}
+
+/// Where the body starts, from `meta_from` (under the title, when the page has one: `titled`):
+/// the first paragraph past the metadata, and the standfirst when a long line with metadata
+/// under it stands first.
+fn opening(lines: &[Line], meta_from: usize, titled: bool) -> (Option<usize>, Option<String>) {
+    let mut standfirst = None;
+    let mut start = None;
+    // Every line since the title is short, like an image's text ("A hiker on a ridge"): the
+    // next long line is still the first after the title.
+    let mut only_short = true;
+    for i in meta_from..lines.len() {
+        let line = &lines[i];
+        let opens = only_short;
+        only_short &= line.words <= 6 && !line.paragraph && !line.sentence;
+        if line.stop {
+            break;
+        }
+        if is_meta(line) {
+            continue;
+        }
+        if is_paragraph(line) || (standfirst.is_none() && line.words >= 8 && opens) {
+            // The first long line after the title is the standfirst when metadata follows it.
+            let meta_follows = lines[i + 1..]
+                .iter()
+                .take_while(|l| !is_paragraph(l) || is_caption(l))
+                .any(is_meta)
+                || lines.get(i + 1).is_some_and(is_meta);
+            if opens && standfirst.is_none() && meta_follows && titled {
+                standfirst = Some(line.text.clone());
+                continue;
+            }
+            if is_paragraph(line) {
+                start = Some(i);
+                break;
+            }
+        }
+    }
+    (start, standfirst)
+}
+
+/// The breadcrumb ("Home » Guides » The title") among the page's first lines, whose last crumb
+/// is printed again as a line of its own within 40 lines: its crumbs, and that line (the
+/// title). Bounded (the head of the page, a few lines after the crumb), so hostile input that
+/// is all breadcrumbs stays linear.
+fn breadcrumb(lines: &[Line]) -> Option<(Vec<String>, usize)> {
+    lines.iter().enumerate().take(400).find_map(|(i, line)| {
+        if line.words > SHORT_LINE_WORDS {
+            return None;
+        }
+        let parts: Vec<&str> = BREADCRUMB.split(&line.text).collect();
+        if parts.len() < 3 || parts[0].len() > 20 {
+            return None;
+        }
+        let at = (lines[i + 1..].iter().take(40)).position(|l| l.text == parts[parts.len() - 1])?;
+        Some((parts.iter().map(|s| s.to_string()).collect(), i + 1 + at))
+    })
+}
+
+/// The article's lines in `range`: its paragraphs and sentences, and the subheadings and list
+/// items among them; not the title, captions, alt texts, credits, dates or cross-links.
+fn body_lines<'a>(
+    lines: &'a [Line],
+    range: std::ops::RangeInclusive<usize>,
+    title: Option<&str>,
+) -> Vec<&'a str> {
+    let mut body = Vec::new();
+    // After a line that ends with a colon, the lines up to the next paragraph are the list it
+    // announces (a copied list carries no bullets).
+    let mut in_list = false;
+    for i in range {
+        let line = &lines[i];
+        let next_is_paragraph = lines.get(i + 1).is_some_and(is_paragraph);
+        let keep = if is_paragraph(line) || (line.sentence && !line.meta) {
+            !CREDIT.is_match(&line.text)
+        } else if in_list || line.text.ends_with(':') {
+            line.words <= 25
+                && line.repeats == 1
+                && !line.caption
+                && !line.stop
+                && !(line.words <= 3 && UI_WORDS.is_match(&line.text))
+        } else {
+            // Subheadings and list items stay; captions, alt texts, credits and dates go.
+            let subheading = (2..=15).contains(&line.words)
+                && next_is_paragraph
+                && line.repeats == 1
+                && !line.bullet
+                && !is_meta(line)
+                && line.text.chars().filter(|c| c.is_alphabetic()).count() >= 8
+                && !CREDIT.is_match(&line.text);
+            let list_item = line.bullet && line.words >= 4 && line.repeats == 1;
+            subheading || list_item
+        };
+        if keep && Some(line.text.as_str()) != title && !CROSS_LINK.is_match(&line.text) {
+            body.push(line.text.as_str());
+        }
+        if keep && line.text.ends_with(':') {
+            in_list = true;
+        } else if is_paragraph(line) {
+            in_list = false;
+        }
+    }
+    body
+}
+
+/// The author: a byline between the title (at `title_at`, its metadata from `meta_from`) and
+/// the body (`start..=end`), else the other rules' and the model's name.
+fn author(
+    lines: &[Line],
+    title_at: Option<usize>,
+    meta_from: usize,
+    start: usize,
+    end: usize,
+) -> Option<String> {
+    let head = &lines[meta_from.min(start)..start];
+    let byline = |l: &Line| {
+        (l.words <= 25)
+            .then(|| BYLINE.captures(&l.text))
+            .flatten()
+            .filter(|c| !ROLE_BEFORE_BY.is_match(&l.text[..c.get(1).map_or(0, |m| m.start())]))
+            .and_then(|c| person(&c[1]))
+    };
+    let ruled = head
+        .iter()
+        .find_map(byline)
+        // A byline naming a user, in lower case.
+        .or_else(|| head.iter().find_map(handle_byline))
+        .or_else(|| signed(head))
+        .or_else(|| head.iter().find_map(dated_name))
+        // A sign-off right after the body ("Written by Jane Doe").
+        .or_else(|| {
+            lines[end.saturating_sub(2)..lines.len().min(end + 4)]
+                .iter()
+                .filter(|l| l.meta)
+                .find_map(byline)
+        });
+    ruled
+        // The model may overrule a rule's name it doubts for one it is sure of.
+        .map(|name| author::review(lines, title_at, start, end, name))
+        // Else the name the model finds likeliest, when it is confident: before the weakest
+        // rules, a byline above the head (a menu's `By Modality`) and the line after a lone
+        // label (`Author`, then whatever comes next).
+        .or_else(|| author::guess(lines, title_at, start, end))
+        .or_else(|| lines[..meta_from.min(start)].iter().rev().find_map(byline))
+        .or_else(|| labelled(lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)))
+}
+
+/// The article's date, read around the title (at `title_at`, its metadata from `meta_from`)
+/// and the body (`start..=end`).
+fn published(
+    lines: &[Line],
+    title_at: Option<usize>,
+    meta_from: usize,
+    start: usize,
+    end: usize,
+) -> Option<NaiveDate> {
+    let head = &lines[meta_from.min(start)..start];
+    // The article's date: between title and body; else in the three lines over the title (a
+    // byline may stand above the headline); else one labelled "Posted on" around the body
+    // (some pages sign off with it); else a date line (not an "updated" one) in the block of
+    // labels that often follows the opening; else the closest before the body; else the day
+    // the page says it was last updated, in or right after the body; else one in the lines
+    // right after the body (a blog's footer: "Monday, August 11th, 2025 | Categories: …").
+    // Numeric dates read the way the page writes them (`8/27/2025` elsewhere: `8/1/2025` is
+    // August's).
+    let month_first = dates::month_first(lines.iter().map(|l| l.text.as_str()));
+    let date = |line: &str| dates::find_ordered(line, month_first);
+    head.iter()
+        .find_map(|l| date(&l.text))
+        .or_else(|| {
+            let t = title_at?;
+            lines[t.saturating_sub(3)..t]
+                .iter()
+                .rev()
+                .find_map(|l| date(&l.text))
+        })
+        .or_else(|| {
+            lines[start.saturating_sub(40)..lines.len().min(end + 15)]
+                .iter()
+                .filter(|l| l.words <= 12 && POSTED.is_match(&l.text))
+                .find_map(|l| date(&l.text))
+        })
+        .or_else(|| {
+            let near = (start + 1..lines.len().min(start + 40))
+                .filter(|&i| dates::is_date_line(&lines[i].text));
+            near.filter(|&i| {
+                !UPDATED.is_match(&lines[i].text) && !UPDATED.is_match(&lines[i - 1].text)
+            })
+            .find_map(|i| date(&lines[i].text))
+        })
+        .or_else(|| lines[..start].iter().rev().find_map(|l| date(&l.text)))
+        .or_else(|| {
+            lines[start..lines.len().min(end + 15)]
+                .iter()
+                .filter(|l| l.words <= 12 && UPDATED.is_match(&l.text))
+                .find_map(|l| date(&l.text))
+        })
+        .or_else(|| {
+            lines[(end + 1).min(lines.len())..lines.len().min(end + 4)]
+                .iter()
+                .filter(|l| l.words <= 15)
+                .find_map(|l| date(&l.text))
+        })
 }
 
 /// How much of the article (in bytes) glued tags are split with.
