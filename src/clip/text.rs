@@ -378,37 +378,79 @@ fn title_cased(text: &str) -> bool {
     long.len() >= 2 && capitalised * 4 >= long.len() * 3
 }
 
-/// The title: a heading-like line before the body, close to it, whose words the opening
-/// paragraphs use, often repeated (breadcrumb and heading) and followed by a byline or a
-/// date; never a share button, a caption or a table of contents' entry. A headline can also
-/// open the densest run itself (a question, or under a disclosure), when it is written like
-/// one and a byline or date follows it.
 /// How many words of each opening paragraph a title is compared with.
 const OPENING_WORDS: usize = 400;
 /// The fewest words a line's share of words found in the opening is counted over.
 pub(super) const OVERLAP_WORDS: usize = 4;
 
+/// The title: a heading-like line before the body, close to it, whose words the opening
+/// paragraphs use, often repeated (breadcrumb and heading) and followed by a byline or a
+/// date; never a share button, a caption or a table of contents' entry. A headline can also
+/// open the densest run itself (a question, or under a disclosure), when it is written like
+/// one and a byline or date follows it.
 fn best_title(lines: &[Line], first: usize) -> Option<usize> {
+    let evidence = TitleEvidence::new(lines, first);
     let headline = |i: usize| {
         let line = &lines[i];
         line.words <= 20 && title_cased(&line.text) && !line.text.ends_with('.')
     };
-    let opening: std::collections::HashSet<String> = lines[first..]
-        .iter()
-        .filter(|l| l.paragraph && !(l.words <= 20 && title_cased(&l.text)))
-        .take(3)
-        .flat_map(|l| {
-            // Their openings: a title is about what the first sentences say.
-            l.text
-                .split(|c: char| !c.is_alphanumeric())
-                .take(OPENING_WORDS)
-                .map(str::to_lowercase)
-                .collect::<Vec<_>>()
-        })
-        .filter(|w| w.chars().count() > 3)
-        .collect();
-    // The share of a line's words that the opening paragraphs use.
-    let overlap_of = |line: &Line| {
+    let inside = (first..lines.len().min(first + 8))
+        .filter(|&i| headline(i) && !lines[i].stop && lines[i].repeats == 1)
+        .filter(|&i| i == first || evidence.meta_within(i, 3).is_some());
+    let mut best: Option<(f64, usize)> = None;
+    for i in inside.chain((0..first).rev().take(80)) {
+        if let Some(score) = evidence.score(i)
+            && best.is_none_or(|(b, _)| score > b)
+        {
+            best = Some((score, i));
+        }
+    }
+    best.filter(|(score, _)| *score > -1.0).map(|(_, i)| i)
+}
+
+/// What a page says about which of its lines is the title of the body starting at `first`.
+struct TitleEvidence<'a> {
+    lines: &'a [Line],
+    first: usize,
+    /// The words (over three letters) the opening paragraphs start with.
+    opening: std::collections::HashSet<String>,
+    /// Lines that come back after some of the article's prose.
+    returning: std::collections::HashSet<&'a str>,
+}
+
+impl<'a> TitleEvidence<'a> {
+    fn new(lines: &'a [Line], first: usize) -> Self {
+        let opening = lines[first..]
+            .iter()
+            .filter(|l| l.paragraph && !(l.words <= 20 && title_cased(&l.text)))
+            .take(3)
+            .flat_map(|l| {
+                // Their openings: a title is about what the first sentences say.
+                l.text
+                    .split(|c: char| !c.is_alphanumeric())
+                    .take(OPENING_WORDS)
+                    .map(str::to_lowercase)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| w.chars().count() > 3)
+            .collect();
+        let returning = lines[first + 1..lines.len().min(first + 3000)]
+            .iter()
+            .skip_while(|l| !l.paragraph)
+            .skip(1)
+            .filter(|l| l.repeats > 1)
+            .map(|l| l.text.as_str())
+            .collect();
+        TitleEvidence {
+            lines,
+            first,
+            opening,
+            returning,
+        }
+    }
+
+    /// The share of a line's words that the opening paragraphs use.
+    fn overlap(&self, line: &Line) -> f64 {
         let words: Vec<String> = line
             .text
             .split(|c: char| !c.is_alphanumeric())
@@ -420,13 +462,15 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
         } else {
             // Over four words at least: a menu entry's two words found in the text are not
             // the evidence a headline's seven of nine are.
-            let found = words.iter().filter(|w| opening.contains(*w)).count();
+            let found = words.iter().filter(|w| self.opening.contains(*w)).count();
             found as f64 / words.len().max(OVERLAP_WORDS) as f64
         }
-    };
-    // Where the next byline or date is among the `n` lines under line `i`; a name printed twice
-    // in a row (the portrait's text, then the name) is one.
-    let meta_within = |i: usize, n: usize| {
+    }
+
+    /// Where the next byline or date is among the `n` lines under line `i`; a name printed
+    /// twice in a row (the portrait's text, then the name) is one.
+    fn meta_within(&self, i: usize, n: usize) -> Option<usize> {
+        let lines = self.lines;
         (i + 1..lines.len().min(i + 1 + n)).position(|k| {
             lines[k].meta
                 || (lines
@@ -434,21 +478,11 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
                     .is_some_and(|next| next.text == lines[k].text)
                     && name_line(&lines[k]).is_some())
         })
-    };
-    let inside = (first..lines.len().min(first + 8))
-        .filter(|&i| headline(i) && !lines[i].stop && lines[i].repeats == 1)
-        .filter(|&i| i == first || meta_within(i, 3).is_some());
-    // Lines that come back after some of the article's prose.
-    let returning: std::collections::HashSet<&str> = lines
-        [first + 1..lines.len().min(first + 3000)]
-        .iter()
-        .skip_while(|l| !l.paragraph)
-        .skip(1)
-        .filter(|l| l.repeats > 1)
-        .map(|l| l.text.as_str())
-        .collect();
-    let mut best: Option<(f64, usize)> = None;
-    for i in inside.chain((0..first).rev().take(80)) {
+    }
+
+    /// Line `i`'s score as the title, or `None` when it cannot be one.
+    fn score(&self, i: usize) -> Option<f64> {
+        let (lines, first) = (self.lines, self.first);
         let line = &lines[i];
         // A title comes back more than twice when the page prints its heading twice in a row
         // (and a breadcrumb names it), or when a blog lists the post again beside it: then
@@ -456,7 +490,7 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
         // printed twice.
         let twice_in_a_row = (i > 0 && lines[i - 1].text == line.text)
             || lines.get(i + 1).is_some_and(|l| l.text == line.text);
-        let repeats = if i + 2 >= first || meta_within(i, 3).is_some() {
+        let repeats = if i + 2 >= first || self.meta_within(i, 3).is_some() {
             4
         } else if twice_in_a_row {
             3
@@ -464,21 +498,22 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
             2
         };
         if i < first && (!looks_like_title(line, repeats) || line.text.ends_with(':')) {
-            continue;
+            return None;
         }
         // The name under the author's portrait ("Jane Doe's avatar", then "Jane Doe").
         if i > 0
             && PORTRAIT.is_match(&lines[i - 1].text)
             && lines[i - 1].text.contains(line.text.as_str())
         {
-            continue;
+            return None;
         }
-        let overlap = overlap_of(line);
+        let overlap = self.overlap(line);
         let distance = first.saturating_sub(i) as f64;
         // A heading that comes back after some of the article's prose is a table of
         // contents' entry, unless a byline or date follows it as it follows a title.
-        let meta_at = meta_within(i, 6);
-        let in_contents = returning.contains(line.text.as_str()) && !matches!(meta_at, Some(0..=2));
+        let meta_at = self.meta_within(i, 6);
+        let in_contents =
+            self.returning.contains(line.text.as_str()) && !matches!(meta_at, Some(0..=2));
         // A heading right under another is its deck (subtitle).
         let deck = i > 0 && {
             let above = &lines[i - 1];
@@ -487,7 +522,7 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
                 && !above.text.ends_with(&line.text)
                 && above.repeats == 1
                 && !UI_WORDS.is_match(&above.text)
-                && overlap_of(above) * 2.0 >= overlap
+                && self.overlap(above) * 2.0 >= overlap
                 && overlap > 0.0
                 // A list of categories over the headline is none ("Asia, Packing & Planning,
                 // Travel Inspiration").
@@ -534,11 +569,8 @@ fn best_title(lines: &[Line], first: usize) -> Option<usize> {
             } else {
                 0.0
             };
-        if best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, i));
-        }
+        Some(score)
     }
-    best.filter(|(score, _)| *score > -1.0).map(|(_, i)| i)
 }
 
 /// The densest run of paragraphs (maximum-sum segment over line scores), as line indices.
