@@ -357,20 +357,7 @@ fn long_words(text: &str) -> Vec<String> {
 
 pub fn read(html: &str) -> Page {
     let mut page = Page::default();
-    // An open h1/h2 (level, marked, where its text starts in `out`) and an open author element
-    // (its name, where its text starts); lines counted so far (up to `counted` in `out`).
-    let mut heading: Option<(u8, bool, bool, usize)> = None;
-    let mut seen_h1 = false;
-    let mut marked_published = None;
-    let (mut lines, mut counted) = (0usize, 0usize);
-    let mut authors: Vec<(String, usize)> = Vec::new();
-    // The name a portrait's description gives, in or marked as the author's element.
-    let mut portrait: Option<String> = None;
-    // An open tag or section link after the title: which, and where its text starts.
-    let mut label_link: Option<(bool, usize)> = None;
-    // Links to places in a page before the headline: the first to a place in this one is the
-    // page's own address.
-    let mut links_to_places: Vec<(String, String)> = Vec::new();
+    let mut marks = Marks::default();
     let mut out = String::with_capacity(html.len() / 2);
     let mut skips = Skips::new(html);
     let mut rest = html;
@@ -450,114 +437,10 @@ pub fn read(html: &str) -> Page {
                 continue;
             }
         }
-        if !closing && name == "meta" {
-            page.meta.read_meta_tag(tag);
-        }
-        if !closing {
-            if matches!(name.as_str(), "h1" | "h2") && heading.is_none() && page.headings.len() < 64
-            {
-                let level = if name == "h1" { 1 } else { 2 };
-                seen_h1 |= level == 1;
-                let home = HOME_LINK.is_match(rest);
-                heading = Some((level, HEADLINE_MARK.is_match(tag), home, out.len()));
-            }
-            if name == "time" {
-                let attribute = DATETIME.captures(tag).and_then(|c| {
-                    NaiveDate::from_ymd_opt(
-                        c[1].parse().ok()?,
-                        c[2].parse().ok()?,
-                        c[3].parse().ok()?,
-                    )
-                });
-                // The day the page shows, in its reader's time zone (`datetime="…-24T04:13Z"`
-                // shows "February 23"), unless it is no date ("2 hours ago") or another one.
-                // (A date shown with no attribute is as often a promoted event's.)
-                let date = attribute.map(|a| {
-                    shown_date(rest)
-                        .filter(|s| (*s - a).num_days().abs() <= 1)
-                        .unwrap_or(a)
-                });
-                // An update's date is not the article's, unless the page marks it as both
-                // (WordPress: `class="entry-date published updated"`).
-                let published = PUBLISHED_MARK.is_match(tag);
-                let modified = !published && MODIFIED_MARK.is_match(tag);
-                if published && marked_published.is_none() {
-                    marked_published = date;
-                }
-                if seen_h1 && page.published.is_none() && !modified {
-                    page.published = date;
-                }
-            }
-            if name == "img"
-                && page.author.is_none()
-                && portrait.is_none()
-                && (!authors.is_empty() || AUTHOR_MARK.is_match(tag))
-            {
-                portrait = (ALT.captures(tag))
-                    .and_then(|c| c.get(1).or(c.get(2)))
-                    .map(|alt| decoded(alt.as_str()))
-                    .and_then(|alt| person(&PORTRAIT_OF.replace(&alt, "$1")));
-            }
-            if page.author.is_none()
-                && authors.len() < 8
-                && AUTHOR_MARK.is_match(tag)
-                && !VOID.contains(&name.as_str())
-            {
-                authors.push((name.clone(), out.len()));
-            }
-            if name == "a"
-                && !seen_h1
-                && links_to_places.len() < 8
-                && let Some(c) = LINK_TO_PLACE.captures(tag)
-            {
-                links_to_places.push((c[1].to_string(), c[2].to_string()));
-            }
-            if name == "a" && seen_h1 && label_link.is_none() {
-                // WordPress marks category links `rel="category tag"`: a section first.
-                if SECTION_LINK.is_match(tag) {
-                    label_link = Some((false, out.len()));
-                } else if TAG_LINK.is_match(tag) {
-                    label_link = Some((true, out.len()));
-                }
-            }
+        if closing {
+            marks.close(&mut page, &name, &out);
         } else {
-            if name == "a"
-                && let Some((tag_link, from)) = label_link.take()
-            {
-                let label = super::one_spaced(&out[from..]);
-                let list = if tag_link {
-                    &mut page.tags
-                } else {
-                    &mut page.sections
-                };
-                if (1..=60).contains(&label.len()) && !list.contains(&label) && list.len() <= 40 {
-                    list.push(label);
-                }
-            }
-            if matches!(name.as_str(), "h1" | "h2")
-                && let Some((level, marked, home, from)) = heading.take()
-            {
-                lines += memchr::memchr_iter(b'\n', &out.as_bytes()[counted..from]).count();
-                counted = from;
-                let text = super::one_spaced(&out[from..]);
-                if !text.is_empty() {
-                    page.headings.push(Heading {
-                        level,
-                        text,
-                        marked,
-                        home,
-                        // The block's own line break comes first.
-                        line: lines + 1,
-                    });
-                }
-            }
-            // The innermost marked element first: "By" in one, the name in the next.
-            if let Some(at) = authors.iter().rposition(|(open, _)| *open == name) {
-                let (_, from) = authors.remove(at);
-                page.author = (page.author.take())
-                    .or_else(|| person(&out[from..]))
-                    .or_else(|| handle(&out[from..]));
-            }
+            marks.open(&mut page, &name, tag, rest, &out);
         }
         // A table row is a line, its cells separated by bars.
         if !closing
@@ -578,17 +461,154 @@ pub fn read(html: &str) -> Page {
         }
     }
     push_text(&mut out, rest);
-    page.published = marked_published.or(page.published);
-    page.address = (links_to_places.into_iter())
+    page.published = marks.published.or(page.published);
+    page.address = (marks.links_to_places.into_iter())
         .find(|(_, id)| {
             [format!(" id=\"{id}\""), format!(" id='{id}'")]
                 .iter()
                 .any(|attribute| html.contains(attribute.as_str()))
         })
         .map(|(address, _)| address);
-    page.portrait = portrait;
+    page.portrait = marks.portrait;
     page.text = out;
     page
+}
+
+/// What [`read`] notes as it goes: the elements open that mark something (a heading, the
+/// author's element, a tag or section link), where their text starts in the text read so far,
+/// and what was found that only the end decides on.
+#[derive(Default)]
+struct Marks {
+    /// An open h1/h2: its level, whether marked as the headline, whether a link home, and where
+    /// its text starts.
+    heading: Option<(u8, bool, bool, usize)>,
+    seen_h1: bool,
+    /// The first date marked as the publication's.
+    published: Option<NaiveDate>,
+    /// Lines counted so far (up to `counted` bytes of the text).
+    lines: usize,
+    counted: usize,
+    /// Open author elements: their name, and where their text starts.
+    authors: Vec<(String, usize)>,
+    /// The name a portrait's description gives, in or marked as the author's element.
+    portrait: Option<String>,
+    /// An open tag (`true`) or section link after the title, and where its text starts.
+    label_link: Option<(bool, usize)>,
+    /// Links to places in a page before the headline: the first to a place in this one is the
+    /// page's own address.
+    links_to_places: Vec<(String, String)>,
+}
+
+impl Marks {
+    /// A start tag `<tag>` named `name`, followed by `rest`; `out` is the text read so far.
+    fn open(&mut self, page: &mut Page, name: &str, tag: &str, rest: &str, out: &str) {
+        if name == "meta" {
+            page.meta.read_meta_tag(tag);
+        }
+        if matches!(name, "h1" | "h2") && self.heading.is_none() && page.headings.len() < 64 {
+            let level = if name == "h1" { 1 } else { 2 };
+            self.seen_h1 |= level == 1;
+            let home = HOME_LINK.is_match(rest);
+            self.heading = Some((level, HEADLINE_MARK.is_match(tag), home, out.len()));
+        }
+        if name == "time" {
+            let attribute = DATETIME.captures(tag).and_then(|c| {
+                NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
+            });
+            // The day the page shows, in its reader's time zone (`datetime="…-24T04:13Z"`
+            // shows "February 23"), unless it is no date ("2 hours ago") or another one.
+            // (A date shown with no attribute is as often a promoted event's.)
+            let date = attribute.map(|a| {
+                shown_date(rest)
+                    .filter(|s| (*s - a).num_days().abs() <= 1)
+                    .unwrap_or(a)
+            });
+            // An update's date is not the article's, unless the page marks it as both
+            // (WordPress: `class="entry-date published updated"`).
+            let published = PUBLISHED_MARK.is_match(tag);
+            let modified = !published && MODIFIED_MARK.is_match(tag);
+            if published && self.published.is_none() {
+                self.published = date;
+            }
+            if self.seen_h1 && page.published.is_none() && !modified {
+                page.published = date;
+            }
+        }
+        if name == "img"
+            && page.author.is_none()
+            && self.portrait.is_none()
+            && (!self.authors.is_empty() || AUTHOR_MARK.is_match(tag))
+        {
+            self.portrait = (ALT.captures(tag))
+                .and_then(|c| c.get(1).or(c.get(2)))
+                .map(|alt| decoded(alt.as_str()))
+                .and_then(|alt| person(&PORTRAIT_OF.replace(&alt, "$1")));
+        }
+        if page.author.is_none()
+            && self.authors.len() < 8
+            && AUTHOR_MARK.is_match(tag)
+            && !VOID.contains(&name)
+        {
+            self.authors.push((name.to_string(), out.len()));
+        }
+        if name == "a"
+            && !self.seen_h1
+            && self.links_to_places.len() < 8
+            && let Some(c) = LINK_TO_PLACE.captures(tag)
+        {
+            self.links_to_places
+                .push((c[1].to_string(), c[2].to_string()));
+        }
+        if name == "a" && self.seen_h1 && self.label_link.is_none() {
+            // WordPress marks category links `rel="category tag"`: a section first.
+            if SECTION_LINK.is_match(tag) {
+                self.label_link = Some((false, out.len()));
+            } else if TAG_LINK.is_match(tag) {
+                self.label_link = Some((true, out.len()));
+            }
+        }
+    }
+
+    /// An end tag named `name`; `out` is the text read so far.
+    fn close(&mut self, page: &mut Page, name: &str, out: &str) {
+        if name == "a"
+            && let Some((tag_link, from)) = self.label_link.take()
+        {
+            let label = super::one_spaced(&out[from..]);
+            let list = if tag_link {
+                &mut page.tags
+            } else {
+                &mut page.sections
+            };
+            if (1..=60).contains(&label.len()) && !list.contains(&label) && list.len() <= 40 {
+                list.push(label);
+            }
+        }
+        if matches!(name, "h1" | "h2")
+            && let Some((level, marked, home, from)) = self.heading.take()
+        {
+            self.lines += memchr::memchr_iter(b'\n', &out.as_bytes()[self.counted..from]).count();
+            self.counted = from;
+            let text = super::one_spaced(&out[from..]);
+            if !text.is_empty() {
+                page.headings.push(Heading {
+                    level,
+                    text,
+                    marked,
+                    home,
+                    // The block's own line break comes first.
+                    line: self.lines + 1,
+                });
+            }
+        }
+        // The innermost marked element first: "By" in one, the name in the next.
+        if let Some(at) = self.authors.iter().rposition(|(open, _)| open == name) {
+            let (_, from) = self.authors.remove(at);
+            page.author = (page.author.take())
+                .or_else(|| person(&out[from..]))
+                .or_else(|| handle(&out[from..]));
+        }
+    }
 }
 
 /// The date an element's text shows, read from `rest` (what follows its start tag) up to
