@@ -121,21 +121,16 @@ fn clip_bench() -> Option<(std::path::PathBuf, Vec<String>)> {
     Some((bench, ids))
 }
 
-/// One clip-bench page as the clipboard carried it: its text/plain or its text/html.
+/// One clip-bench page as the clipboard carried it: its text/plain, its text/html, or both.
 fn bench_clip(bench: &std::path::Path, id: &str, flavour: &str) -> Clip {
-    let ext = if flavour == "text" { "txt" } else { "html" };
-    let content = std::fs::read_to_string(bench.join(flavour).join(format!("{id}.{ext}")))
-        .expect("a clip-bench page");
-    if flavour == "text" {
-        Clip {
-            text: Some(content),
-            ..Clip::default()
-        }
-    } else {
-        Clip {
-            html: Some(content),
-            ..Clip::default()
-        }
+    let read = |folder: &str, ext: &str| {
+        std::fs::read_to_string(bench.join(folder).join(format!("{id}.{ext}")))
+            .expect("a clip-bench page")
+    };
+    Clip {
+        text: matches!(flavour, "text" | "both").then(|| read("text", "txt")),
+        html: matches!(flavour, "html" | "both").then(|| read("html", "html")),
+        ..Clip::default()
     }
 }
 
@@ -210,18 +205,24 @@ fn clip_bench_scores_stay_above_their_floors() {
     }
 }
 
-/// A dozen clip-bench pages (every eleventh), each flavour, as snapshots in
+/// Clip-bench pages from both halves (every 23rd of each), each flavour, as snapshots in
 /// `tests/snapshots/clip_bench.txt`: the metadata, the body's size and a digest of it (never
 /// the pages' text). A change shows up as a diff to review; `LODE_BLESS=1` accepts it.
 #[test]
 fn clip_bench_pages_match_their_snapshots() {
     use sha2::{Digest, Sha256};
-    let Some((bench, ids)) = clip_bench() else {
+    let Some((bench, _)) = clip_bench() else {
         return;
     };
     let mut snapshot = String::new();
-    for id in ids.iter().step_by(11) {
-        for flavour in ["text", "html"] {
+    let halves = ["tune_ids.txt", "check_ids.txt"].map(|name| {
+        let ids = std::fs::read_to_string(bench.join(name)).expect("a half's ids");
+        ids.split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    });
+    for id in halves.iter().flat_map(|ids| ids.iter().step_by(23)) {
+        for flavour in ["text", "html", "both"] {
             let a = Library::extract(&bench_clip(&bench, id, flavour)).expect("an article");
             let digest: String = Sha256::digest(a.body.as_bytes())
                 .iter()
