@@ -707,12 +707,19 @@ fn extract_inner(
     trim_sign_off(&mut body);
 
     // Metadata: first from the lines between the title and the body, then from the whole page.
-    let head = &lines[meta_from.min(start)..start];
-    article.author = author(&lines, title_at, meta_from, start, end);
+    let layout = Layout {
+        lines: &lines,
+        title_at,
+        meta_from,
+        start,
+        end,
+    };
+    let head = layout.head();
+    article.author = layout.author();
     if let Some(candidates) = candidates {
         *candidates = author::candidates(&lines, title_at, start, end);
     }
-    article.published = published(&lines, title_at, meta_from, start, end);
+    article.published = layout.published();
     article.sections = head
         .iter()
         .find_map(|l| {
@@ -864,104 +871,122 @@ fn body_lines<'a>(
     body
 }
 
-/// The author: a byline between the title (at `title_at`, its metadata from `meta_from`) and
-/// the body (`start..=end`), else the other rules' and the model's name.
-fn author(
-    lines: &[Line],
+/// Where a page's parts are: its title's line, the first line of the metadata under it, and
+/// the body's first and last lines.
+struct Layout<'a> {
+    lines: &'a [Line],
     title_at: Option<usize>,
     meta_from: usize,
     start: usize,
     end: usize,
-) -> Option<String> {
-    let head = &lines[meta_from.min(start)..start];
-    let byline = |l: &Line| {
-        (l.words <= 25)
-            .then(|| BYLINE.captures(&l.text))
-            .flatten()
-            .filter(|c| !ROLE_BEFORE_BY.is_match(&l.text[..c.get(1).map_or(0, |m| m.start())]))
-            .and_then(|c| person(&c[1]))
-    };
-    let ruled = head
-        .iter()
-        .find_map(byline)
-        // A byline naming a user, in lower case.
-        .or_else(|| head.iter().find_map(handle_byline))
-        .or_else(|| signed(head))
-        .or_else(|| head.iter().find_map(dated_name))
-        // A sign-off right after the body ("Written by Jane Doe").
-        .or_else(|| {
-            lines[end.saturating_sub(2)..lines.len().min(end + 4)]
-                .iter()
-                .filter(|l| l.meta)
-                .find_map(byline)
-        });
-    ruled
-        // The model may overrule a rule's name it doubts for one it is sure of.
-        .map(|name| author::review(lines, title_at, start, end, name))
-        // Else the name the model finds likeliest, when it is confident: before the weakest
-        // rules, a byline above the head (a menu's `By Modality`) and the line after a lone
-        // label (`Author`, then whatever comes next).
-        .or_else(|| author::guess(lines, title_at, start, end))
-        .or_else(|| lines[..meta_from.min(start)].iter().rev().find_map(byline))
-        .or_else(|| labelled(lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)))
 }
 
-/// The article's date, read around the title (at `title_at`, its metadata from `meta_from`)
-/// and the body (`start..=end`).
-fn published(
-    lines: &[Line],
-    title_at: Option<usize>,
-    meta_from: usize,
-    start: usize,
-    end: usize,
-) -> Option<NaiveDate> {
-    let head = &lines[meta_from.min(start)..start];
-    // The article's date: between title and body; else in the three lines over the title (a
-    // byline may stand above the headline); else one labelled "Posted on" around the body
-    // (some pages sign off with it); else a date line (not an "updated" one) in the block of
-    // labels that often follows the opening; else the closest before the body; else the day
-    // the page says it was last updated, in or right after the body; else one in the lines
-    // right after the body (a blog's footer: "Monday, August 11th, 2025 | Categories: …").
-    // Numeric dates read the way the page writes them (`8/27/2025` elsewhere: `8/1/2025` is
-    // August's).
-    let month_first = dates::month_first(lines.iter().map(|l| l.text.as_str()));
-    let date = |line: &str| dates::find_ordered(line, month_first);
-    head.iter()
-        .find_map(|l| date(&l.text))
-        .or_else(|| {
-            let t = title_at?;
-            lines[t.saturating_sub(3)..t]
-                .iter()
-                .rev()
-                .find_map(|l| date(&l.text))
-        })
-        .or_else(|| {
-            lines[start.saturating_sub(40)..lines.len().min(end + 15)]
-                .iter()
-                .filter(|l| l.words <= 12 && POSTED.is_match(&l.text))
-                .find_map(|l| date(&l.text))
-        })
-        .or_else(|| {
-            let near = (start + 1..lines.len().min(start + 40))
-                .filter(|&i| dates::is_date_line(&lines[i].text));
-            near.filter(|&i| {
-                !UPDATED.is_match(&lines[i].text) && !UPDATED.is_match(&lines[i - 1].text)
+impl<'a> Layout<'a> {
+    /// The lines between the title and the body.
+    fn head(&self) -> &'a [Line] {
+        &self.lines[self.meta_from.min(self.start)..self.start]
+    }
+
+    /// The author: a byline between the title and the body, else the other rules' and the
+    /// model's name.
+    fn author(&self) -> Option<String> {
+        let Layout {
+            lines,
+            title_at,
+            meta_from,
+            start,
+            end,
+        } = *self;
+        let head = self.head();
+        let byline = |l: &Line| {
+            (l.words <= 25)
+                .then(|| BYLINE.captures(&l.text))
+                .flatten()
+                .filter(|c| !ROLE_BEFORE_BY.is_match(&l.text[..c.get(1).map_or(0, |m| m.start())]))
+                .and_then(|c| person(&c[1]))
+        };
+        let ruled = head
+            .iter()
+            .find_map(byline)
+            // A byline naming a user, in lower case.
+            .or_else(|| head.iter().find_map(handle_byline))
+            .or_else(|| signed(head))
+            .or_else(|| head.iter().find_map(dated_name))
+            // A sign-off right after the body ("Written by Jane Doe").
+            .or_else(|| {
+                lines[end.saturating_sub(2)..lines.len().min(end + 4)]
+                    .iter()
+                    .filter(|l| l.meta)
+                    .find_map(byline)
+            });
+        ruled
+            // The model may overrule a rule's name it doubts for one it is sure of.
+            .map(|name| author::review(lines, title_at, start, end, name))
+            // Else the name the model finds likeliest, when it is confident: before the weakest
+            // rules, a byline above the head (a menu's `By Modality`) and the line after a lone
+            // label (`Author`, then whatever comes next).
+            .or_else(|| author::guess(lines, title_at, start, end))
+            .or_else(|| lines[..meta_from.min(start)].iter().rev().find_map(byline))
+            .or_else(|| labelled(lines, start, &AUTHOR_LABEL).and_then(|l| person(&l.text)))
+    }
+
+    /// The article's date, read around the title and the body.
+    fn published(&self) -> Option<NaiveDate> {
+        let Layout {
+            lines,
+            title_at,
+            start,
+            end,
+            ..
+        } = *self;
+        let head = self.head();
+        // The article's date: between title and body; else in the three lines over the title (a
+        // byline may stand above the headline); else one labelled "Posted on" around the body
+        // (some pages sign off with it); else a date line (not an "updated" one) in the block of
+        // labels that often follows the opening; else the closest before the body; else the day
+        // the page says it was last updated, in or right after the body; else one in the lines
+        // right after the body (a blog's footer: "Monday, August 11th, 2025 | Categories: …").
+        // Numeric dates read the way the page writes them (`8/27/2025` elsewhere: `8/1/2025` is
+        // August's).
+        let month_first = dates::month_first(lines.iter().map(|l| l.text.as_str()));
+        let date = |line: &str| dates::find_ordered(line, month_first);
+        head.iter()
+            .find_map(|l| date(&l.text))
+            .or_else(|| {
+                let t = title_at?;
+                lines[t.saturating_sub(3)..t]
+                    .iter()
+                    .rev()
+                    .find_map(|l| date(&l.text))
             })
-            .find_map(|i| date(&lines[i].text))
-        })
-        .or_else(|| lines[..start].iter().rev().find_map(|l| date(&l.text)))
-        .or_else(|| {
-            lines[start..lines.len().min(end + 15)]
-                .iter()
-                .filter(|l| l.words <= 12 && UPDATED.is_match(&l.text))
-                .find_map(|l| date(&l.text))
-        })
-        .or_else(|| {
-            lines[(end + 1).min(lines.len())..lines.len().min(end + 4)]
-                .iter()
-                .filter(|l| l.words <= 15)
-                .find_map(|l| date(&l.text))
-        })
+            .or_else(|| {
+                lines[start.saturating_sub(40)..lines.len().min(end + 15)]
+                    .iter()
+                    .filter(|l| l.words <= 12 && POSTED.is_match(&l.text))
+                    .find_map(|l| date(&l.text))
+            })
+            .or_else(|| {
+                let near = (start + 1..lines.len().min(start + 40))
+                    .filter(|&i| dates::is_date_line(&lines[i].text));
+                near.filter(|&i| {
+                    !UPDATED.is_match(&lines[i].text) && !UPDATED.is_match(&lines[i - 1].text)
+                })
+                .find_map(|i| date(&lines[i].text))
+            })
+            .or_else(|| lines[..start].iter().rev().find_map(|l| date(&l.text)))
+            .or_else(|| {
+                lines[start..lines.len().min(end + 15)]
+                    .iter()
+                    .filter(|l| l.words <= 12 && UPDATED.is_match(&l.text))
+                    .find_map(|l| date(&l.text))
+            })
+            .or_else(|| {
+                lines[(end + 1).min(lines.len())..lines.len().min(end + 4)]
+                    .iter()
+                    .filter(|l| l.words <= 15)
+                    .find_map(|l| date(&l.text))
+            })
+    }
 }
 
 /// How much of the article (in bytes) glued tags are split with.
